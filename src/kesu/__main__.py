@@ -1,0 +1,3 @@
+from kesu.cli import main
+
+main()

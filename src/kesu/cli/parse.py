@@ -1,0 +1,1 @@
+"""`kesu parse`: placeholder registered by the foundation; the parser issue fills it in."""
