@@ -1,8 +1,22 @@
 #!/usr/bin/env bash
-# Everything `make test` runs: lint, then every test on SQLite, then the database tests on PostgreSQL.
+# Everything `make test` runs: lint, every test on SQLite, then the database tests again on a real
+# PostgreSQL server (a throwaway one unless KESU_TEST_DATABASE_URL names one).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=.venv/bin
 
+bash scripts/ensure-system-packages.sh
 "$BIN/ruff" check src tests bench
-"$BIN/python" -m pytest -q "$@"
+
+echo "== tests on SQLite =="
+"$BIN/python" -m pytest -q -p no:cacheprovider "$@"
+
+echo "== database tests on PostgreSQL =="
+if [ -n "${KESU_TEST_DATABASE_URL:-}" ]; then
+  url=$KESU_TEST_DATABASE_URL
+else
+  pgdir=$(mktemp -d /tmp/kesu-pg-XXXXXX)
+  trap 'bash scripts/pg.sh stop "$pgdir"; rm -rf "$pgdir"' EXIT
+  url=$(bash scripts/pg.sh start "$pgdir")
+fi
+KESU_DATABASE_URL=$url "$BIN/python" -m pytest -q -p no:cacheprovider -m django_db "$@"

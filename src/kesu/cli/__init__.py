@@ -17,10 +17,15 @@ app = typer.Typer(
 )
 
 
+@app.callback()
+def _root() -> None:
+    """kesu (科素): 全民科学素质行动实施、督办与评估 / implementation, supervision and evaluation."""
+
+
 def _register() -> None:
     from kesu.cli import parse as _parse  # noqa: F401  (registers `kesu parse`)
 
-    for module in ("survey", "web"):
+    for module in ("survey", "web", "demo", "plans_import", "report"):
         try:
             __import__(f"kesu.cli.{module}")
         except ModuleNotFoundError as exc:

@@ -1,0 +1,5 @@
+from django.conf import settings
+
+
+def kesu_context(request):
+    return {"KESU_DEMO": settings.KESU_DEMO}
