@@ -1,0 +1,346 @@
+"""Title, 文号, issuer, date, region and period of a plan.
+
+Most plans are published inside a notice (``X关于印发《Y》的通知`` + 文号 + addressees + signature +
+date), followed by the plan itself under its own title. The plan title is Y as printed above the
+plan body (lines broken inside it are joined), or Y from the notice when the body repeats no
+title, or the first title-like block when there is no notice. The body (what the section parser
+reads) starts after that title; a 抄送/印发 footer ends it.
+
+- doc_number: the first 文号 (乳政发〔2022〕6号) before the body, exactly as printed;
+- issuer: the ``X文件`` masthead, else the name before 关于印发 in the notice, else the signature
+  above the date. For a joint notice by several bodies the first (lead) issuer is taken and the
+  others are listed in a warning; `issuer_names` keeps them all (they become unit aliases);
+- date: the first line consisting of a date (2022年7月12日, also 二〇二二年七月十二日, or the footer's
+  ``…印发`` date), ISO formatted;
+- region: the governed area, the last administrative name in front of the title (济南市天桥区 →
+  天桥区), else in front of the issuer's name;
+- period: （2021—2025年） / (2021-2025年) in the title.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from dataclasses import dataclass, field
+
+from kesu.plans.model import Period
+from kesu.plans.normalize import HEADING_START, Line, compact
+from kesu.plans.structure import chinese_number
+
+DOC_NUMBER = re.compile(
+    r"[\u4e00-\u9fff]{1,12}(?:发|字|函|办|通|规|令|文)?[ ]?[〔\[【［(（] *\d{4} *[〕\]】］)）] *第? *\d{1,4} *号"
+)
+_DATE = re.compile(
+    r"^(?P<y>\d{4}|[〇零○一二三四五六七八九]{4}) *年 *(?P<m>\d{1,2}|[一二三四五六七八九十]{1,2}) *月"
+    r" *(?P<d>\d{1,2}|[一二三四五六七八九十]{1,3}) *日 *(?:印发|发布|印)?$"
+)
+_NOTICE_START = re.compile(r"关于(?:印发|转发|发布|下发)|关于.*(?:的通知|的决定)")
+_NOTICE_END = re.compile(r"(?:的)?(?:通知|决定|批复|函)$")
+_TITLE_WORDS = re.compile(r"方案|意见|规划|计划|纲要|办法|措施|细则|要点")
+_REGION = re.compile(
+    r"(?:[\u4e00-\u9fff]{1,7}?(?:特别行政区|自治区|自治州|自治县|自治旗|地区|新区|省|市|州|盟|县|区|旗|镇|乡|街道))"
+)
+_REGION_STOP = re.compile(r"关于|全民|科学|实施|方案|人民|政府|的|委员|中共|党委|办公|印发|进一步")
+_PERIOD = re.compile(r"[（(] *(?P<start>\d{4}) *[—\-–－~～至到]+ *(?P<end>\d{4}) *年? *[)）]")
+_ORG_SUFFIX = re.compile(r"(?:政府|办公室|委员会|局|部|委|厅|协会|会|院|中心|办|党委|人大常委会|政协|公司)$")
+_FOOTER = re.compile(r"^(?:抄送|主题词|主送|抄报)[:：]")
+_MASTHEAD = re.compile(r"^(?P<issuer>.{2,60}?) *文件$")
+_CN_DIGIT = {
+    "〇": "0",
+    "零": "0",
+    "○": "0",
+    "一": "1",
+    "二": "2",
+    "三": "3",
+    "四": "4",
+    "五": "5",
+    "六": "6",
+    "七": "7",
+    "八": "8",
+    "九": "9",
+}
+
+
+@dataclass
+class Metadata:
+    title: str = ""
+    doc_number: str | None = None
+    issuer: str | None = None
+    issuer_names: list[str] = field(default_factory=list)
+    date: str | None = None
+    region: str | None = None
+    regions: list[str] = field(default_factory=list)  # region names for unit keys, longest first
+    period: Period | None = None
+    body_start: int = 0
+    body_end: int = 0
+    warnings: list[str] = field(default_factory=list)
+
+
+def _plain(text: str) -> str:
+    return text.replace(" ", "")
+
+
+def parse_date(text: str) -> str | None:
+    match = _DATE.match(_plain(text))
+    if not match:
+        return None
+    year_text = "".join(_CN_DIGIT.get(c, c) for c in match.group("y"))
+    month_text, day_text = match.group("m"), match.group("d")
+    month = int(month_text) if month_text.isdigit() else chinese_number(month_text)
+    day = int(day_text) if day_text.isdigit() else chinese_number(day_text)
+    if month is None or day is None:
+        return None
+    try:
+        return datetime.date(int(year_text), month, day).isoformat()
+    except ValueError:
+        return None
+
+
+def extract_metadata(lines: list[Line]) -> Metadata:
+    meta = Metadata(body_end=len(lines))
+    texts = [_plain(line.text) for line in lines]
+    limit = min(len(lines), 80)
+
+    notice_start, notice_end, notice_text = _find_notice(texts, limit)
+    inner_title = None
+    if notice_text:
+        inner = re.search(r"《(?P<t>.+)》", notice_text)
+        if inner:
+            inner_title = inner.group("t")
+        else:
+            plain = re.search(r"(?:印发|转发|发布|下发)(?P<t>.+?)(?:的)?(?:通知|决定)$", notice_text)
+            if plain:
+                inner_title = plain.group("t")
+
+    search_from = notice_end + 1 if notice_text else 0
+    title, title_end = _find_title_block(texts, search_from, inner_title)
+    if title:
+        meta.title = title
+        meta.body_start = title_end
+    elif inner_title:
+        meta.title = inner_title
+        meta.body_start = _after_notice_furniture(texts, search_from)
+    else:
+        meta.body_start = 0
+        meta.warnings.append("未找到方案标题 / no plan title found")
+
+    header = texts[: max(meta.body_start, 1)]
+    for text in header:
+        found = DOC_NUMBER.search(text)
+        if found:
+            meta.doc_number = found.group(0).replace(" ", "")
+            break
+
+    raws = [line.raw or line.text for line in lines]
+    meta.issuer_names = _issuers(texts, raws, notice_start, meta.body_start)
+    if meta.issuer_names:
+        meta.issuer = meta.issuer_names[0]
+        if len(meta.issuer_names) > 1:
+            meta.warnings.append(
+                f"联合发文，共{len(meta.issuer_names)}个发文单位，issuer 取第一个（牵头）单位“{meta.issuer}”；"
+                f"其余：{'、'.join(meta.issuer_names[1:])}"
+            )
+
+    meta.body_end = _footer_start(texts, meta.body_start)
+    meta.date = _find_date(texts, meta.body_start, meta.body_end)
+
+    meta.period = _period(meta.title) or (_period(inner_title) if inner_title else None)
+    chain = _region_chain(meta.title)
+    if not chain and meta.issuer:
+        chain = _region_chain(re.sub(r"^(?:中共|中国共产党|共青团|国家税务总局)", "", meta.issuer))
+    if chain:
+        meta.region = chain[-1]
+        joined = ["".join(chain[i:]) for i in range(len(chain))] + [
+            "".join(chain[: i + 1]) for i in range(len(chain))
+        ]
+        meta.regions = sorted(set(joined), key=len, reverse=True)
+    return meta
+
+
+def _find_notice(texts: list[str], limit: int) -> tuple[int, int, str]:
+    for index in range(limit):
+        text = texts[index]
+        if not _NOTICE_START.search(text) or len(text) > 120:
+            continue
+        if text.endswith("。") or "现将" in text:
+            continue
+        joined = text
+        end = index
+        while not _NOTICE_END.search(joined) and end + 1 < min(len(texts), index + 5):
+            end += 1
+            following = texts[end]
+            if DOC_NUMBER.fullmatch(following) or following.endswith(("：", ":")):
+                end -= 1
+                break
+            joined += following
+        if _NOTICE_END.search(joined):
+            start_text = joined[joined.find("关于") :] if "关于" in joined else joined
+            return index, end, start_text if not joined.startswith("关于") else joined
+    return -1, -1, ""
+
+
+def _find_title_block(texts: list[str], start: int, expected: str | None) -> tuple[str, int]:
+    """Title lines of the plan body (joined) and the index after them."""
+    wanted = compact(expected) if expected else None
+    scan_to = min(len(texts), start + 60)
+    for index in range(start, scan_to):
+        text = texts[index]
+        if not text or len(text) > 80 or text.endswith(("。", "：", ":", "；")):
+            continue
+        if HEADING_START.match(text):
+            if wanted is None:
+                break
+            continue
+        joined = text
+        end = index
+        if wanted is not None:
+            while compact(joined) != wanted and wanted.startswith(compact(joined)) and end + 1 < len(texts):
+                end += 1
+                joined += texts[end]
+            if compact(joined) == wanted:
+                return joined, end + 1
+            continue
+        if not _TITLE_WORDS.search(joined) and end + 1 < len(texts):
+            following = texts[end + 1]
+            if len(following) <= 40 and _TITLE_WORDS.search(following) and not following.endswith("。"):
+                joined += following
+                end += 1
+        if _TITLE_WORDS.search(joined) and not DOC_NUMBER.search(joined) and not _MASTHEAD.match(joined):
+            while end + 1 < len(texts) and _is_title_continuation(joined, texts[end + 1]):
+                end += 1
+                joined += texts[end]
+            return joined, end + 1
+    return "", start
+
+
+def _is_title_continuation(joined: str, following: str) -> bool:
+    return bool(
+        following
+        and len(following) <= 30
+        and not following.endswith(("。", "：", ":"))
+        and re.match(r"^[（(]?\d{4}", following)
+        and not re.search(r"[（(]\d{4}", joined)
+    )
+
+
+def _after_notice_furniture(texts: list[str], start: int) -> int:
+    """First line after the notice's addressees, 现将…印发 sentence, signature and date."""
+    last = start
+    for index in range(start, min(len(texts), start + 60)):
+        text = texts[index]
+        if parse_date(text) or "印发给你们" in text or "此件公开发布" in text or text.endswith(("：", ":")):
+            last = index + 1
+        if HEADING_START.match(text):
+            break
+    return last
+
+
+def _issuers(texts: list[str], raws: list[str], notice_start: int, body_start: int) -> list[str]:
+    for index, text in enumerate(texts[: min(8, len(texts))]):
+        masthead = _MASTHEAD.match(text)
+        if masthead and not DOC_NUMBER.search(text):
+            names = _org_names(raws[index].removesuffix("文件").strip())
+            return names or [masthead.group("issuer")]
+    if notice_start >= 0:
+        line = texts[notice_start]
+        prefix = line[: line.find("关于")] if "关于" in line else ""
+        if prefix:
+            names = _org_names(raws[notice_start][: raws[notice_start].find("关于")])
+            if names and not re.match(r"^(?:市|区|县)(?:政府|委)", names[0]):
+                return names
+        else:
+            position = notice_start - 1
+            block: list[str] = []
+            while position >= 0 and _org_names(raws[position]):
+                block = _org_names(raws[position]) + block
+                position -= 1
+            if block:
+                return block
+    return _signature(texts, max(notice_start, 0), body_start)
+
+
+def _org_names(raw: str) -> list[str]:
+    """Organisation names of a line: space-separated when every piece is a name, else the line."""
+    raw = raw.strip()
+    if not raw or DOC_NUMBER.search(raw) or len(raw) > 200:
+        return []
+    pieces = [p for p in re.split(r"[ 、，,]+", raw) if p]
+    if len(pieces) > 1 and all(_ORG_SUFFIX.search(p) for p in pieces):
+        return pieces
+    whole = raw.replace(" ", "")
+    return [whole] if _ORG_SUFFIX.search(whole) and len(whole) <= 40 else []
+
+
+def _signature(texts: list[str], start: int, end: int) -> list[str]:
+    for index in range(start, max(start, end)):
+        if parse_date(texts[index]):
+            names = []
+            position = index - 1
+            while (
+                position >= start
+                and texts[position]
+                and _ORG_SUFFIX.search(texts[position])
+                and len(texts[position]) <= 40
+            ):
+                names.append(texts[position])
+                position -= 1
+            if names:
+                return names[::-1]
+    return []
+
+
+def _footer_start(texts: list[str], body_start: int) -> int:
+    for index in range(body_start, len(texts)):
+        text = texts[index]
+        if _FOOTER.match(text):
+            return index
+        if parse_date(text) and text.endswith(("印发", "印")) and index >= len(texts) - 4:
+            previous = index - 1
+            if previous > body_start and _ORG_SUFFIX.search(texts[previous]) and len(texts[previous]) <= 30:
+                return previous
+            return index
+    return len(texts)
+
+
+def _find_date(texts: list[str], body_start: int, body_end: int) -> str | None:
+    for text in texts[:body_start]:
+        date = parse_date(text)
+        if date:
+            return date
+    for text in texts[body_end:]:
+        date = parse_date(text)
+        if date:
+            return date
+    for text in texts[body_start:body_end][-5:]:
+        date = parse_date(text)
+        if date:
+            return date
+    return None
+
+
+def _period(title: str | None) -> Period | None:
+    if not title:
+        return None
+    match = _PERIOD.search(title)
+    if not match:
+        return None
+    start, end = int(match.group("start")), int(match.group("end"))
+    if start > end or end - start > 30:
+        return None
+    return Period(start, end)
+
+
+def _region_chain(text: str) -> list[str]:
+    """Administrative names at the start of a text: 济南市天桥区… → [济南市, 天桥区]."""
+    chain: list[str] = []
+    position = 0
+    while True:
+        match = _REGION.match(text, position)
+        if not match or _REGION_STOP.search(match.group(0)):
+            break
+        end = match.end()
+        while end < len(text) and text[end] in "市州县区旗" and not text.startswith("区委", end):
+            end += 1  # 徐州市: 州 is a suffix too, the name goes on
+        chain.append(text[position:end])
+        position = end
+    return chain

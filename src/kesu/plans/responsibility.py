@@ -1,0 +1,327 @@
+"""Responsibility clauses → lead and participating units.
+
+Forms read (full- or half-width brackets and colons alike):
+
+- ``（X、Y按职责分工负责）``, ``（X负责）``, ``（X分别负责）`` — every unit is a lead;
+- ``（责任单位：X、Y）`` — leads, unless the same clause names a 牵头单位, then participants;
+- ``责任分工：由X、Y牵头，Z等单位参加。`` and ``（X牵头，Y配合）`` / ``（X牵头，Y等参与）`` —
+  units before 牵头/负责 lead, units before 参加/参与/配合/协助/协同 participate;
+- ``牵头单位：X；配合单位：Y`` (also 主要责任单位, 责任部门, 参与单位, 协办单位 …), in brackets or as
+  a sentence or line of its own;
+- ``责任单位：X（牵头）、Y`` — the marked units lead, the others participate;
+- ``X为牵头单位，Y为配合单位``.
+
+A bracketed text is a clause only when it has such a key or role word and the names in it read as
+units, so ``（以下简称…）`` or ``（发明、制作）`` are left alone.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from kesu.plans.units import looks_like_unit, split_top_level, split_units
+
+_LEAD_KEYS = ("主要责任单位", "牵头单位", "牵头部门", "主责单位", "主责部门")
+_PART_KEYS = (
+    "配合单位",
+    "配合部门",
+    "参与单位",
+    "参与部门",
+    "参加单位",
+    "协办单位",
+    "协同单位",
+    "协助单位",
+    "协作单位",
+    "支持单位",
+)
+_NEUTRAL_KEYS = ("责任单位", "责任部门", "实施单位", "承办单位")
+_KEY_WORDS = "|".join(sorted((*_LEAD_KEYS, *_PART_KEYS, *_NEUTRAL_KEYS), key=len, reverse=True))
+_KEY = re.compile("(?P<key>" + _KEY_WORDS + r") *[:：]")
+_INTRO = re.compile(r"^ *(?:责任分工|分工|任务分工) *[:：] *")
+_STOP_KEY = re.compile(r"(?:完成时限|完成时间|时间节点|时限要求|进度安排|工作时限|预期成果|备注) *[:：]")
+
+_LEAD_VERBS = (
+    "按照职责分工负责",
+    "按职责分工负责",
+    "按职责分工落实",
+    "按职能分工负责",
+    "按职责负责",
+    "分工负责",
+    "分别负责",
+    "共同负责",
+    "牵头负责",
+    "负责牵头",
+    "牵头落实",
+    "为主要责任单位",
+    "为牵头单位",
+    "为责任单位",
+    "牵头",
+    "负责",
+)
+_PART_VERBS = ("为配合单位", "为参与单位", "为协办单位", "配合", "参与", "参加", "协助", "协同", "协办")
+_ROLE_VERB = re.compile(
+    "(?P<verb>" + "|".join(sorted((*_LEAD_VERBS, *_PART_VERBS), key=len, reverse=True)) + ")"
+)
+_MARKER = re.compile(r"[（(] *(?P<role>牵头单位|牵头|主责|配合单位|配合|参与|参加|协办) *[）)]$")
+_ANY_MARKER = re.compile(r"[（(] *(?:牵头单位|牵头|主责) *[）)]")
+
+# A bracketed clause; one level of nested brackets (各县（市、区）政府负责), possibly unclosed at the end.
+_BRACKETED = re.compile(r"[（(](?P<content>(?:[^（()）]|[（(][^（()）]{0,30}[）)]){2,800}?)(?:[）)]|$)")
+_SENTENCE_CLAUSE = re.compile(
+    r"(?:^|(?<=[。；;！？!?])) *(?=(?:责任分工|任务分工|" + _KEY_WORDS + r") *[:：])"
+)
+
+
+@dataclass
+class Clause:
+    """One responsibility clause found in a paragraph."""
+
+    raw: str  # as printed
+    start: int
+    end: int
+    leads: list[str] = field(default_factory=list)  # printed unit names
+    participants: list[str] = field(default_factory=list)
+    standalone: bool = False  # the clause is the whole paragraph
+    origin: str = "own"  # "own", or "group" for a clause that governs the following items
+    first_leads_from_here: bool = False  # carries （列第一位的为牵头单位，下同）
+
+    @property
+    def units(self) -> list[str]:
+        return [*self.leads, *self.participants]
+
+
+def _names_with_markers(text: str, default_lead: bool) -> tuple[list[str], list[str], bool]:
+    """Names of a list; items marked （牵头）/（配合） take that role, and when some are marked 牵头
+    the unmarked ones take part. Returns (leads, parts, any marker)."""
+    items: list[tuple[list[str], str | None]] = []
+    for item in split_top_level(text):
+        item = item.strip()
+        marker = _MARKER.search(item)
+        role = None
+        if marker:
+            role = "lead" if marker.group("role") in ("牵头单位", "牵头", "主责") else "part"
+            item = item[: marker.start()]
+        names = split_units(item)
+        if names:
+            items.append((names, role))
+    lead_marked = any(role == "lead" for _, role in items)
+    leads: list[str] = []
+    parts: list[str] = []
+    for names, role in items:
+        if role is None:
+            role = "part" if lead_marked or not default_lead else "lead"
+        (leads if role == "lead" else parts).extend(names)
+    return leads, parts, any(role for _, role in items)
+
+
+def _parse_verb_form(content: str) -> tuple[list[str], list[str], bool]:
+    """``由X牵头，Y等单位参加`` → (leads, parts, found a role word)."""
+    leads: list[str] = []
+    parts: list[str] = []
+    position = 0
+    found = False
+    for match in _ROLE_VERB.finditer(content):
+        segment = content[position : match.start()]
+        position = match.end()
+        is_lead = match.group("verb") in _LEAD_VERBS
+        found = True
+        seg_leads, seg_parts, _ = _names_with_markers(segment, default_lead=is_lead)
+        if is_lead:
+            leads.extend(seg_leads)
+            parts.extend(seg_parts)
+        else:
+            parts.extend(seg_leads + seg_parts)
+    tail = content[position:].strip(" ，,；;。.）)")
+    if tail:
+        tail_leads, tail_parts, marked = _names_with_markers(tail, default_lead=not leads)
+        if leads and not marked:
+            parts.extend(tail_leads + tail_parts)
+        else:
+            leads.extend(tail_leads)
+            parts.extend(tail_parts)
+    return leads, parts, found
+
+
+_BRACKET_TEXT = re.compile(r"[（(][^（()）]*[）)]")
+
+
+def _segment_roles(segment: str, default_lead: bool) -> tuple[list[str], list[str]]:
+    """Roles inside one list: role words outside brackets win, else （牵头） markers, else the default."""
+    if _ROLE_VERB.search(_BRACKET_TEXT.sub("", segment)):
+        leads, parts, _ = _parse_verb_form(segment)
+        if not default_lead:
+            return [], leads + parts
+        return leads, parts
+    leads, parts, _ = _names_with_markers(segment, default_lead)
+    return leads, parts
+
+
+# （列第一位的为牵头单位，下同）: the first unit of a list leads, the others take part
+FIRST_LEADS_NOTE = re.compile(
+    r"[（(][^（()）]{0,20}(?:第一|首位|首个|第1|排名第一|列第一|排在前)[^（()）]{0,12}牵头[^（()）]{0,10}[）)]"
+)
+
+
+def parse_roles(content: str) -> tuple[list[str], list[str]] | None:
+    """Lead and participating units of a clause's content; None when it is not a clause."""
+    content = FIRST_LEADS_NOTE.sub("", _INTRO.sub("", content.strip()))
+    stop = _STOP_KEY.search(content)
+    if stop:
+        content = content[: stop.start()]
+    keys = list(_KEY.finditer(content))
+    leads: list[str] = []
+    parts: list[str] = []
+    if keys and not content[: keys[0].start()].strip(" （("):
+        has_lead_key = any(m.group("key") in _LEAD_KEYS for m in keys)
+        for index, match in enumerate(keys):
+            end = keys[index + 1].start() if index + 1 < len(keys) else len(content)
+            segment = content[match.end() : end].strip(" ；;。，,")
+            key = match.group("key")
+            default_lead = key in _LEAD_KEYS or (key in _NEUTRAL_KEYS and not has_lead_key)
+            seg_leads, seg_parts = _segment_roles(segment, default_lead)
+            leads.extend(seg_leads)
+            parts.extend(seg_parts)
+    else:
+        if not _ROLE_VERB.search(_BRACKET_TEXT.sub("", content)) and not _ANY_MARKER.search(content):
+            return None
+        leads, parts = _segment_roles(content, default_lead=True)
+    leads = _unique(leads)
+    parts = [p for p in _unique(parts) if p not in leads]
+    if not leads and not parts:
+        return None
+    return leads, parts
+
+
+def _unique(names: list[str]) -> list[str]:
+    seen: list[str] = []
+    for name in names:
+        if name and name not in seen:
+            seen.append(name)
+    return seen
+
+
+def _unit_share(names: list[str]) -> float:
+    return sum(1 for n in names if looks_like_unit(n)) / len(names) if names else 0.0
+
+
+def _accept(content: str, strict: bool) -> tuple[list[str], list[str]] | None:
+    roles = parse_roles(content)
+    if roles is None:
+        return None
+    names = [*roles[0], *roles[1]]
+    keyed = bool(_KEY.search(content)) or bool(_INTRO.match(content))
+    threshold = 1.0 if strict and not keyed else 0.5
+    if _unit_share(names) < threshold:
+        return None
+    return roles
+
+
+def find_clauses(text: str, first_leads: bool = False) -> list[Clause]:
+    """Every responsibility clause in a paragraph, in order, without overlaps.
+
+    With `first_leads` (the document said 列第一位的为牵头单位，下同) or a note saying so in the
+    clause itself, the first unit of a lead-only list leads and the others take part.
+    """
+    clauses = _find_clauses(text)
+    for clause in clauses:
+        note = FIRST_LEADS_NOTE.search(clause.raw)
+        if note and "下同" in note.group(0):
+            clause.first_leads_from_here = True
+        if (note or first_leads) and len(clause.leads) > 1 and not clause.participants:
+            clause.participants = clause.leads[1:]
+            clause.leads = clause.leads[:1]
+    return clauses
+
+
+def _find_clauses(text: str) -> list[Clause]:
+    clauses: list[Clause] = []
+    if not text:
+        return clauses
+    taken: list[tuple[int, int]] = []
+
+    for match in _SENTENCE_CLAUSE.finditer(text):
+        start = match.end()
+        if any(a <= start < b for a, b in taken):
+            continue
+        end = _sentence_clause_end(text, start)
+        raw = text[start:end].strip()
+        roles = _accept(raw, strict=False)
+        if roles is None:
+            continue
+        clauses.append(Clause(raw, start, end, roles[0], roles[1]))
+        taken.append((start, end))
+
+    for match in _BRACKETED.finditer(text):
+        start, end = match.span()
+        if any(a <= start < b or a < end <= b for a, b in taken):
+            continue
+        content = match.group("content")
+        if not (_KEY.search(content) or _ROLE_VERB.search(content)):
+            continue
+        roles = _accept(content, strict=True)
+        if roles is None:
+            continue
+        clauses.append(Clause(match.group(0), start, end, roles[0], roles[1]))
+        taken.append((start, end))
+
+    if not clauses:
+        clauses.extend(_sentence_clauses(text))
+    clauses.sort(key=lambda c: c.start)
+    for clause in clauses:
+        rest = (text[: clause.start] + text[clause.end :]).strip(" 。；;，,")
+        clause.standalone = not rest
+    return clauses
+
+
+def _sentence_clause_end(text: str, start: int) -> int:
+    """End of a ``牵头单位：…`` clause: the paragraph end, a 完成时限 key, or a sentence end
+    followed by something that is not another key."""
+    stop = _STOP_KEY.search(text, start)
+    limit = stop.start() if stop else len(text)
+    position = start
+    while True:
+        full_stop = text.find("。", position, limit)
+        if full_stop < 0:
+            return limit
+        following = text[full_stop + 1 : limit].lstrip(" （(")
+        if not following or _KEY.match(following):
+            position = full_stop + 1
+            if not following:
+                return limit
+            continue
+        return full_stop + 1
+
+
+_ROLE_SENTENCE = re.compile(r"[^。！？!?]{2,300}(?:[。！？!?]|$)")
+
+
+def _sentence_clauses(text: str) -> list[Clause]:
+    """Sentences that are nothing but ``由X牵头，Y配合。`` or ``X为牵头单位，Y为配合单位。``."""
+    clauses = []
+    for match in _ROLE_SENTENCE.finditer(text):
+        sentence = match.group(0)
+        core = sentence.strip(" （()）。")
+        if not core or not _ROLE_VERB.search(core) or "《" in core:
+            continue
+        roles = _accept(core, strict=True)
+        if roles is None:
+            continue
+        start = match.start() + (len(sentence) - len(sentence.lstrip(" ")))
+        clauses.append(Clause(sentence.strip(), start, match.end(), roles[0], roles[1]))
+    return clauses
+
+
+def mentions_responsibility(text: str) -> bool:
+    """The paragraph uses clause vocabulary (to warn when no clause could be read from it)."""
+    return bool(_KEY.search(text) or "按职责分工负责" in text or _INTRO.match(text))
+
+
+def remove_clauses(text: str, clauses: list[Clause]) -> str:
+    pieces = []
+    position = 0
+    for clause in sorted(clauses, key=lambda c: c.start):
+        pieces.append(text[position : clause.start])
+        position = max(position, clause.end)
+    pieces.append(text[position:])
+    return re.sub(r"[ ]{2,}", " ", "".join(pieces)).strip()

@@ -1,0 +1,372 @@
+"""Unit names: splitting lists, recognising units, one canonical name per unit within a plan.
+
+A printed unit name is read as level prefix + core: 区教育和体育局 is 区 + 教育和体育局, 市委宣传部
+is 市委 + 宣传部, 团市委 is 市 + 团委, 威海市科学技术局 (the plan's own region spelled out) is 市 +
+科学技术局, 国家税务总局威海市税务局 is 市 + 税务局. Two spellings are the same unit when they have
+the same level and their cores are the same entry of the alias dictionary (data/unit_aliases.yaml,
+e.g. 教体局 = 教育和体育局, 发展改革委 = 发展和改革局) or the same core.
+
+Typing errors are repaired in two ways: a core that becomes a dictionary name by deleting one
+character (区教育局和体育局 → 教育和体育局), and two cores of the same level and length (five
+characters or more) that differ in one character where one of them is used more often
+(市生态环保局大祥分局 → 市生态环境局大祥分局). Repairs are reported in the plan's warnings.
+
+The canonical name of a unit is a spelling the document itself uses in its responsibility
+clauses: the most complete one (full name before official short form before abbreviation, a typo
+never), then the most frequent, then the first met. Every spelling is kept as an alias; a unit not
+in any dictionary is kept as printed.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+ALIAS_ENV_VAR = "KESU_UNIT_ALIASES"
+_DEFAULT_ALIAS_FILE = Path(__file__).with_name("data") / "unit_aliases.yaml"
+
+RANK_FULL, RANK_SHORT, RANK_ABBREVIATION, RANK_TYPO = 0, 1, 2, 9
+
+UNIT_SUFFIX = re.compile(
+    r"(?:局|委|办|部|会|院|校|所|站|中心|政府|处|队|厅|台|公司|集团|行|社|馆|团|联|协|办公室|街道"
+    r"|党校|学校|大学|学院|医院|银行|报社|园区|基地|企业|单位|部门|机构|组织|区市|县区|市区|乡镇"
+    r"|镇街|片区|宫|室|组|厂|场|科|股|署|司|总站|集团公司)(?:[（(][^（()）]{1,20}[）)])?$"
+)
+_LEVEL_PARTY = re.compile(r"^(省委|市委|区委|县委|州委|旗委|镇党委|乡党委|街道党工委|党工委)")
+_LEVEL = re.compile(r"^(省|市|区|县|州|旗|镇|乡|街道)(?=.)")
+_YOUTH_LEAGUE = re.compile(r"^(?:共青团|团)(?:[\u4e00-\u9fff]{0,8}?)(省|市|区|县|州|旗|镇|乡)(?:委员会|委)$")
+_NATIONAL_PREFIX = re.compile(r"^(?:中共|中国共产党|国家税务总局)")
+_UNIT_START = re.compile(r"^(?:市|区|县|镇|乡|省|州|旗|团|各|中共|共青团|国家|街道)")
+_LIST_SEPARATORS = "、，,；;/／"
+_CONJUNCTION = re.compile(r"以及|和|及|与")
+_TRAILING_ETC = re.compile(r"(?:等)?(?:有关|相关|其他)?(?:成员)?(?:单位|部门)?$|等$")
+_LEADING_NOISE = re.compile(r"^(?:由|以及|及|和|与|并|请|会同)")
+_TRAILING_NOISE = re.compile(r"(?:分别|共同|按职责|按照职责|根据职责|各自)$")
+_NOT_UNIT = re.compile(r"[。！？!?]|^\d|^[（(]")
+
+
+@dataclass
+class AliasEntry:
+    name: str
+    short: list[str] = field(default_factory=list)
+    abbreviations: list[str] = field(default_factory=list)
+
+
+class AliasDictionary:
+    """Core unit names (without level prefix) → (full name, completeness rank)."""
+
+    def __init__(self, entries: list[AliasEntry]):
+        self.entries = entries
+        self._lookup: dict[str, tuple[str, int]] = {}
+        for entry in entries:
+            self._index(entry)
+
+    def _index(self, entry: AliasEntry) -> None:
+        self._lookup[entry.name] = (entry.name, RANK_FULL)
+        for form in entry.short:
+            self._lookup[form] = (entry.name, RANK_SHORT)
+        for form in entry.abbreviations:
+            self._lookup[form] = (entry.name, RANK_ABBREVIATION)
+
+    def extend(self, entries: list[AliasEntry]) -> None:
+        by_name = {entry.name: entry for entry in self.entries}
+        for entry in entries:
+            known = by_name.get(entry.name)
+            if known is None:
+                self.entries.append(entry)
+                by_name[entry.name] = entry
+                known = entry
+            else:
+                known.short.extend(f for f in entry.short if f not in known.short)
+                known.abbreviations.extend(f for f in entry.abbreviations if f not in known.abbreviations)
+            self._index(known)
+
+    def lookup(self, core: str) -> tuple[str, int] | None:
+        return self._lookup.get(core)
+
+    def __contains__(self, core: str) -> bool:
+        return core in self._lookup
+
+
+def _read_entries(path: Path) -> list[AliasEntry]:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ValueError(f"单位别名文件无法读取 / cannot read unit alias file {path}: {exc}") from exc
+    except yaml.YAMLError as exc:
+        raise ValueError(
+            f"单位别名文件不是有效的 YAML / unit alias file {path} is not valid YAML: {exc}"
+        ) from exc
+    if not isinstance(data, dict) or not isinstance(data.get("units"), list):
+        raise ValueError(
+            f"单位别名文件 {path} 需要顶层键 units（列表）/ unit alias file {path} needs a top-level 'units' list"
+        )
+    entries = []
+    for number, item in enumerate(data["units"], start=1):
+        if not isinstance(item, dict) or not isinstance(item.get("name"), str) or not item["name"].strip():
+            raise ValueError(
+                f"单位别名文件 {path} 第 {number} 项缺少 name / entry {number} of {path} has no name"
+            )
+        lists = {}
+        for key in ("short", "abbreviations"):
+            value = item.get(key) or []
+            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+                raise ValueError(
+                    f"单位别名文件 {path} 第 {number} 项的 {key} 必须是字符串列表 / "
+                    f"'{key}' of entry {number} in {path} must be a list of strings"
+                )
+            lists[key] = [v.strip() for v in value if v.strip()]
+        entries.append(AliasEntry(item["name"].strip(), lists["short"], lists["abbreviations"]))
+    return entries
+
+
+@functools.lru_cache(maxsize=8)
+def _cached_dictionary(extra_paths: tuple[str, ...]) -> AliasDictionary:
+    dictionary = AliasDictionary(_read_entries(_DEFAULT_ALIAS_FILE))
+    for extra in extra_paths:
+        dictionary.extend(_read_entries(Path(extra)))
+    return dictionary
+
+
+def load_alias_dictionary(extra_path: str | os.PathLike[str] | None = None) -> AliasDictionary:
+    """The shipped dictionary, extended by $KESU_UNIT_ALIASES and then by `extra_path` if given.
+
+    Raises ValueError naming the file when an extra file is missing or malformed.
+    """
+    extras = []
+    env_path = os.environ.get(ALIAS_ENV_VAR, "").strip()
+    if env_path:
+        extras.append(env_path)
+    if extra_path is not None:
+        extras.append(os.fspath(extra_path))
+    return _cached_dictionary(tuple(extras))
+
+
+def default_alias_dictionary() -> AliasDictionary:
+    return _cached_dictionary(())
+
+
+# ---------------------------------------------------------------------------------------------
+# lists of units
+
+
+def looks_like_unit(name: str) -> bool:
+    """A plausible unit name: an organisation suffix, or an 各… collective such as 各镇人民政府."""
+    if not 2 <= len(name) <= 40 or _NOT_UNIT.search(name):
+        return False
+    if name.startswith("各") or name in ("团市委", "团区委", "团县委"):
+        return True
+    return bool(UNIT_SUFFIX.search(name) or _YOUTH_LEAGUE.match(name))
+
+
+def split_top_level(text: str) -> list[str]:
+    """Split on list separators outside brackets: 各县(市、区)政府 stays one item."""
+    items: list[str] = []
+    depth = 0
+    current: list[str] = []
+    for char in text:
+        if char in "（(【":
+            depth += 1
+        elif char in "）)】":
+            depth = max(0, depth - 1)
+        if depth == 0 and char in _LIST_SEPARATORS:
+            items.append("".join(current))
+            current = []
+        else:
+            current.append(char)
+    items.append("".join(current))
+    return items
+
+
+def _split_conjunction(item: str) -> list[str]:
+    """Split 甲局和乙局 but not 教育和体育局: both sides must read as whole unit names."""
+    for match in _CONJUNCTION.finditer(item):
+        left, right = item[: match.start()], item[match.end() :]
+        if len(left) >= 2 and len(right) >= 2 and looks_like_unit(left) and _UNIT_START.match(right):
+            return [left, *_split_conjunction(right)]
+    return [item]
+
+
+def clean_unit_name(name: str) -> str:
+    name = name.strip(" \t。.：:")
+    name = _LEADING_NOISE.sub("", name)
+    previous = None
+    while previous != name:
+        previous = name
+        name = _TRAILING_NOISE.sub("", name)
+        if len(name) > 2:
+            stripped = _TRAILING_ETC.sub("", name)
+            if len(stripped) >= 2:
+                name = stripped
+    return name.strip(" \t")
+
+
+def split_units(text: str) -> list[str]:
+    """Unit names of a printed list, in order, 等/等单位 stripped, duplicates removed."""
+    names: list[str] = []
+    for item in split_top_level(text):
+        for part in _split_conjunction(item.strip()):
+            name = clean_unit_name(part)
+            if name and name not in names:
+                names.append(name)
+    return names
+
+
+# ---------------------------------------------------------------------------------------------
+# canonical names
+
+
+@dataclass
+class UnitKey:
+    level: str
+    core: str  # dictionary name when known, else the printed core
+    rank: int
+    known: bool
+    repaired: bool = False
+
+
+def unit_key(name: str, regions: list[str], dictionary: AliasDictionary) -> UnitKey:
+    """Level and dictionary core of a printed unit name (see the module docstring).
+
+    `regions` are the plan's own region names, longest first (济南市天桥区, 济南市, 天桥区).
+    """
+    youth = _YOUTH_LEAGUE.match(name)
+    if youth:
+        return _lookup_core(youth.group(1), "团委", dictionary)
+    rest = _NATIONAL_PREFIX.sub("", name)
+    for region in regions:
+        if rest.startswith(region) and len(rest) > len(region) + 1:
+            rest = rest[len(region) :]
+            level = region[-1]
+            if rest.startswith("委"):
+                return _lookup_core(level + "委", rest[1:], dictionary)
+            return _lookup_core(level, rest, dictionary)
+    party = _LEVEL_PARTY.match(rest)
+    plain = _LEVEL.match(rest)
+    if party:
+        return _lookup_core(party.group(1), rest[party.end() :], dictionary)
+    if plain:
+        with_level = _lookup_core(plain.group(1), rest[plain.end() :], dictionary)
+        if not with_level.known and dictionary.lookup(rest):
+            return _lookup_core("", rest, dictionary)  # 市场监管局 printed without a level
+        return with_level
+    return _lookup_core("", rest, dictionary)
+
+
+def _lookup_core(level: str, core: str, dictionary: AliasDictionary) -> UnitKey:
+    found = dictionary.lookup(core)
+    if found:
+        return UnitKey(level, found[0], found[1], known=True)
+    for index, char in enumerate(core):
+        if char in "分总副":
+            continue
+        candidate = core[:index] + core[index + 1 :]
+        found = dictionary.lookup(candidate)
+        if found and len(candidate) >= 3:
+            return UnitKey(level, found[0], RANK_TYPO, known=True, repaired=True)
+    return UnitKey(level, core, RANK_SHORT, known=False)
+
+
+@dataclass
+class UnitCatalogue:
+    """The result of canonicalisation for one plan."""
+
+    canonical: dict[str, str]  # printed spelling → canonical name
+    aliases: dict[str, list[str]]  # canonical name → spellings (canonical first)
+    unknown: list[str]  # canonical names not in the dictionary
+    repairs: list[tuple[str, str]]  # (typo spelling, canonical name)
+
+
+def build_catalogue(
+    spellings: list[str],
+    regions: list[str],
+    dictionary: AliasDictionary,
+    extra_spellings: list[str] | None = None,
+) -> UnitCatalogue:
+    """Group printed spellings (in document order, repeats counted) into units.
+
+    `extra_spellings` (e.g. the issuers of a joint notice) become aliases of a unit the clauses
+    name, never units of their own and never canonical names.
+    """
+    frequency = Counter(spellings)
+    first_seen: dict[str, int] = {}
+    for index, spelling in enumerate(spellings):
+        first_seen.setdefault(spelling, index)
+    keys = {spelling: unit_key(spelling, regions, dictionary) for spelling in first_seen}
+
+    groups: dict[tuple[str, str], list[str]] = {}
+    for spelling in first_seen:
+        key = keys[spelling]
+        groups.setdefault((key.level, key.core), []).append(spelling)
+
+    repairs: list[tuple[str, str]] = []
+    _merge_one_character_typos(groups, keys, frequency, first_seen)
+
+    canonical: dict[str, str] = {}
+    aliases: dict[str, list[str]] = {}
+    unknown: list[str] = []
+    for (_level, _core), members in sorted(
+        groups.items(), key=lambda item: min(first_seen[m] for m in item[1])
+    ):
+        best = min(members, key=lambda s: (keys[s].rank, -frequency[s], first_seen[s]))
+        ordered = [best, *sorted((m for m in members if m != best), key=lambda s: first_seen[s])]
+        for member in members:
+            canonical[member] = best
+            if keys[member].rank == RANK_TYPO and member != best:
+                repairs.append((member, best))
+        aliases[best] = ordered
+        if not keys[best].known:
+            unknown.append(best)
+
+    by_key = {(keys[c].level, keys[c].core): c for c in aliases}
+    for spelling in extra_spellings or []:
+        if spelling in canonical:
+            continue
+        key = unit_key(spelling, regions, dictionary)
+        target = by_key.get((key.level, key.core))
+        if target is not None:
+            canonical[spelling] = target
+            aliases[target].append(spelling)
+    return UnitCatalogue(canonical, aliases, unknown, repairs)
+
+
+def _merge_one_character_typos(
+    groups: dict[tuple[str, str], list[str]],
+    keys: dict[str, UnitKey],
+    frequency: Counter[str],
+    first_seen: dict[str, int],
+) -> None:
+    """Merge a rarely used core into a more used one of the same level differing in one character."""
+
+    def uses(group_key: tuple[str, str]) -> int:
+        return sum(frequency[s] for s in groups[group_key])
+
+    by_shape: dict[tuple[str, int], list[tuple[str, str]]] = {}
+    for group_key in groups:
+        level, core = group_key
+        if len(core) >= 5:
+            by_shape.setdefault((level, len(core)), []).append(group_key)
+    for candidates in by_shape.values():
+        if len(candidates) < 2:
+            continue
+        candidates.sort(key=lambda k: (-uses(k), min(first_seen[s] for s in groups[k])))
+        for index, rare in enumerate(candidates):
+            if rare not in groups:
+                continue
+            for common in candidates[:index]:
+                if common not in groups or uses(common) <= uses(rare):
+                    continue
+                differences = sum(1 for a, b in zip(rare[1], common[1], strict=True) if a != b)
+                both_known = all(keys[groups[k][0]].known for k in (rare, common))
+                if differences == 1 and not both_known:
+                    for spelling in groups[rare]:
+                        key = keys[spelling]
+                        keys[spelling] = UnitKey(key.level, common[1], RANK_TYPO, key.known, repaired=True)
+                    groups[common].extend(groups.pop(rare))
+                    break

@@ -1,0 +1,98 @@
+"""Whatever the text, parse_text returns a schema-valid plan or raises PlanParseError."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import jsonschema
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from kesu.plans import PlanParseError, parse_text
+from kesu.plans.parser import INTERNAL_ERROR
+
+SEEDS = Path("/work/shared/seeds")
+SCHEMA_PATH = Path("/work/shared/plan.schema.json")
+FIXTURES = Path(__file__).parent / "fixtures" / "styles"
+
+_SAMPLES = [p.read_text(encoding="utf-8-sig") for p in sorted(FIXTURES.glob("*.txt"))]
+if SEEDS.is_dir():
+    _SAMPLES += [p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt"))]
+_VALIDATOR = (
+    jsonschema.Draft202012Validator(json.loads(SCHEMA_PATH.read_text(encoding="utf-8")))
+    if SCHEMA_PATH.is_file()
+    else None
+)
+_PUNCTUATION = list("（）()、，,。；;：:\t\n—-－#*《》“”%．1一")
+_CHINESE = st.characters(min_codepoint=0x4E00, max_codepoint=0x4E80)
+_TEXT = st.text(
+    alphabet=st.one_of(st.sampled_from(_PUNCTUATION), _CHINESE, st.characters()),
+    max_size=400,
+)
+
+
+def _check(text: str) -> None:
+    try:
+        plan = parse_text(text, "fuzz.txt")
+    except PlanParseError as error:
+        assert not error.problem.startswith(INTERNAL_ERROR), error.problem
+        return
+    if _VALIDATOR is not None:
+        _VALIDATOR.validate(plan.to_dict())
+    for task in plan.tasks:
+        assert task.id and task.path and task.path[-1] == task.title
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_TEXT)
+def test_arbitrary_text(text: str) -> None:
+    _check(text)
+
+
+@st.composite
+def _mutated_sample(draw) -> str:
+    lines = draw(st.sampled_from(_SAMPLES)).split("\n")
+    for _ in range(draw(st.integers(min_value=1, max_value=12))):
+        action = draw(st.sampled_from(["delete", "insert", "swap", "punctuate", "cut"]))
+        if not lines:
+            break
+        index = draw(st.integers(min_value=0, max_value=len(lines) - 1))
+        if action == "delete":
+            del lines[index]
+        elif action == "insert":
+            lines.insert(index, draw(_TEXT))
+        elif action == "swap":
+            other = draw(st.integers(min_value=0, max_value=len(lines) - 1))
+            lines[index], lines[other] = lines[other], lines[index]
+        elif action == "punctuate":
+            line = lines[index]
+            position = draw(st.integers(min_value=0, max_value=len(line)))
+            lines[index] = line[:position] + draw(st.sampled_from(_PUNCTUATION)) + line[position:]
+        else:
+            line = lines[index]
+            position = draw(st.integers(min_value=0, max_value=len(line)))
+            lines[index] = line[:position]
+    return "\n".join(lines)
+
+
+@settings(
+    max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large]
+)
+@given(_mutated_sample())
+def test_mutated_plans(text: str) -> None:
+    _check(text)
+
+
+@pytest.mark.parametrize("text", ["", "   \n\n\t", "Hello world.\nThis is not a plan at all.", "1234567890"])
+def test_not_a_plan_raises_a_clear_error(text: str) -> None:
+    with pytest.raises(PlanParseError) as raised:
+        parse_text(text, "notes.txt")
+    assert raised.value.source == "notes.txt"
+    assert not raised.value.problem.startswith(INTERNAL_ERROR)
+
+
+def test_non_text_input_raises_plan_parse_error() -> None:
+    with pytest.raises(PlanParseError):
+        parse_text(b"\xe4\xb8\x80", "bytes.txt")  # type: ignore[arg-type]
