@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | md5sum | cut -c1-12)
 SEEDS ?= ../shared/seeds
 
-.PHONY: venv demo test lint bench clean
+.PHONY: venv vendor demo test lint bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -16,10 +16,27 @@ $(STAMP): pyproject.toml
 
 venv: $(STAMP)
 
-demo: $(STAMP)
+# Front-end libraries are served from our own static files (no CDN): npm fetches the versions pinned in
+# package-lock.json and the minified builds are copied into the static tree.
+VENDOR_DIR := src/kesu/web/static/vendor
+VENDOR_STAMP := $(VENDOR_DIR)/.installed-$(shell cat package-lock.json | md5sum | cut -c1-12)
+
+$(VENDOR_STAMP): package.json package-lock.json
+	command -v npm >/dev/null 2>&1 || bash scripts/ensure-system-packages.sh
+	npm ci --no-audit --no-fund --ignore-scripts
+	mkdir -p $(VENDOR_DIR)
+	cp node_modules/htmx.org/dist/htmx.min.js node_modules/echarts/dist/echarts.min.js $(VENDOR_DIR)/
+	cp node_modules/echarts/LICENSE $(VENDOR_DIR)/echarts.LICENSE.txt
+	cp node_modules/htmx.org/LICENSE $(VENDOR_DIR)/htmx.LICENSE.txt
+	rm -f $(VENDOR_DIR)/.installed-*
+	touch $(VENDOR_STAMP)
+
+vendor: $(VENDOR_STAMP)
+
+demo: $(STAMP) $(VENDOR_STAMP)
 	$(BIN)/kesu demo --seeds $(SEEDS)
 
-test: $(STAMP)
+test: $(STAMP) $(VENDOR_STAMP)
 	bash scripts/test.sh
 
 lint: $(STAMP)

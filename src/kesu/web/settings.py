@@ -56,6 +56,9 @@ INSTALLED_APPS = [
     "kesu.org",
     "kesu.audit",
     "kesu.tracking",
+    # ninja is listed so that /api/docs serves its bundled Swagger UI instead of a CDN copy.
+    "ninja",
+    "kesu.api",
 ]
 
 MIDDLEWARE = [
@@ -86,6 +89,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "kesu.web.context.kesu_context",
+                "kesu.tracking.context_reports.inbox_badge",
             ],
         },
     }
@@ -142,3 +146,8 @@ LOGGING = {
 
 # Set by `kesu demo`: every page carries a banner saying the data are demonstration data.
 KESU_DEMO = _env_flag("KESU_DEMO", False)
+
+# Task status (预警) thresholds, see kesu.tracking.status: a task is amber when its progress lags the
+# time elapsed by amber_gap (share, 0–1) or more, red from red_gap; an overdue or returned report is
+# amber, red after that many days. Leave empty for the defaults (0.15 / 0.30 / 30 / 30 days).
+KESU_STATUS_THRESHOLDS: dict = {}

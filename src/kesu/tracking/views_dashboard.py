@@ -1,0 +1,248 @@
+"""Office pages: dashboard, responsibility matrix, unit page, scorecards and Excel downloads.
+
+Thin views: access through kesu.org.permissions, reads through selectors_dashboard/scorecards,
+writes through the scorecard services.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_POST
+
+from kesu.org.models import Role
+from kesu.org.permissions import (
+    can_administer,
+    get_visible_or_404,
+    home_region,
+    require_role,
+    visible_plans,
+    visible_tasks,
+    visible_units,
+)
+from kesu.tracking import exports
+from kesu.tracking.models import Task
+from kesu.tracking.scorecards import (
+    MAX_ADJUSTMENT_POINTS,
+    WEIGHT_LABELS,
+    ScorecardError,
+    add_score_adjustment,
+    plan_scorecard,
+    unit_score_rows,
+    update_score_weights,
+)
+from kesu.tracking.selectors_dashboard import (
+    dashboard_context,
+    dashboard_plans,
+    load_board,
+    matrix_context,
+    plan_groups,
+    unit_context,
+)
+from kesu.tracking.status import Colour
+
+READ_ROLES = (Role.OFFICE_ADMIN, Role.LEADER, Role.STATISTICIAN)
+PLAN_PAGES = {"dashboard": "tracking:dashboard", "matrix": "tracking:matrix", "scorecard": "tracking:scorecard"}
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _plan_for(request, plan_id: int):
+    require_role(request.user, *READ_ROLES)
+    return get_visible_or_404(visible_plans(request.user).select_related("region"), pk=plan_id)
+
+
+def _plan_page_context(request, plan, page: str) -> dict:
+    return {
+        "plan": plan,
+        "page": page,
+        "plans": dashboard_plans(request.user),
+        "can_administer": can_administer(request.user, plan.region),
+    }
+
+
+@login_required
+@require_GET
+def plan_default(request, page: str):
+    """/dashboard/ etc.: the plan asked for (?plan=, the plan switcher), else the home region's current plan."""
+    require_role(request.user, *READ_ROLES)
+    if page not in PLAN_PAGES:
+        raise Http404("页面不存在")
+    plans = dashboard_plans(request.user)
+    wanted = request.GET.get("plan")
+    if wanted:
+        if not wanted.isdigit():
+            raise Http404("方案编号无效")
+        plan = get_visible_or_404(plans, pk=int(wanted))
+    else:
+        region = home_region(request.user)
+        plan = plans.filter(region=region).first() or plans.first()
+    if plan is None:
+        return render(request, "tracking/dashboard_empty.html", status=200)
+    return redirect(PLAN_PAGES[page], plan_id=plan.pk)
+
+
+@login_required
+@require_GET
+def dashboard(request, plan_id: int):
+    plan = _plan_for(request, plan_id)
+    context = _plan_page_context(request, plan, "dashboard") | dashboard_context(plan)
+    return render(request, "tracking/dashboard.html", context)
+
+
+def _matrix_filters(request, plan) -> tuple[dict, list[str]]:
+    """Filters from the query string; a bad value is dropped with a message naming it."""
+    problems = []
+    filters: dict = {"group_id": None, "unit_id": None, "colour": None}
+    for key, name, label in (("group", "group_id", "行动/工程"), ("unit", "unit_id", "单位")):
+        raw = request.GET.get(key, "").strip()
+        if raw:
+            if raw.isdigit():
+                filters[name] = int(raw)
+            else:
+                problems.append(f"筛选条件“{label}”无效：{raw}")
+    raw_colour = request.GET.get("status", "").strip()
+    if raw_colour:
+        if raw_colour in {c.key for c in Colour}:
+            filters["colour"] = raw_colour
+        else:
+            problems.append(f"筛选条件“状态”无效：{raw_colour}（应为 green / amber / red）")
+    return filters, problems
+
+
+@login_required
+@require_GET
+def matrix(request, plan_id: int):
+    plan = _plan_for(request, plan_id)
+    filters, problems = _matrix_filters(request, plan)
+    board = load_board(Task.objects.filter(plan=plan))
+    if filters["unit_id"] and filters["unit_id"] not in board.units:
+        problems.append("所选单位不是本方案任务的责任单位")
+        filters["unit_id"] = None
+    context = _plan_page_context(request, plan, "matrix") | matrix_context(board, **filters)
+    context |= {
+        "board": board,
+        "filters": filters,
+        "problems": problems,
+        "groups": plan_groups(plan),
+        "units": sorted(board.units.values(), key=lambda u: u.name),
+        "colours": list(Colour),
+    }
+    template = "tracking/matrix_table.html" if request.htmx else "tracking/matrix.html"
+    return render(request, template, context)
+
+
+@login_required
+@require_GET
+def unit_page(request, unit_id: int):
+    user = request.user
+    require_role(user, *READ_ROLES, Role.UNIT_REPORTER)
+    unit = get_visible_or_404(visible_units(user).select_related("region"), pk=unit_id)
+    current_tasks = visible_tasks(user).filter(plan__is_current=True)
+    context = unit_context(unit, current_tasks)
+    if user.role in READ_ROLES or user.unit_id == unit.pk:
+        plans = list(visible_plans(user).filter(is_current=True, tasks__assignments__unit=unit).distinct())
+        context["score_rows"] = unit_score_rows(unit, plans)
+    context["unit"] = unit
+    return render(request, "tracking/unit_page.html", context)
+
+
+def _year_param(request) -> tuple[int | None, str | None]:
+    raw = request.GET.get("year", "").strip()
+    if not raw:
+        return None, None
+    if not raw.isdigit() or not 2000 <= int(raw) <= 2100:
+        return None, f"年度无效：{raw}"
+    return int(raw), None
+
+
+@login_required
+@require_GET
+def scorecard(request, plan_id: int):
+    plan = _plan_for(request, plan_id)
+    year, problem = _year_param(request)
+    if problem:
+        messages.error(request, problem)
+    context = _plan_page_context(request, plan, "scorecard") | plan_scorecard(plan, year)
+    context |= {"weight_labels": WEIGHT_LABELS, "max_adjustment": MAX_ADJUSTMENT_POINTS}
+    return render(request, "tracking/scorecard.html", context)
+
+
+def _scorecard_url(plan, year=None) -> str:
+    url = reverse("tracking:scorecard", kwargs={"plan_id": plan.pk})
+    return f"{url}?year={year}" if year else url
+
+
+@login_required
+@require_POST
+def scorecard_weights(request, plan_id: int):
+    plan = _plan_for(request, plan_id)
+    try:
+        update_score_weights(
+            actor=request.user, plan=plan,
+            on_time_reporting=request.POST.get("on_time_reporting"),
+            target_completion=request.POST.get("target_completion"),
+            review_outcome=request.POST.get("review_outcome"),
+            reason=request.POST.get("reason", ""),
+        )
+    except ScorecardError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, "考核权重已保存")
+    return redirect(_scorecard_url(plan, request.POST.get("year", "").strip() or None))
+
+
+@login_required
+@require_POST
+def scorecard_adjustment(request, plan_id: int):
+    plan = _plan_for(request, plan_id)
+    year = request.POST.get("year", "").strip()
+    unit_raw = request.POST.get("unit", "").strip()
+    try:
+        if not unit_raw.isdigit():
+            raise ScorecardError("请选择单位")
+        unit = get_visible_or_404(visible_units(request.user), pk=int(unit_raw))
+        add_score_adjustment(
+            actor=request.user, plan=plan, unit=unit, year=year,
+            points=request.POST.get("points"), reason=request.POST.get("reason", ""),
+        )
+    except ScorecardError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, "加减分已记录")
+    return redirect(_scorecard_url(plan, year if year.isdigit() else None))
+
+
+def _xlsx_response(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = f"attachment; filename=\"kesu.xlsx\"; filename*=UTF-8''{quote(filename)}"
+    return response
+
+
+@login_required
+@require_GET
+def export_tasks(request, plan_id: int):
+    plan = _plan_for(request, plan_id)
+    return _xlsx_response(exports.task_breakdown_workbook(plan), f"{plan.region.name}任务分解表.xlsx")
+
+
+@login_required
+@require_GET
+def export_ledger(request, plan_id: int):
+    plan = _plan_for(request, plan_id)
+    return _xlsx_response(exports.supervision_ledger_workbook(plan), f"{plan.region.name}督办台账.xlsx")
+
+
+@login_required
+@require_GET
+def export_scorecard(request, plan_id: int):
+    plan = _plan_for(request, plan_id)
+    year, problem = _year_param(request)
+    if problem:
+        return HttpResponse(problem, status=400, content_type="text/plain; charset=utf-8")
+    content, year = exports.scorecard_workbook(plan, year)
+    return _xlsx_response(content, f"{plan.region.name}{year}年度目标管理考核.xlsx")

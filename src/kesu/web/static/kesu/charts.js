@@ -1,0 +1,83 @@
+/* Dashboard charts: ECharts options built from the JSON the view emits (json_script), a table view
+   toggle per chart, and PNG export through ECharts' getDataURL. No data is fetched from elsewhere. */
+(function () {
+  "use strict";
+
+  function optionFor(spec) {
+    var base = {
+      color: spec.colours,
+      tooltip: { trigger: spec.type === "pie" ? "item" : "axis" },
+      animation: false,
+      textStyle: { fontFamily: "Noto Sans CJK SC, Microsoft YaHei, PingFang SC, sans-serif" }
+    };
+    if (spec.type === "pie") {
+      base.legend = { bottom: 0 };
+      base.series = [{
+        type: "pie", radius: ["35%", "65%"], name: spec.series[0].name,
+        label: { formatter: "{b}\n{c}" + spec.unit },
+        // Empty slices are left out so that their labels do not pile up on each other.
+        data: spec.categories.map(function (name, i) { return { name: name, value: spec.series[0].data[i] }; })
+          .filter(function (item) { return item.value > 0; })
+      }];
+      return base;
+    }
+    var horizontal = spec.categories.length > 6;
+    var categoryAxis = { type: "category", data: spec.categories, axisLabel: { interval: 0, width: 110, overflow: "truncate" } };
+    var valueAxis = { type: "value", name: spec.unit, max: spec.unit === "%" ? 100 : null, minInterval: 1 };
+    base.legend = spec.series.length > 1 ? { top: 0 } : undefined;
+    base.grid = { left: horizontal ? 120 : 40, right: 20, top: 30, bottom: horizontal ? 30 : 60, containLabel: false };
+    base.xAxis = horizontal ? valueAxis : categoryAxis;
+    base.yAxis = horizontal ? Object.assign({}, categoryAxis, { inverse: true }) : valueAxis;
+    if (!horizontal) { base.xAxis.axisLabel.rotate = spec.categories.length > 3 ? 30 : 0; }
+    base.series = spec.series.map(function (s) {
+      return { type: "bar", name: s.name, data: s.data, stack: spec.type === "stacked_bar" ? "total" : undefined,
+               label: { show: spec.type !== "stacked_bar", position: horizontal ? "right" : "top" } };
+    });
+    return base;
+  }
+
+  function init() {
+    var block = document.getElementById("dashboard-charts");
+    if (!block || typeof echarts === "undefined") { return; }
+    var specs = JSON.parse(block.textContent);
+    var charts = {};
+    document.querySelectorAll("[data-chart]").forEach(function (el) {
+      var id = el.getAttribute("data-chart");
+      if (!specs[id]) { return; }
+      var chart = echarts.init(el, null, { renderer: "canvas" });
+      chart.setOption(optionFor(specs[id]));
+      charts[id] = chart;
+    });
+    document.querySelectorAll("[data-chart-toggle]").forEach(function (button) {
+      button.addEventListener("click", function () {
+        var id = button.getAttribute("data-chart-toggle");
+        var card = document.querySelector('[data-chart-card="' + id + '"]');
+        var table = card.querySelector("[data-chart-table]");
+        var showTable = table.hidden;
+        table.hidden = !showTable;
+        card.classList.toggle("show-table", showTable);
+        button.setAttribute("aria-pressed", String(showTable));
+        button.textContent = showTable ? "图表" : "表格";
+        if (!showTable && charts[id]) { charts[id].resize(); }
+      });
+    });
+    document.querySelectorAll("[data-chart-png]").forEach(function (button) {
+      button.addEventListener("click", function () {
+        var id = button.getAttribute("data-chart-png");
+        if (!charts[id]) { return; }
+        var link = document.createElement("a");
+        link.href = charts[id].getDataURL({ type: "png", pixelRatio: 2, backgroundColor: "#fff" });
+        link.download = (specs[id].title || id) + ".png";
+        document.body.appendChild(link);
+        link.click();
+        link.remove();
+      });
+    });
+    window.addEventListener("resize", function () {
+      Object.keys(charts).forEach(function (id) { charts[id].resize(); });
+    });
+    window.kesuCharts = charts;
+  }
+
+  if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", init); } else { init(); }
+})();
