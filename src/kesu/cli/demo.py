@@ -1,0 +1,324 @@
+"""`kesu demo`: a working kesu on http://127.0.0.1:8000 with the seed plans imported into their
+regions, demo users of every role and a season of sample progress reports.
+
+The demo database lives in the data directory (./var by default). A second run reuses it;
+`--reset` rebuilds it. `--no-serve` stops after building (tests, CI); `--parse-only` keeps the
+parser-only summary (JSON/xlsx per plan) that preceded the web platform.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import shutil
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from kesu.cli import app
+
+DEMO_PASSWORD = "kesu-demo-2025"
+# Usernames of demo accounts: role word, region code, and a number for unit reporters.
+DEMO_USERNAME = re.compile(r"^(office|leader|stat|unit)-\d{6}(-\d+)?$")
+REPORTERS_PER_PLAN = 3
+
+
+@dataclass
+class Login:
+    username: str
+    role: str
+    scope: str
+
+
+@app.command("demo")
+def demo_command(
+    seeds: Annotated[
+        Path,
+        typer.Option("--seeds", help="示例方案目录 / directory of plan files", exists=True, file_okay=False),
+    ],
+    data_dir: Annotated[Path, typer.Option("--data-dir", help="数据目录 / data directory")] = Path("var"),
+    reset: Annotated[bool, typer.Option("--reset", help="删除并重建演示数据库 / rebuild the demo database")] = False,
+    serve: Annotated[bool, typer.Option("--serve/--no-serve", help="建好后启动网站 / start the web server")] = True,
+    address: Annotated[str, typer.Option("--address", help="监听地址 / host:port")] = "127.0.0.1:8000",
+    parse_only: Annotated[
+        bool, typer.Option("--parse-only", help="只解析方案并输出 JSON/xlsx / only parse the plans")
+    ] = False,
+    out: Annotated[Path, typer.Option("--out", help="--parse-only 的输出目录 / output directory")] = Path("out"),
+) -> None:
+    """演示：导入示例方案、创建演示账号和填报数据并启动网站 / build and serve the demo."""
+    if parse_only:
+        raise typer.Exit(_parse_only(seeds, out))
+
+    from rich.console import Console
+
+    console = Console()
+    data_dir = data_dir.resolve()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    os.environ["KESU_DATA_DIR"] = str(data_dir)
+    os.environ["KESU_DEMO"] = "1"
+    os.environ.pop("KESU_DATABASE_URL", None)  # the demo is always the embedded SQLite database
+    if reset:
+        for suffix in ("", "-wal", "-shm"):
+            (data_dir / f"kesu.sqlite3{suffix}").unlink(missing_ok=True)
+
+    from kesu.cli.web import setup_django
+
+    setup_django()
+    from django.core.management import call_command
+
+    console.print(f"数据目录 / data directory: {data_dir}")
+    call_command("migrate", interactive=False, verbosity=0)
+
+    from kesu.tracking.models import Plan
+
+    if Plan.objects.filter(is_demo=True).exists():
+        console.print("演示数据已存在，直接使用（--reset 可重建） / reusing the existing demo database")
+    else:
+        build_demo(seeds, console)
+    _print_logins(console, demo_logins())
+    if serve:
+        _vendor_static(console)
+        console.print(f"\n[bold green]科素演示已就绪[/bold green]：http://{address}/   （Ctrl+C 退出）")
+        call_command("runserver", address, "--noreload", "--skip-checks")
+
+
+# --------------------------------------------------------------------------------------------
+# Building the demo
+
+
+def build_demo(seeds: Path, console) -> None:
+    from kesu.org.models import Role
+    from kesu.org.services import SEED_REGIONS_CSV, create_user, import_regions_csv
+    from kesu.plans.extract import SUPPORTED_SUFFIXES
+    from kesu.tracking import imports
+
+    result = import_regions_csv(SEED_REGIONS_CSV)
+    console.print(f"行政区划：新增 {len(result.created)} 个")
+
+    files = sorted(p for p in seeds.iterdir() if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES)
+    if not files:
+        raise typer.BadParameter(f"{seeds} 中没有方案文件（.txt .md .docx .pdf）", param_hint="--seeds")
+
+    offices = {}
+    plans = []
+    for path in files:
+        try:
+            parsed = imports.parse_plan_path(path)
+        except imports.PlanImportError as exc:
+            console.print(f"[red]跳过[/red] {path.name}：{exc}")
+            continue
+        region = imports.region_for_plan(parsed)
+        if region is None:
+            console.print(f"[red]跳过[/red] {path.name}：找不到方案所属地区“{parsed.region}”")
+            continue
+        region.is_demo = True
+        region.save(update_fields=["is_demo"])
+        office = offices.get(region.pk)
+        if office is None:
+            office = offices[region.pk] = create_user(
+                username=f"office-{region.code}", password=DEMO_PASSWORD, role=Role.OFFICE_ADMIN, region=region,
+                display_name=f"{region.name}纲要办", is_demo_password_ok=True,
+            )
+        draft = imports.start_draft(region, parsed)
+        plan = imports.confirm_import(draft, user=office, is_demo=True)
+        plans.append((plan, office))
+        console.print(f"已导入 {region.name}：《{plan.title}》 {plan.tasks.count()} 项任务")
+
+    # Leaders and statisticians of the city that has both a city plan and a county plan (威海市):
+    # they read and compare across the county (乳山市) under it.
+    city = next((p.region for p, _ in plans if p.region.level == "city"
+                 and any(q.region.parent_id == p.region.pk for q, _ in plans)), None)
+    city = city or (plans[0][0].region if plans else None)
+    if city is not None:
+        create_user(username=f"leader-{city.code}", password=DEMO_PASSWORD, role=Role.LEADER, region=city,
+                    display_name=f"{city.name}分管领导", is_demo_password_ok=True)
+        create_user(username=f"stat-{city.code}", password=DEMO_PASSWORD, role=Role.STATISTICIAN, region=city,
+                    display_name=f"{city.name}统计员", is_demo_password_ok=True)
+
+    for plan, office in plans:
+        reporters = _create_reporters(plan)
+        counts = _sample_reports(plan, office, reporters)
+        shown = "，".join(f"{k} {v}" for k, v in counts.items())
+        console.print(f"{plan.region.name} 示例填报：{shown}")
+
+
+def _create_reporters(plan) -> list:
+    from django.db.models import Count
+
+    from kesu.org.models import Role, Unit
+    from kesu.org.services import create_user
+
+    busiest = (
+        Unit.objects.filter(assignments__task__plan=plan)
+        .annotate(n=Count("assignments"))
+        .order_by("-n", "name")[:REPORTERS_PER_PLAN]
+    )
+    return [
+        create_user(
+            username=f"unit-{plan.region.code}-{index}", password=DEMO_PASSWORD, role=Role.UNIT_REPORTER,
+            unit=unit, display_name=f"{unit.name}填报员", is_demo_password_ok=True,
+        )
+        for index, unit in enumerate(busiest, start=1)
+    ]
+
+
+def _share(*parts) -> float:
+    """A stable pseudo-random number in [0, 1) so that every demo build looks the same."""
+    digest = hashlib.sha256("|".join(map(str, parts)).encode()).digest()
+    return int.from_bytes(digest[:4], "big") / 2**32
+
+
+_NARRATIVES = {
+    "on_track": "按计划推进，本期完成了既定工作，相关活动已开展并形成台账。",
+    "at_risk": "部分工作受经费和场地影响进度偏慢，已协调解决，下期加快推进。",
+    "lagging": "本期工作尚未全面展开，已制定整改措施。",
+}
+
+
+def _sample_reports(plan, office, reporters) -> dict[str, int]:
+    """The season's reports through the reporting services: for each reporter's tasks in the last
+    period that is already due, a mix of accepted, submitted, returned, draft (overdue) and missing;
+    the period before it mostly accepted, so that progress and history show."""
+    from django.utils import timezone
+
+    from kesu.tracking import services_reports as reports
+    from kesu.tracking.models import ProgressReport
+
+    today = timezone.localdate()
+    due = list(plan.periods.filter(due__lt=today).order_by("-end")[:2])
+    counts: dict[str, int] = {}
+    if not due:
+        return counts
+    for reporter in reporters:
+        tasks = list(plan.tasks.filter(assignments__unit=reporter.unit).prefetch_related("targets").order_by("order"))
+        for age, period in enumerate(reversed(due)):
+            season = age == len(due) - 1
+            for task in tasks:
+                draw = _share(plan.pk, task.code, reporter.unit_id, period.label)
+                if season:
+                    outcome = ("accepted" if draw < 0.4 else "submitted" if draw < 0.6 else
+                               "returned" if draw < 0.72 else "draft" if draw < 0.85 else "missing")
+                else:
+                    outcome = "accepted" if draw < 0.85 else "missing"
+                counts[outcome] = counts.get(outcome, 0) + 1
+                if outcome == "missing":
+                    continue
+                progress = (0.45 if not season else 0.7) + 0.5 * draw
+                assessment = "on_track" if draw < 0.6 else "at_risk" if draw < 0.85 else "lagging"
+                figures = {t.pk: round(t.value * progress, 1) for t in task.targets.all()}
+                report = reports.save_draft(
+                    actor=reporter, task=task, period=period, expected_revision=0,
+                    narrative=f"{period.label}：{task.title}。{_NARRATIVES[assessment]}",
+                    self_assessment=assessment, figures=figures,
+                )
+                if outcome == "draft":
+                    continue
+                report = reports.submit_report(actor=reporter, report=report, expected_revision=report.revision)
+                if outcome == "accepted":
+                    reports.accept_report(actor=office, report=report, comment="材料齐全，同意。")
+                elif outcome == "returned":
+                    reports.return_report(actor=office, report=report, comment="请补充活动照片和参与人数等佐证材料。")
+    ProgressReport.objects.filter(task__plan=plan).update(is_demo=True)
+    return counts
+
+
+def demo_logins() -> list[Login]:
+    from kesu.org.models import User
+
+    users = User.objects.select_related("region", "unit__region").order_by("username")
+    logins = []
+    for user in users:
+        if not DEMO_USERNAME.match(user.username):
+            continue
+        if user.unit_id:
+            scope = f"{user.unit.name}（{user.unit.region.name}）"
+        else:
+            scope = user.region.name if user.region_id else "—"
+        logins.append(Login(user.username, user.get_role_display(), scope))
+    order = {"纲要办管理员": 0, "领导": 1, "统计人员": 2, "单位填报员": 3}
+    return sorted(logins, key=lambda login: (order.get(login.role, 9), login.username))
+
+
+def _print_logins(console, logins: list[Login]) -> None:
+    from rich.table import Table
+
+    table = Table(title=f"演示账号（密码均为 {DEMO_PASSWORD}） / demo logins")
+    for column in ("用户名 username", "密码 password", "角色 role", "地区/单位 region/unit"):
+        table.add_column(column)
+    for login in logins:
+        table.add_row(login.username, DEMO_PASSWORD, login.role, login.scope)
+    console.print(table)
+
+
+def _vendor_static(console) -> None:
+    """Vendored JS/CSS come from npm via `make vendor`; the demo runs without them, only warn."""
+    from django.conf import settings
+
+    vendor = Path(settings.STATICFILES_DIRS[0]) / "vendor"
+    if vendor.is_dir() and any(vendor.iterdir()):
+        return
+    makefile = Path.cwd() / "Makefile"
+    if makefile.is_file() and shutil.which("make") and "vendor:" in makefile.read_text(encoding="utf-8"):
+        completed = subprocess.run(["make", "vendor"], check=False, capture_output=True, text=True)
+        if completed.returncode == 0:
+            return
+    console.print("[yellow]警告[/yellow]：前端库未安装（make vendor 失败或 npm 不可用），图表等交互功能将不可用")
+
+
+# --------------------------------------------------------------------------------------------
+# Parse only (the summary shown before the web platform existed)
+
+
+def _parse_only(seeds: Path, out: Path) -> int:
+    from rich.console import Console
+    from rich.table import Table
+
+    from kesu.cli.parse import load_plan, report_failure
+    from kesu.plans.export import headline_text, plan_to_json, write_xlsx
+    from kesu.plans.extract import SUPPORTED_SUFFIXES
+
+    files = sorted(
+        path for path in seeds.iterdir() if path.is_file() and path.suffix.lower() in SUPPORTED_SUFFIXES
+    )
+    if not files:
+        report_failure(seeds, "目录中没有方案文件（.txt .md .docx .pdf） / no plan files in this directory")
+        return 2
+    out.mkdir(parents=True, exist_ok=True)
+
+    table = Table(title=f"kesu demo — {len(files)} 个方案 / plans → {out}")
+    for column in ("文件 file", "地区 region", "标题 title", "总体目标 headline target"):
+        table.add_column(column, overflow="fold")
+    for column in ("任务 tasks", "单位 units", "目标 targets", "提示 warnings"):
+        table.add_column(column, justify="right")
+
+    failed = 0
+    for path in files:
+        plan, problem = load_plan(path)
+        if plan is None:
+            failed += 1
+            report_failure(path, problem or "")
+            table.add_row(path.name, "—", f"[red]失败 / failed: {problem}[/red]", "", "", "", "", "")
+            continue
+        try:
+            (out / f"{path.stem}.json").write_text(plan_to_json(plan), encoding="utf-8")
+            write_xlsx(plan, out / f"{path.stem}.xlsx")
+        except OSError as exc:
+            failed += 1
+            report_failure(path, f"无法写入 {out} / cannot write to {out}: {exc.strerror or exc}")
+            continue
+        table.add_row(
+            path.name,
+            plan.region or "—",
+            plan.title,
+            headline_text(plan) or "—",
+            str(len(plan.tasks)),
+            str(len(plan.units)),
+            str(sum(len(task.targets) for task in plan.tasks)),
+            str(len(plan.warnings)),
+        )
+    Console().print(table)
+    return 2 if failed else 0

@@ -1,0 +1,157 @@
+"""`kesu plans import`, `kesu regions import`, `kesu users create`: the import and administration
+services from the command line, for setting up an installation."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from kesu.cli import app
+
+plans_app = typer.Typer(help="方案 / plans", no_args_is_help=True)
+regions_app = typer.Typer(help="行政区划 / regions", no_args_is_help=True)
+users_app = typer.Typer(help="用户 / users", no_args_is_help=True)
+app.add_typer(plans_app, name="plans")
+app.add_typer(regions_app, name="regions")
+app.add_typer(users_app, name="users")
+
+
+def _django() -> None:
+    from kesu.cli.web import setup_django
+
+    setup_django()
+
+
+def _fail(message: str) -> None:
+    typer.echo(f"错误 / error: {message}", err=True)
+    raise typer.Exit(2)
+
+
+def _actor(username: str | None):
+    from kesu.org.models import User
+
+    if username is None:
+        return None
+    user = User.objects.filter(username=username).first()
+    if user is None:
+        _fail(f"没有用户“{username}” / no such user")
+    return user
+
+
+@plans_app.command("import", help="导入实施方案 / import a plan document into a region")
+def plans_import(
+    file: Annotated[Path, typer.Argument(help="方案文件 .txt/.md/.docx/.pdf")],
+    region: Annotated[str, typer.Option("--region", help="地区代码，如 371083")],
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="不询问，直接导入")] = False,
+    as_user: Annotated[str | None, typer.Option("--as", help="以该用户名义导入（审计记录）")] = None,
+    period_kind: Annotated[str, typer.Option("--periods", help="填报周期 half_yearly/quarterly/yearly")] = "half_yearly",
+    new_plan: Annotated[bool, typer.Option("--new", help="即使有同名现行方案也作为新方案导入")] = False,
+) -> None:
+    _django()
+    from rich.console import Console
+    from rich.table import Table
+
+    from kesu.org.models import Region
+    from kesu.tracking import imports
+
+    console = Console()
+    target_region = Region.objects.filter(code=region).first()
+    if target_region is None:
+        _fail(f"地区代码“{region}”不存在，请先 kesu regions import")
+    if not file.is_file():
+        _fail(f"文件“{file}”不存在")
+    try:
+        imports.check_upload(file.name, file.stat().st_size, file.open("rb").read(8))
+        parsed = imports.parse_plan_path(file)
+    except imports.PlanImportError as exc:
+        _fail(str(exc))
+    draft = imports.start_draft(target_region, parsed)
+    if new_plan:
+        draft.previous_id = None
+
+    head = parsed.headline_target
+    console.print(f"[bold]{parsed.title}[/bold]  {parsed.doc_number or ''}  → {target_region}")
+    if head:
+        console.print(f"总体目标：{head.year}年{head.indicator} {head.value}{head.unit}")
+    table = Table(title=f"单位对应（{len(draft.mapping)}）")
+    for column in ("方案中的名称", "对应", "依据"):
+        table.add_column(column)
+    names = dict(target_region.units.values_list("pk", "name"))
+    for name, choice in draft.mapping.items():
+        shown = "新建" if choice == imports.NEW_UNIT else names.get(choice, "?")
+        table.add_row(name, shown, draft.match_reasons.get(name, ""))
+    console.print(table)
+    console.print(f"{len(parsed.tasks)} 项任务，{sum(len(t.targets) for t in parsed.tasks)} 个量化目标")
+    for warning in parsed.warnings:
+        console.print(f"[yellow]提示[/yellow] {warning}")
+    diff = imports.diff_against_previous(draft)
+    if diff is not None:
+        console.print(
+            f"修订第{diff.previous.version}版：新增 {len(diff.added)}，删除 {len(diff.removed)}，"
+            f"修改 {len(diff.changed)}，未变 {diff.unchanged}"
+        )
+    problems = imports.validate_draft(draft)
+    if problems:
+        _fail("；".join(problems))
+    if not yes and not typer.confirm("确认导入？", default=False):
+        typer.echo("已取消，未写入任何数据")
+        raise typer.Exit(1)
+    try:
+        plan = imports.confirm_import(draft, user=_actor(as_user), period_kind=period_kind)
+    except (imports.PlanImportError, ValueError) as exc:
+        _fail(str(exc))
+    console.print(f"[green]已导入[/green] 《{plan.title}》第{plan.version}版（id {plan.pk}），{plan.tasks.count()} 项任务")
+
+
+@regions_app.command("import", help="从 CSV 导入行政区划 / import regions (code,name,level,parent_code)")
+def regions_import(
+    file: Annotated[Path | None, typer.Argument(help="CSV 文件；省略则导入内置的种子区划")] = None,
+) -> None:
+    _django()
+    from kesu.org.services import SEED_REGIONS_CSV, RegionImportError, import_regions_csv
+
+    path = file or SEED_REGIONS_CSV
+    if not path.is_file():
+        _fail(f"文件“{path}”不存在")
+    try:
+        result = import_regions_csv(path)
+    except RegionImportError as exc:
+        _fail(str(exc))
+    typer.echo(f"新增 {len(result.created)}，更新 {len(result.updated)}，未变 {result.unchanged}")
+
+
+@users_app.command("create", help="创建用户 / create a user")
+def users_create(
+    username: Annotated[str, typer.Argument(help="用户名")],
+    role: Annotated[str, typer.Option("--role", help="office_admin/unit_reporter/leader/statistician")],
+    password: Annotated[str, typer.Option("--password", prompt=True, hide_input=True, confirmation_prompt=True)],
+    region: Annotated[str | None, typer.Option("--region", help="地区代码（非填报员）")] = None,
+    unit: Annotated[str | None, typer.Option("--unit", help="单位名称（填报员），需同时给出 --region")] = None,
+    name: Annotated[str, typer.Option("--name", help="姓名")] = "",
+    superuser: Annotated[bool, typer.Option("--superuser", help="同时可登录 Django 管理后台")] = False,
+) -> None:
+    _django()
+    from kesu.org.models import Region, Unit
+    from kesu.org.services import OrgError, create_user
+
+    region_obj = Region.objects.filter(code=region).first() if region else None
+    if region and region_obj is None:
+        _fail(f"地区代码“{region}”不存在")
+    unit_obj = None
+    if unit:
+        if region_obj is None:
+            _fail("指定单位时需给出 --region")
+        unit_obj = Unit.objects.filter(region=region_obj, name=unit).first()
+        if unit_obj is None:
+            _fail(f"{region_obj.name}没有名为“{unit}”的单位")
+    try:
+        user = create_user(username=username, password=password, role=role, region=region_obj, unit=unit_obj,
+                           display_name=name)
+    except OrgError as exc:
+        _fail(str(exc))
+    if superuser:
+        user.is_staff = user.is_superuser = True
+        user.save(update_fields=["is_staff", "is_superuser"])
+    typer.echo(f"已创建用户 {user.username}（{user.get_role_display()}）")

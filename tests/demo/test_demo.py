@@ -1,0 +1,66 @@
+"""`kesu demo --no-serve` on a temporary data directory builds the demo database: regions, the five
+seed plans in their regions, demo users of every role and sample reports; a second run reuses it."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+SEEDS = Path(__file__).resolve().parents[3] / "shared" / "seeds"
+KESU = Path(sys.executable).with_name("kesu")
+
+pytestmark = pytest.mark.slow
+
+
+def _run(*args: str, data_dir: Path) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if k not in ("KESU_DATABASE_URL", "DJANGO_SETTINGS_MODULE")}
+    return subprocess.run(
+        [str(KESU), "demo", "--seeds", str(SEEDS), "--data-dir", str(data_dir), *args],
+        capture_output=True, text=True, env=env, timeout=900, check=False,
+    )
+
+
+def test_demo_builds_and_is_idempotent(tmp_path):
+    first = _run("--no-serve", data_dir=tmp_path)
+    assert first.returncode == 0, first.stderr[-3000:]
+    assert "演示账号" in first.stdout and "office-371083" in first.stdout
+
+    db = sqlite3.connect(tmp_path / "kesu.sqlite3")
+    plans = dict(db.execute(
+        "select r.code, count(*) from tracking_plan p join org_region r on r.id = p.region_id "
+        "where p.is_demo group by r.code"
+    ).fetchall())
+    assert plans == {"371083": 1, "430503": 1, "371000": 1, "320300": 1, "370105": 1}
+    roles = dict(db.execute("select role, count(*) from org_user group by role").fetchall())
+    assert roles["office_admin"] == 5 and roles["leader"] == 1 and roles["statistician"] == 1
+    assert roles["unit_reporter"] >= 10
+    # The city office of 威海市 is above 乳山市, so it sees the county's plan.
+    city_path, county_path = (db.execute("select path from org_region where code = ?", (c,)).fetchone()[0]
+                              for c in ("371000", "371083"))
+    assert county_path.startswith(city_path)
+    statuses = {row[0] for row in db.execute("select distinct status from tracking_progressreport")}
+    assert statuses == {"draft", "submitted", "returned", "accepted"}
+    assert db.execute("select count(*) from tracking_targetfigure").fetchone()[0] > 0
+    assert db.execute("select count(*) from org_unit where is_demo = 0").fetchone()[0] == 0
+    tasks_before = db.execute("select count(*) from tracking_task").fetchone()[0]
+    db.close()
+
+    second = _run("--no-serve", data_dir=tmp_path)
+    assert second.returncode == 0, second.stderr[-3000:]
+    assert "直接使用" in second.stdout
+    db = sqlite3.connect(tmp_path / "kesu.sqlite3")
+    assert db.execute("select count(*) from tracking_task").fetchone()[0] == tasks_before
+    assert db.execute("select count(*) from tracking_plan").fetchone()[0] == 5
+    db.close()
+
+
+def test_parse_only_keeps_the_parser_summary(tmp_path):
+    result = _run("--parse-only", "--out", str(tmp_path / "out"), data_dir=tmp_path)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert len(list((tmp_path / "out").glob("*.json"))) == 5
+    assert not (tmp_path / "kesu.sqlite3").exists()

@@ -1,0 +1,89 @@
+"""Units: matching plan names, merging, aliases."""
+
+from __future__ import annotations
+
+import pytest
+
+from kesu.audit.models import AuditEntry
+from kesu.org.models import Unit, User
+from kesu.org.services import OrgError, create_unit, match_unit, merge_units, update_unit
+from kesu.tracking.models import ProgressReport, Reminder, TaskUnit
+
+pytestmark = pytest.mark.django_db
+
+
+def test_match_unit_tries_name_alias_normalised_and_dictionary(world):
+    edu = world.units["市教育和体育局"]
+    assert match_unit(world.county, "市教育和体育局") == (edu, "名称一致")
+    edu.aliases.create(alias="教育体育局")
+    assert match_unit(world.county, "教育体育局") == (edu, "别名一致")
+    assert match_unit(world.county, "乳山市教育和体育局").unit == edu  # region prefix
+    assert match_unit(world.county, "威海市乳山市教育和体育局").unit == edu
+    assert match_unit(world.county, "市教体局") == (edu, "规范化后一致")  # abbreviation dictionary
+    assert match_unit(world.county, "乳山市科学技术协会").unit == world.units["市科协"]
+    assert match_unit(world.county, "共青团乳山市委员会").unit == world.units["团市委"]
+    missing = match_unit(world.county, "市气象局")
+    assert missing.unit is None and missing.score == 0.0
+    # A city unit is not taken for the county's namesake.
+    assert match_unit(world.county, "威海市教育局").unit is None
+
+
+def test_match_unit_query_count(world, django_assert_num_queries):
+    with django_assert_num_queries(3):
+        match_unit(world.county, "市教体局")
+
+
+def test_merge_moves_assignments_reports_users_and_keeps_alias(world):
+    edu = world.units["市教育和体育局"]
+    duplicate = create_unit(world.county, "市教体局", aliases=["教体局"])
+    youth_task = world.tasks[1]  # 3.1.2: edu lead, 团市委 participating
+    farm_task = world.tasks[2]
+    TaskUnit.objects.create(task=youth_task, unit=duplicate, role="participating")
+    TaskUnit.objects.create(task=farm_task, unit=duplicate, role="lead")
+    report = ProgressReport.objects.create(task=farm_task, unit=duplicate, period=world.periods[0])
+    reporter = User.objects.create_user("dup", role="unit_reporter", unit=duplicate)
+    Reminder.objects.create(region=world.county, unit=duplicate, message="请报送")
+
+    duplicate_pk = duplicate.pk
+    result = merge_units(duplicate, edu)
+
+    assert not Unit.objects.filter(pk=duplicate_pk).exists()
+    assert set(edu.aliases.values_list("alias", flat=True)) >= {"市教体局", "教体局"}
+    assert TaskUnit.objects.get(task=youth_task, unit=edu).role == "lead"  # the stronger role stays
+    assert TaskUnit.objects.get(task=farm_task, unit=edu).role == "lead"
+    report.refresh_from_db()
+    reporter.refresh_from_db()
+    assert report.unit == edu and reporter.unit == edu
+    assert Reminder.objects.get(message="请报送").unit == edu
+    assert result.moved["任务分工"] == 2
+    assert AuditEntry.objects.filter(model="org.Unit", object_id=str(duplicate_pk), action="delete").exists()
+    assert AuditEntry.objects.filter(model="tracking.ProgressReport", object_id=str(report.pk), action="update").exists()
+
+
+def test_merge_refuses_clashing_reports_and_changes_nothing(world):
+    edu = world.units["市教育和体育局"]
+    duplicate = create_unit(world.county, "市教体局")
+    task, period = world.tasks[1], world.periods[0]
+    ProgressReport.objects.create(task=task, unit=edu, period=period)
+    TaskUnit.objects.create(task=world.tasks[2], unit=duplicate, role="lead")
+    ProgressReport.objects.create(task=task, unit=duplicate, period=period)
+    with pytest.raises(OrgError, match=r"3\.1\.2（2024年上半年）"):
+        merge_units(duplicate, edu)
+    assert Unit.objects.filter(pk=duplicate.pk).exists()
+    assert TaskUnit.objects.filter(unit=duplicate).count() == 1
+
+
+def test_merge_across_regions_or_with_itself_is_refused(world):
+    edu = world.units["市教育和体育局"]
+    with pytest.raises(OrgError, match="自身"):
+        merge_units(edu, edu)
+    with pytest.raises(OrgError, match="同一地区"):
+        merge_units(edu, Unit.objects.get(name="徐州市教育局"))
+
+
+def test_rename_keeps_old_name_as_alias(world):
+    edu = world.units["市教育和体育局"]
+    update_unit(edu, name="市教育局", kind=edu.kind, is_office=False, is_active=True)
+    assert edu.aliases.filter(alias="市教育和体育局").exists()
+    with pytest.raises(OrgError, match="已有名为“市科协”"):
+        update_unit(edu, name="市科协", kind=edu.kind, is_office=False, is_active=True)
