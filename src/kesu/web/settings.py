@@ -56,6 +56,9 @@ INSTALLED_APPS = [
     "kesu.org",
     "kesu.audit",
     "kesu.tracking",
+    "kesu.indicators",
+    "kesu.reports",
+    "kesu.surveys",
     # ninja is listed so that /api/docs serves its bundled Swagger UI instead of a CDN copy.
     "ninja",
     "kesu.api",

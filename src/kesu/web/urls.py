@@ -14,5 +14,8 @@ urlpatterns = [
     # Plan import and the office's unit/user/region administration.
     path("plans/import/", include("kesu.tracking.urls_import")),
     path("org/", include("kesu.org.urls")),
+    path("indicators/", include("kesu.indicators.urls")),
+    path("surveys/", include("kesu.surveys.urls")),
     path("", include("kesu.tracking.urls")),
+    path("", include("kesu.reports.urls")),
 ]
