@@ -73,7 +73,7 @@ def unit(name: str, unit_name: str):
             "徐州市人民政府",
             "2022-05-13",
             "徐州市",
-            None,
+            (2021, 2025),  # not in the title: the body's “十四五”时期
         ),
         (
             TIANQIAO,
@@ -250,7 +250,7 @@ def test_targets() -> None:
     assert (160, "平方米", ">=", None, None) in daxiang
     assert (25, "%", ">=", "到2025年", 2025) in daxiang  # 不低于25%
     assert _targets(DAXIANG, "3.1.1") == [(20, "名", ">=", "每年", None)]
-    assert (10, "家", ">=", "5年内", None) in _targets(DAXIANG, "3.1.2")
+    assert (10, "家", ">=", "5年内", 2025) in _targets(DAXIANG, "3.1.2")  # 2021 plan: 5年内 → 2025
     assert (30, "家", "=", "到2025年底", 2025) in _targets(XUZHOU, "3.8.3")
     assert (10, "家", ">=", "到2025年底", 2025) in _targets(XUZHOU, "3.8.3")
     assert (80, "%", ">=", None, None) in _targets(XUZHOU, "3.9.3")

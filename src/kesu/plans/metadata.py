@@ -14,7 +14,9 @@ reads) starts after that title; a 抄送/印发 footer ends it.
   ``…印发`` date), ISO formatted;
 - region: the governed area, the last administrative name in front of the title (济南市天桥区 →
   天桥区), else in front of the issuer's name;
-- period: （2021—2025年） / (2021-2025年) in the title.
+- period: （2021—2025年） / (2021-2025年) or “十四五” in the title; when the title has none, the plan body's
+  own period (`period_from_body`): 2021—2025年 or “十四五”期间 in the goals paragraph, never a
+  range inside a cited title such as 《全民科学素质行动规划纲要（2021—2035年）》.
 """
 
 from __future__ import annotations
@@ -144,7 +146,11 @@ def extract_metadata(lines: list[Line]) -> Metadata:
     meta.body_end = _footer_start(texts, meta.body_start)
     meta.date = _find_date(texts, meta.body_start, meta.body_end)
 
-    meta.period = _period(meta.title) or (_period(inner_title) if inner_title else None)
+    meta.period = (
+        _period(meta.title)
+        or (_period(inner_title) if inner_title else None)
+        or _five_year_period(meta.title)
+    )
     chain = _region_chain(meta.title)
     if not chain and meta.issuer:
         chain = _region_chain(re.sub(r"^(?:中共|中国共产党|共青团|国家税务总局)", "", meta.issuer))
@@ -328,6 +334,40 @@ def _period(title: str | None) -> Period | None:
     if start > end or end - start > 30:
         return None
     return Period(start, end)
+
+
+_BODY_RANGE = re.compile(r"(?<!\d)(?P<start>20\d{2}) *年? *[—\-–－~～至到]+ *(?P<end>20\d{2}) *年")
+_FIVE_YEAR_PLAN = re.compile(r"[“\"‘]?十(?P<n>[三四五六])五[”\"’]?(?:期间|时期)")
+_FIVE_YEAR_START = {"三": 2016, "四": 2021, "五": 2026, "六": 2031}
+_CITED = re.compile(r"《[^《》]*》")
+_GOALS = re.compile(r"目标|期间|时期|到20\d{2}年")
+
+
+def _five_year_period(title: str) -> Period | None:
+    """溧川市“十四五”全民科学素质行动实施方案 → 2021—2025."""
+    match = re.search(r"十(?P<n>[三四五六])五", title or "")
+    if not match:
+        return None
+    start = _FIVE_YEAR_START[match.group("n")]
+    return Period(start, start + 4)
+
+
+def period_from_body(paragraphs: list[str]) -> Period | None:
+    """The plan period as the body states it, for a plan whose title does not: a 2021—2025年 range
+    (at most ten years) or “十四五”期间, preferring the goals paragraphs (目标, 到2025年)."""
+    texts = [_CITED.sub("", text) for text in paragraphs]
+    ordered = [t for t in texts if _GOALS.search(t)] + [t for t in texts if not _GOALS.search(t)]
+    for text in ordered:
+        for match in _BODY_RANGE.finditer(text):
+            start, end = int(match.group("start")), int(match.group("end"))
+            if 0 < end - start <= 10:
+                return Period(start, end)
+    for text in ordered:
+        match = _FIVE_YEAR_PLAN.search(text)
+        if match:
+            start = _FIVE_YEAR_START[match.group("n")]
+            return Period(start, start + 4)
+    return None
 
 
 def _region_chain(text: str) -> list[str]:

@@ -11,6 +11,13 @@ one does not end a sentence (no ``。；：！？`` or closing bracket at its en
 or a short stand-alone line, or when the previous one has an unclosed bracket. A line that starts
 with a heading number, a responsibility key (``责任单位：``) or a markdown heading always starts a
 new paragraph. Blank lines do not block joining: a page break leaves one between the halves.
+
+Three more repairs: a clause line that follows another clause line is one clause printed on two
+lines (``牵头单位：县科协`` / ``责任单位：各乡镇人民政府``) and is joined with ``；``; a numbered heading
+without punctuation whose title is long (8+ characters) followed by a short unpunctuated line that
+is not a section label such as 主要任务 is one heading wrapped in two (``（三）实施老年人科学素质`` /
+``提升行动``); ``【牵头单位】X【配合单位】Y`` is written ``牵头单位：X；配合单位：Y``. A running header
+that is also the ``X文件`` masthead at the top of page 1 keeps its first occurrence.
 """
 
 from __future__ import annotations
@@ -67,9 +74,16 @@ HEADING_START = re.compile(
     r"|[①-⑳]"
     r"|——|－－)"
 )
-CLAUSE_LINE_START = re.compile(
-    r"^[（(]? *(?:责任分工|主要责任单位|责任单位|责任部门|牵头单位|牵头部门|配合单位|配合部门|参与单位|参加单位|协办单位)"
-    r" *[:：]"
+CLAUSE_KEYS = (
+    "责任分工|主要责任单位|责任单位|责任部门|牵头单位|牵头部门|配合单位|配合部门|参与单位|参与部门|参加单位"
+    "|协办单位|协同单位|协助单位|支持单位"
+)
+CLAUSE_LINE_START = re.compile(r"^[（(]? *(?:" + CLAUSE_KEYS + r") *[:：]")
+# 【牵头单位】县科协 【配合单位】县教育局 → 牵头单位：县科协；配合单位：县教育局
+_BRACKETED_KEY = re.compile(r" *[【〖\[] *(?P<key>" + CLAUSE_KEYS + r") *[】〗\]] *[:：]? *")
+# a section label that stands on its own line under a heading, never the end of a broken heading
+_SECTION_LABEL = re.compile(
+    r"^(?:主要|工作|总体|发展|具体|重点)?(?:目标|任务|措施|要求|内容|举措|步骤|安排)$"
 )
 SENTENCE_END = "。！？；：!?;:）)】」』》"
 _OPENERS = "（(【「『《"
@@ -166,6 +180,13 @@ def _clean_one(raw: str) -> Line | None:
     text = clean_characters(unbolded)
     if not text:
         return None
+    if "【" in text or "〖" in text or "[" in text:
+        text = _BRACKETED_KEY.sub(
+            lambda m: (
+                ("；" if m.start() and text[m.start() - 1] not in "（(；;" else "") + m.group("key") + "："
+            ),
+            text,
+        )
     if _PAGE_NUMBER.match(text):
         return None
     raw = _MULTI_SPACE.sub(" ", _OTHER_SPACES.sub(" ", _narrow(unbolded))).strip()
@@ -185,7 +206,13 @@ def _drop_running_headers(lines: list[Line]) -> list[Line]:
     }
     if not repeated:
         return lines
-    return [line for line in lines if line.text not in repeated]
+    kept = []
+    for index, line in enumerate(lines):
+        if line.text not in repeated:
+            kept.append(line)
+        elif index < 3 and line.text.endswith("文件") and all(k.text != line.text for k in kept):
+            kept.append(line)  # the masthead (X文件) of page 1, repeated as the running header
+    return kept
 
 
 def unclosed(text: str) -> bool:
@@ -203,10 +230,31 @@ def _starts_paragraph(line: Line) -> bool:
     )
 
 
+_ANY_PUNCTUATION = re.compile(r"[，、。；：,;:！？!?]")
+
+
+def _broken_heading(text: str, line: Line) -> bool:
+    """（三）实施老年人科学素质 / 提升行动: a long numbered heading wrapped onto a short line."""
+    heading = HEADING_START.match(text)
+    if not heading or _ANY_PUNCTUATION.search(text) or len(text) - heading.end() < 8:
+        return False
+    following = line.text
+    return (
+        len(following) <= 10
+        and len(text) + len(following) <= 40
+        and not _ANY_PUNCTUATION.search(following)
+        and not _SECTION_LABEL.match(following)
+        and not line.bold
+    )
+
+
 def _continues(previous: Paragraph, line: Line) -> bool:
     if previous.is_table or previous.md_level or line.is_table or line.md_level:
         return False
     text = previous.text
+    if CLAUSE_LINE_START.match(line.text):
+        # 牵头单位：县科协 / 责任单位：各乡镇人民政府 — one clause printed on two lines
+        return bool(CLAUSE_LINE_START.match(text)) and not text.endswith("。")
     if _starts_paragraph(line):
         return False
     if unclosed(text):
@@ -216,7 +264,7 @@ def _continues(previous: Paragraph, line: Line) -> bool:
     if previous.bold and not line.bold:
         return False
     if len(text) <= 30 and HEADING_START.match(text) and "。" not in text:
-        return False  # a numbered heading standing on its own line
+        return _broken_heading(text, line)  # else a numbered heading standing on its own line
     # a short line with no punctuation at all is a heading or a title, not half a sentence
     return not (len(text) <= 20 and not re.search(r"[，、。；：,;:]", text))
 
@@ -226,7 +274,9 @@ def join_paragraphs(lines: list[Line]) -> list[Paragraph]:
     paragraphs: list[Paragraph] = []
     for line in lines:
         if paragraphs and _continues(paragraphs[-1], line):
-            paragraphs[-1].text += line.text
+            previous = paragraphs[-1].text
+            joint = "；" if CLAUSE_LINE_START.match(line.text) and not previous.endswith(("；", ";")) else ""
+            paragraphs[-1].text += joint + line.text
             continue
         paragraphs.append(
             Paragraph(

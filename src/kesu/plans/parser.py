@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 
 from kesu.plans.errors import PlanParseError
-from kesu.plans.metadata import extract_metadata
+from kesu.plans.metadata import extract_metadata, period_from_body
 from kesu.plans.model import Plan, Section, Task, UnitEntry
 from kesu.plans.normalize import clean_lines, join_paragraphs
 from kesu.plans.structure import Node, TaskDraft, build_tree, collect_tasks
@@ -64,6 +64,8 @@ def _parse(text: str, name: str, aliases: AliasDictionary | None) -> Plan:
     meta = extract_metadata(lines)
     warnings.extend(meta.warnings)
     paragraphs = join_paragraphs(lines[meta.body_start : meta.body_end])
+    if meta.period is None:
+        meta.period = period_from_body([p.text for p in paragraphs if not p.is_table])
     document = build_tree(paragraphs)
     drafts = collect_tasks(document)
 
@@ -80,7 +82,7 @@ def _parse(text: str, name: str, aliases: AliasDictionary | None) -> Plan:
 
     spellings = [unit for draft in drafts for unit in (*draft.leads, *draft.participants)]
     catalogue = build_catalogue(spellings, meta.regions, aliases, extra_spellings=meta.issuer_names)
-    tasks = _tasks(drafts, catalogue.canonical)
+    tasks = _tasks(drafts, catalogue.canonical, meta.period.start if meta.period else None)
     units = _units(tasks, catalogue.aliases)
 
     candidates = find_headline_candidates([p.text for p in paragraphs])
@@ -106,7 +108,7 @@ def _parse(text: str, name: str, aliases: AliasDictionary | None) -> Plan:
     )
 
 
-def _tasks(drafts: list[TaskDraft], canonical: dict[str, str]) -> list[Task]:
+def _tasks(drafts: list[TaskDraft], canonical: dict[str, str], start_year: int | None = None) -> list[Task]:
     tasks: list[Task] = []
     used_ids: dict[str, int] = {}
     for draft in drafts:
@@ -134,7 +136,7 @@ def _tasks(drafts: list[TaskDraft], canonical: dict[str, str]) -> list[Task]:
                 lead_units=leads,
                 participating_units=participants,
                 units_raw=draft.units_raw,
-                targets=extract_targets(draft.text),
+                targets=extract_targets(draft.text, start_year),
             )
         )
     return tasks

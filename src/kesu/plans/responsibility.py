@@ -12,7 +12,11 @@ Forms read (full- or half-width brackets and colons alike):
 - ``X为牵头单位，Y为配合单位``.
 
 A bracketed text is a clause only when it has such a key or role word and the names in it read as
-units, so ``（以下简称…）`` or ``（发明、制作）`` are left alone.
+units, so ``（以下简称…）`` or ``（发明、制作）`` are left alone. A key inside a bracket
+(``（牵头单位：X；配合单位：Y）``) never starts a clause of its own: the bracket is read whole.
+Generic collectives (各有关部门, 相关单位, 各成员单位) are no units: they are dropped from a clause, and
+a sentence naming nothing else (``各有关部门按职责分工负责。``) is no clause. ``【牵头单位】X`` is
+rewritten to ``牵头单位：X`` by `kesu.plans.normalize`.
 """
 
 from __future__ import annotations
@@ -20,7 +24,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from kesu.plans.units import looks_like_unit, split_top_level, split_units
+from kesu.plans.units import is_generic_unit, looks_like_unit, split_top_level, split_units
 
 _LEAD_KEYS = ("主要责任单位", "牵头单位", "牵头部门", "主责单位", "主责部门")
 _PART_KEYS = (
@@ -163,6 +167,12 @@ FIRST_LEADS_NOTE = re.compile(
 )
 
 
+# the same said in a sentence of its own: 说明：责任单位中列第一位的为牵头单位，其余为配合单位。
+FIRST_LEADS_SENTENCE = re.compile(
+    r"(?:列|排|居|位列|排名|排列)(?:在|于)?(?:第一|首|第1)(?:位|个)?的?(?:单位|部门)?(?:为|是)牵头"
+)
+
+
 def parse_roles(content: str) -> tuple[list[str], list[str]] | None:
     """Lead and participating units of a clause's content; None when it is not a clause."""
     content = FIRST_LEADS_NOTE.sub("", _INTRO.sub("", content.strip()))
@@ -186,8 +196,8 @@ def parse_roles(content: str) -> tuple[list[str], list[str]] | None:
         if not _ROLE_VERB.search(_BRACKET_TEXT.sub("", content)) and not _ANY_MARKER.search(content):
             return None
         leads, parts = _segment_roles(content, default_lead=True)
-    leads = _unique(leads)
-    parts = [p for p in _unique(parts) if p not in leads]
+    leads = [n for n in _unique(leads) if not is_generic_unit(n)]
+    parts = [p for p in _unique(parts) if p not in leads and not is_generic_unit(p)]
     if not leads and not parts:
         return None
     return leads, parts
@@ -242,8 +252,8 @@ def _find_clauses(text: str) -> list[Clause]:
 
     for match in _SENTENCE_CLAUSE.finditer(text):
         start = match.end()
-        if any(a <= start < b for a, b in taken):
-            continue
+        if any(a <= start < b for a, b in taken) or _inside_brackets(text, start):
+            continue  # （牵头单位：X；配合单位：Y） is read whole as a bracketed clause below
         end = _sentence_clause_end(text, start)
         raw = text[start:end].strip()
         roles = _accept(raw, strict=False)
@@ -272,6 +282,16 @@ def _find_clauses(text: str) -> list[Clause]:
         rest = (text[: clause.start] + text[clause.end :]).strip(" 。；;，,")
         clause.standalone = not rest
     return clauses
+
+
+def _inside_brackets(text: str, position: int) -> bool:
+    depth = 0
+    for char in text[:position]:
+        if char in "（(【":
+            depth += 1
+        elif char in "）)】":
+            depth = max(0, depth - 1)
+    return depth > 0
 
 
 def _sentence_clause_end(text: str, start: int) -> int:

@@ -26,7 +26,12 @@ Which item is a task (what goes into the office's 任务分解表):
 - an item without any clause, whose siblings are mostly tasks, is kept as a task without units
   (and reported), since the clause is probably missing or unreadable;
 - a TAB-separated table with a header row naming 牵头/责任/配合 columns gives one task per row;
-  an empty lead cell inherits the row above (merged cells), an empty 类别 cell likewise.
+  an empty lead cell inherits the row above (merged cells), an empty 类别 cell likewise. With a
+  single 责任单位 column and a note (in the header cell, or a paragraph of its own above or below
+  the table: 说明：责任单位中列第一位的为牵头单位), the first unit of a row leads, the others take part;
+- a line ``附件`` / ``附件1：表名`` ends the body's sections: what follows is an annex section (number
+  附件, title the table's name), whose table rows keep their 序号 as ids; headings without clauses
+  beside such rows are not taken as tasks (only items of the same numbering style are siblings).
 
 Task ids are the dotted ordinals of the numbering (三、→（一）→1. gives 3.1.1); dash bullets and
 unnumbered headings count their position among their siblings; table rows use their 序号.
@@ -38,7 +43,13 @@ import re
 from dataclasses import dataclass, field
 
 from kesu.plans.normalize import CN_DIGITS, Paragraph
-from kesu.plans.responsibility import Clause, find_clauses, mentions_responsibility, remove_clauses
+from kesu.plans.responsibility import (
+    FIRST_LEADS_SENTENCE,
+    Clause,
+    find_clauses,
+    mentions_responsibility,
+    remove_clauses,
+)
 
 _N = rf"[{CN_DIGITS}]{{1,3}}"
 _HEADING_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
@@ -230,6 +241,7 @@ class Document:
     warnings: list[str] = field(default_factory=list)
     unreadable_clauses: list[str] = field(default_factory=list)
     first_leads: bool = False  # the document said 列第一位的为牵头单位，下同
+    table_first_leads: bool = False  # a note (说明：责任单位中列第一位的为牵头单位) for its tables
 
     def clauses_of(self, text: str) -> list[Clause]:
         clauses = find_clauses(text, self.first_leads)
@@ -243,10 +255,29 @@ def build_tree(paragraphs: list[Paragraph]) -> Document:
     document = Document(root)
     stack: list[Node] = []
     headings = [classify_heading(p) for p in paragraphs]
+    notes = [_first_leads_note(p) for p in paragraphs]
+    # a table's note may be printed above or below it; it governs the document's tables
+    document.table_first_leads = any(notes)
     index = 0
     order = 0
     while index < len(paragraphs):
         paragraph = paragraphs[index]
+        if notes[index]:
+            document.first_leads = True  # and the lists of the body from here on
+        annex = None if paragraph.is_table else _ANNEX.match(paragraph.text)
+        if annex:
+            # 附件: what follows is no part of the last section but an annex of the plan
+            title = (annex.group("title") or "").strip()
+            index += 1
+            if not title and index < len(paragraphs) and _annex_title(paragraphs[index], headings[index]):
+                title = paragraphs[index].text
+                index += 1
+            count = sum(1 for c in root.children if c.style == "annex") + 1
+            node = Node("annex", "附件", count, title or "附件", order, parent=root, kind=section_kind(title))
+            root.children.append(node)
+            stack = [node]
+            order += 1
+            continue
         if paragraph.is_table:
             end = index
             while end < len(paragraphs) and paragraphs[end].is_table:
@@ -287,6 +318,25 @@ def build_tree(paragraphs: list[Paragraph]) -> Document:
     _move_group_clauses(root)
     _assign_ids(root, "")
     return document
+
+
+_ANNEX = re.compile(
+    r"^附 *件 *[\d一二三四五六七八九十]{0,2} *(?:[:：] *(?P<title>[^。；]{0,60})|(?P<none>))$"
+)
+
+
+def _annex_title(paragraph: Paragraph, heading) -> bool:
+    text = paragraph.text
+    return (
+        not paragraph.is_table and heading is None and len(text) <= 60 and not re.search(r"[。；：:]", text)
+    )
+
+
+def _first_leads_note(paragraph: Paragraph) -> bool:
+    """A paragraph that is a note saying the first unit of each list leads (not a clause)."""
+    if paragraph.is_table or len(paragraph.text) > 80:
+        return False
+    return bool(FIRST_LEADS_SENTENCE.search(paragraph.text)) and not find_clauses(paragraph.text)
 
 
 def _close_for(stack: list[Node], style: str) -> list[Node]:
@@ -361,6 +411,11 @@ def _assign_ids(node: Node, prefix: str, seen: dict[str, int] | None = None) -> 
             child.id = f"{prefix}.{child.ordinal}" if prefix else str(child.ordinal)
             _assign_ids(child, prefix, seen)
             continue
+        if child.style == "annex":
+            # an annex's rows keep their own numbering (the 序号 of its 任务分工表)
+            child.id = f"附件{child.ordinal}"
+            _assign_ids(child, prefix, {})
+            continue
         base = f"{prefix}.{child.ordinal}" if prefix else str(child.ordinal)
         count = seen.get(base, 0) + 1
         seen[base] = count
@@ -385,6 +440,8 @@ _COLUMN_ROLES = [
 def _header_roles(cells: list[str]) -> dict[int, str] | None:
     roles: dict[int, str] = {}
     for position, cell in enumerate(cells):
+        # 责任单位（列第一位的为牵头单位）: the note does not make it a lead column
+        cell = re.sub(r"[（(][^（()）]*[）)]", "", cell) or cell
         for role, pattern in _COLUMN_ROLES:
             if pattern.search(cell.replace(" ", "")):
                 if role == "task" and "task" in roles.values():
@@ -411,6 +468,9 @@ def add_table(rows: list[str], parent: Node, order: int, document: Document) -> 
     header = [c.strip() for c in rows[header_at].split("\t")]
     column = {role: position for position, role in sorted(roles.items(), reverse=True)}
     has_lead_column = "lead" in column
+    first_leads = not has_lead_column and (
+        document.table_first_leads or any(FIRST_LEADS_SENTENCE.search(c) for c in header)
+    )
     previous: dict[str, str] = {}
     group: Node | None = None
     row_count = 0
@@ -460,7 +520,7 @@ def add_table(rows: list[str], parent: Node, order: int, document: Document) -> 
         elif not lead_text and has_lead_column:
             lead_text = previous.get("lead", "")
         previous.update(lead=lead_text, part=part_text, resp=resp_text)
-        clause = _table_clause(header, column, lead_text, part_text, resp_text)
+        clause = _table_clause(header, column, lead_text, part_text, resp_text, first_leads)
         details = [cells[p] for p, r in roles.items() if r == "detail" and p < len(cells) and cells[p]]
         deadline = cell("deadline")
         text = "；".join(t for t in [task_text, *details] if t)
@@ -491,7 +551,7 @@ def _table_title(text: str) -> str:
 
 
 def _table_clause(
-    header: list[str], column: dict[str, int], lead: str, part: str, resp: str
+    header: list[str], column: dict[str, int], lead: str, part: str, resp: str, first_leads: bool = False
 ) -> Clause | None:
     from kesu.plans.responsibility import parse_roles
 
@@ -514,6 +574,8 @@ def _table_clause(
         parts.extend(n for n in roles[1] if n not in parts and n not in leads)
     if not leads and not parts:
         return None
+    if first_leads and len(leads) > 1 and not parts:
+        leads, parts = leads[:1], leads[1:]
     return Clause("；".join(pieces), 0, 0, leads, parts, standalone=True, origin="own")
 
 
@@ -671,10 +733,13 @@ def _emit_spans(node: Node, drafts: list[TaskDraft]) -> None:
 
 def _add_unassigned(node: Node, drafts: list[TaskDraft], emitted: set[int], has_clause) -> None:
     """Items without a clause among siblings that are mostly tasks: tasks without units."""
-    children = [c for c in node.children if not c.is_table_group]
+    children = [c for c in node.children if not c.is_table_group and c.style != "annex"]
     task_children = [c for c in children if id(c) in emitted]
+    task_styles = {c.style for c in task_children}
     if len(task_children) >= 2 and len(task_children) * 2 >= len(children):
         for child in children:
+            if child.style not in task_styles:
+                continue  # 一、二、 headings beside table rows are no siblings of the rows
             if id(child) not in emitted and not has_clause(child) and child.full_text():
                 drafts.append(
                     TaskDraft(

@@ -8,7 +8,8 @@ A target is a number with a counting unit (名, 人次, 家, 个, %, 平方米 �
 - comparator: 以上/及以上/不少于/不低于/达到/超过/至少/突破/力争达到 → ">="; 以下/以内/不超过/
   不高于/控制在 → "<="; 约/左右/大约 → "~"; a bare number (每年培训科技辅导员300人) → "=";
 - period: the nearest 每年/每学期/年均/“十四五”期间/N年内/到2025年(底) before the number in the same
-  sentence; deadline_year from 到2025年/2025年底前/“十四五” (2025) in the sentence;
+  sentence; deadline_year from 到2025年/2025年底前/“十四五” (2025) in the sentence, else from
+  N年内 before the number, counted from the plan's first year (2021 plan, 三年内 → 2023);
 - subject: the words around the number within its clause, without period and comparator words
   (每年培训科技辅导员200人次以上 → 培训科技辅导员);
 - not targets: years and dates (2025年), 第N届/第N批, numbers inside quotes or titles (“四个面向”,
@@ -83,6 +84,7 @@ _UNITS = sorted(
         "千米",
         "米",
         "批次",
+        "届",
         "单位",
         "类",
         "堂",
@@ -135,8 +137,9 @@ _CLAUSE_SPLIT = re.compile(r"[，,；;。：:\n（()）]")
 _PERIOD = re.compile(
     r"(?P<period>[“\"]?十[三四五六]五[”\"]?(?:期间|时期|末|内)"
     r"|(?:到|至|截至|截止到)? *\d{4} *年(?:底|末)?(?:前|以前)?"
-    r"|每年|每学期|每季度|每月|每周|年均|每两年|(?:\d|[一二三四五])年内)"
+    r"|每年|每学期|每季度|每月|每周|年均|每两年|(?:\d{1,2}|[一二两三四五六七八九十])年内)"
 )
+_WITHIN_YEARS = re.compile(r"(?P<n>\d{1,2}|[一二两三四五六七八九十]) *年内")
 _FIVE_YEAR_END = {"十三五": 2020, "十四五": 2025, "十五五": 2030, "十六五": 2035}
 _SUBJECT_NOISE = re.compile(
     r"^(?:争取|力争|确保|努力|全市|全区|全县|全镇|累计|共|其中|并|要|实现|年内|每年|同时|均)+|(?:的|等)+$"
@@ -198,7 +201,9 @@ def _comparator(before: str, after: str | None) -> str:
     return best[2] if best else "="
 
 
-def _period_and_deadline(sentence_before: str, sentence: str) -> tuple[str | None, int | None]:
+def _period_and_deadline(
+    sentence_before: str, sentence: str, start_year: int | None = None
+) -> tuple[str | None, int | None]:
     period = None
     for match in _PERIOD.finditer(sentence_before):
         period = match.group("period").strip()
@@ -213,11 +218,21 @@ def _period_and_deadline(sentence_before: str, sentence: str) -> tuple[str | Non
             if name in sentence:
                 deadline = year
                 break
+    if deadline is None and start_year is not None:
+        # 三年内 / 5年内: counted from the plan's first year, which is year one
+        within = next(iter(reversed(list(_WITHIN_YEARS.finditer(sentence_before)))), None)
+        if within is not None:
+            count = within.group("n")
+            years = int(count) if count.isdigit() else chinese_number(count)
+            if years and years <= 30:
+                deadline = start_year + years - 1
     return period, deadline
 
 
-def extract_targets(text: str) -> list[Target]:
-    """Quantitative targets in a task's text, in order."""
+def extract_targets(text: str, start_year: int | None = None) -> list[Target]:
+    """Quantitative targets in a task's text, in order.
+
+    `start_year` (the plan period's first year) dates relative deadlines: 三年内 → start_year + 2."""
     targets: list[Target] = []
     previous_end = 0
     for match in _TARGET.finditer(text):
@@ -263,7 +278,7 @@ def extract_targets(text: str) -> list[Target]:
         clause_start = max(clause_start, sentence_start, previous_end)
         next_clause = _CLAUSE_SPLIT.search(text, end)
         clause_end = next_clause.start() if next_clause else len(text)
-        period, deadline = _period_and_deadline(text[sentence_start:start], sentence)
+        period, deadline = _period_and_deadline(text[sentence_start:start], sentence, start_year)
         comparator = _comparator(text[clause_start:start], after)
         subject, phrase = _subject_and_phrase(text, clause_start, start, end, clause_end)
         previous_end = end

@@ -11,6 +11,10 @@ character (区教育局和体育局 → 教育和体育局), and two cores of th
 characters or more) that differ in one character where one of them is used more often
 (市生态环保局大祥分局 → 市生态环境局大祥分局). Repairs are reported in the plan's warnings.
 
+A unit printed with the second name it works under, 县委组织部（县委人才办） or
+各乡镇人民政府（街道办事处）, is the unit outside the bracket (the printed form is kept as a spelling).
+Generic collectives (各有关部门, 相关单位, 各成员单位) do not look like units.
+
 The canonical name of a unit is a spelling the document itself uses in its responsibility
 clauses: the most complete one (full name before official short form before abbreviation, a typo
 never), then the most frequent, then the first met. Every spelling is kept as an alias; a unit not
@@ -156,9 +160,22 @@ def default_alias_dictionary() -> AliasDictionary:
 # lists of units
 
 
+# 各有关部门, 相关单位, 各成员单位, 各级各部门: an instruction to everyone, not a unit to assign a task to
+GENERIC_UNIT = re.compile(
+    r"^(?:各级)?(?:各|其他|其它)?(?:有关|相关|成员|责任|涉及|职能)?(?:部门|单位|方面)(?:和|及|、)?"
+    r"(?:各|有关|相关)?(?:部门|单位)?$"
+)
+
+
+def is_generic_unit(name: str) -> bool:
+    return bool(GENERIC_UNIT.match(name))
+
+
 def looks_like_unit(name: str) -> bool:
-    """A plausible unit name: an organisation suffix, or an 各… collective such as 各镇人民政府."""
-    if not 2 <= len(name) <= 40 or _NOT_UNIT.search(name):
+    """A plausible unit name: an organisation suffix, or an 各… collective such as 各镇人民政府.
+
+    Generic collectives (各有关部门, 相关单位) are not units."""
+    if not 2 <= len(name) <= 40 or _NOT_UNIT.search(name) or is_generic_unit(name):
         return False
     if name.startswith("各") or name in ("团市委", "团区委", "团县委"):
         return True
@@ -222,6 +239,10 @@ def split_units(text: str) -> list[str]:
 # canonical names
 
 
+# a unit printed with the second name it works under: 县委组织部（县委人才办）, 各乡镇人民政府（街道办事处）
+_SECOND_NAME = re.compile(r"^(?P<outer>.{2,30}?)[（(](?P<inner>[^（()）]{2,20})[）)]$")
+
+
 @dataclass
 class UnitKey:
     level: str
@@ -236,6 +257,9 @@ def unit_key(name: str, regions: list[str], dictionary: AliasDictionary) -> Unit
 
     `regions` are the plan's own region names, longest first (济南市天桥区, 济南市, 天桥区).
     """
+    second = _SECOND_NAME.match(name)
+    if second and looks_like_unit(second.group("outer")) and looks_like_unit(second.group("inner")):
+        return unit_key(second.group("outer"), regions, dictionary)  # 县委组织部（县委人才办）
     youth = _YOUTH_LEAGUE.match(name)
     if youth:
         return _lookup_core(youth.group(1), "团委", dictionary)

@@ -1,0 +1,96 @@
+"""`kesu indicators …`: load the national outreach-statistics set, write and read Excel templates."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from kesu.cli import app
+
+indicators_app = typer.Typer(help="科普统计指标 / outreach statistics", no_args_is_help=True)
+app.add_typer(indicators_app, name="indicators")
+
+
+def _setup_django() -> None:
+    from kesu.cli.web import setup_django
+
+    setup_django()
+
+
+def _region(code: str):
+    from kesu.org.models import Region
+
+    region = Region.objects.filter(code=code).first()
+    if region is None:
+        raise typer.BadParameter(f"没有区划代码 {code!r}", param_hint="--region")
+    return region
+
+
+def _user(username: str | None):
+    if not username:
+        return None  # the system itself, run by the server's operator
+    from kesu.org.models import User
+
+    user = User.objects.filter(username=username).first()
+    if user is None:
+        raise typer.BadParameter(f"没有用户 {username!r}", param_hint="--user")
+    return user
+
+
+@indicators_app.command("seed", help="载入或更新全国科普统计指标集（可重复执行）")
+def seed() -> None:
+    _setup_django()
+    from kesu.audit.context import acting_as
+    from kesu.indicators.services import seed_national_set
+
+    with acting_as(None, reason="kesu indicators seed"):
+        counts = seed_national_set()
+    typer.echo(
+        f"指标集已载入：数据项 {counts['elements']} 个，指标 {counts['indicators']} 个，"
+        f"报表 {counts['data_sets']} 张，校验规则 {counts['rules']} 条"
+    )
+
+
+@indicators_app.command("template", help="生成填报模板（.xlsx）：本级一列，下级区划各一列")
+def template(
+    output: Path = typer.Argument(..., help="输出文件 .xlsx"),
+    region: str = typer.Option(..., "--region", help="区划代码"),
+    year: int = typer.Option(..., "--year", help="年度"),
+    quarter: int = typer.Option(0, "--quarter", min=0, max=4, help="季度（0 表示全年）"),
+    user: str | None = typer.Option(None, "--user", help="按该用户的权限生成（默认不限）"),
+) -> None:
+    _setup_django()
+    from kesu.indicators.excel import build_template
+    from kesu.indicators.services import IndicatorError
+
+    try:
+        content = build_template(_user(user), _region(region), year, quarter)
+    except IndicatorError as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(1) from exc
+    output.write_bytes(content)
+    typer.echo(f"已生成 {output}")
+
+
+@indicators_app.command("import-values", help="导入填好的模板；任何一处错误都不写入")
+def import_values(
+    file: Path = typer.Argument(..., exists=True, dir_okay=False, help="填好的模板 .xlsx"),
+    region: str = typer.Option(..., "--region", help="区划代码"),
+    year: int = typer.Option(..., "--year", help="年度"),
+    quarter: int = typer.Option(0, "--quarter", min=0, max=4, help="季度（0 表示全年）"),
+    user: str | None = typer.Option(None, "--user", help="以该用户身份导入（权限与审计）"),
+) -> None:
+    _setup_django()
+    from kesu.audit.context import acting_as
+    from kesu.indicators.excel import import_template
+    from kesu.indicators.services import IndicatorError
+
+    actor = _user(user)
+    try:
+        with acting_as(actor, reason=f"kesu indicators import-values {file.name}"):
+            result = import_template(actor, file.read_bytes(), _region(region), year, quarter)
+    except IndicatorError as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(1) from exc
+    typer.echo(f"已读取 {result.cells_read} 个数值，其中 {result.cells_changed} 个有变化并已保存")

@@ -1,0 +1,1 @@
+"""科普统计: data elements, indicators, data entry, approval, aggregation and target progress."""

@@ -1,0 +1,71 @@
+"""Who may enter, approve and read outreach statistics; builds on kesu.org.permissions.
+
+- office admins and statisticians enter values for their region and every region under it
+  (a county office its own county, a city office the city and its counties);
+- unit reporters enter only their own unit's values (unit-level values), in their unit's region;
+- approval belongs to an office admin of a region strictly above the submitting one
+  (the city approves its counties); only such an approver may unlock approved values;
+- leaders read everything in their subtree and never write.
+Regions outside the user's scope answer 404; a role that may not write answers 403.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+
+from kesu.org.models import Region, Role, Unit, User
+from kesu.org.permissions import get_visible_or_404, visible_regions
+
+ENTRY_ROLES = (Role.OFFICE_ADMIN, Role.STATISTICIAN)
+
+
+def region_in_scope_or_404(user: User, code: str) -> Region:
+    return get_visible_or_404(visible_regions(user), code=code)
+
+
+def can_enter_values(user: User | None, region: Region, unit: Unit | None = None) -> bool:
+    """`user` None is the system itself: `kesu indicators …` run by the server's operator."""
+    if user is None:
+        return unit is None or unit.region_id == region.pk
+    if not user.is_authenticated:
+        return False
+    if unit is not None:
+        if unit.region_id != region.pk:
+            return False
+        if user.role == Role.UNIT_REPORTER:
+            return user.unit_id == unit.pk
+    if user.role in ENTRY_ROLES and user.region_id is not None:
+        return region.is_within(user.region)
+    return False
+
+
+def require_enter_values(user: User | None, region: Region, unit: Unit | None = None) -> None:
+    if not can_enter_values(user, region, unit):
+        raise PermissionDenied("当前账号无权填报该区划（单位）的统计数据")
+
+
+def can_approve(user: User, region: Region) -> bool:
+    return (
+        user.is_authenticated
+        and user.role == Role.OFFICE_ADMIN
+        and user.region_id is not None
+        and region.pk != user.region_id
+        and region.is_within(user.region)
+    )
+
+
+def require_approve(user: User, region: Region) -> None:
+    if not can_approve(user, region):
+        raise PermissionDenied("只有上级纲要办管理员可以审核、退回或解锁本区划的数据")
+
+
+def can_manage_definitions(user: User) -> bool:
+    return user.is_authenticated and user.role == Role.OFFICE_ADMIN and user.region_id is not None
+
+
+def entry_columns(user: User | None, region: Region) -> list[Region]:
+    """The regions a template for `region` gets a column for: the region itself (a total entered
+    directly) and, for an office above county level, each child region it may edit."""
+    columns = [region] if can_enter_values(user, region) else []
+    columns += [child for child in region.children.order_by("code") if can_enter_values(user, child)]
+    return columns

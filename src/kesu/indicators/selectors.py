@@ -1,0 +1,286 @@
+"""Reads: the element/indicator catalogue, indicator tables over regions × years, the entry form's
+rows, validation findings and approval queues. Query counts are bounded and independent of the
+number of regions (see tests/indicators/test_aggregation.py)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from kesu.indicators import formulas
+from kesu.indicators.aggregation import Aggregate, aggregate
+from kesu.indicators.models import (
+    CategoryOption,
+    DataElement,
+    DataSet,
+    DataValue,
+    Indicator,
+    RuleOperator,
+    Submission,
+    ValidationRule,
+    ValueStatus,
+)
+from kesu.org.models import Region
+
+
+@dataclass
+class Catalogue:
+    """Every data element with its category options, loaded in two queries."""
+
+    elements: dict[str, DataElement]
+    options: dict[int, dict[str, CategoryOption]]  # element id → option code → option
+
+    @classmethod
+    def load(cls) -> Catalogue:
+        elements = {e.code: e for e in DataElement.objects.all()}
+        by_category: dict[int, dict[str, CategoryOption]] = {}
+        for option in CategoryOption.objects.all():
+            by_category.setdefault(option.category_id, {})[option.code] = option
+        options = {e.pk: by_category.get(e.category_id, {}) if e.category_id else {} for e in elements.values()}
+        return cls(elements, options)
+
+    @cached_property
+    def by_id(self) -> dict[int, DataElement]:
+        return {e.pk: e for e in self.elements.values()}
+
+    def formula_elements(self) -> dict[str, tuple[str, frozenset[str]]]:
+        return {code: (e.unit, frozenset(self.options[e.pk])) for code, e in self.elements.items()}
+
+    def rows_for(self, elements: Iterable[DataElement]) -> list[tuple[DataElement, CategoryOption | None]]:
+        """Entry rows: one per element, or one per option for a disaggregated element."""
+        rows = []
+        for element in elements:
+            options = list(self.options[element.pk].values())
+            rows.extend((element, option) for option in options) if options else rows.append((element, None))
+        return rows
+
+    def lookup(self, cells: dict[tuple[int, int | None], float]):
+        """A formula lookup over {(element_id, option_id): value}; a disaggregated element's total
+        is the sum of its options."""
+
+        def resolve(code: str, option_code: str | None) -> float | None:
+            element = self.elements.get(code)
+            if element is None:
+                return None
+            options = self.options[element.pk]
+            if option_code:
+                option = options.get(option_code)
+                return cells.get((element.pk, option.pk)) if option else None
+            if not options:
+                return cells.get((element.pk, None))
+            present = [cells[(element.pk, o.pk)] for o in options.values() if (element.pk, o.pk) in cells]
+            return sum(present) if present else None
+
+        return resolve
+
+
+def compiled(indicator: Indicator) -> tuple[formulas.Node, formulas.Node | None]:
+    numerator = formulas.parse(indicator.numerator)
+    denominator = formulas.parse(indicator.denominator) if indicator.denominator.strip() else None
+    return numerator, denominator
+
+
+def referenced_element_ids(catalogue: Catalogue, nodes: Iterable[formulas.Node | None]) -> set[int]:
+    ids = set()
+    for node in nodes:
+        if node is None:
+            continue
+        for ref in formulas.references(node):
+            if ref.element in catalogue.elements:
+                ids.add(catalogue.elements[ref.element].pk)
+    return ids
+
+
+@dataclass
+class IndicatorCell:
+    result: formulas.IndicatorResult
+    children_result: formulas.IndicatorResult | None
+    mismatch: bool
+
+
+@dataclass
+class IndicatorTable:
+    regions: list[Region]
+    indicators: list[Indicator]
+    years: list[int]
+    cells: dict[tuple[str, str, int], IndicatorCell] = field(default_factory=dict)
+
+    def get(self, region_code: str, indicator_code: str, year: int) -> IndicatorCell:
+        return self.cells[(region_code, indicator_code, year)]
+
+    def value(self, region_code: str, indicator_code: str, year: int) -> float | None:
+        return self.get(region_code, indicator_code, year).result.value
+
+
+def _effective(cells: dict, pick) -> dict:
+    return {key: value for key, agg in cells.items() if (value := pick(agg)) is not None}
+
+
+def values(
+    regions: Iterable[Region],
+    indicators: Iterable[Indicator],
+    periods: Iterable[int],
+    *,
+    quarter: int | None = None,
+    catalogue: Catalogue | None = None,
+) -> IndicatorTable:
+    """Every indicator for every region (its subtree aggregated) and year: catalogue (2 queries),
+    regions (1) and values (1), whatever the number of regions, indicators or years."""
+    regions, indicators, years = list(regions), list(indicators), sorted(set(periods))
+    catalogue = catalogue or Catalogue.load()
+    parsed = {indicator.code: compiled(indicator) for indicator in indicators}
+    element_ids = referenced_element_ids(catalogue, (n for pair in parsed.values() for n in pair))
+    rules = {eid: catalogue.by_id[eid].aggregation for eid in element_ids}
+    aggregated = aggregate(regions, rules, years, quarter=quarter)
+    table = IndicatorTable(regions, indicators, years)
+    for region in regions:
+        for year in years:
+            cells = aggregated.get(region.pk, year)
+            effective = catalogue.lookup(_effective(cells, lambda a: a.effective))
+            from_children = catalogue.lookup(
+                _effective(cells, lambda a: a.children if a.children is not None else a.own)
+            )
+            any_mismatch = any(agg.mismatch for agg in cells.values())
+            for indicator in indicators:
+                numerator, denominator = parsed[indicator.code]
+                result = formulas.compute_indicator(
+                    numerator, denominator, indicator.factor, effective, indicator.decimals
+                )
+                children_result = None
+                mismatch = False
+                if any_mismatch:
+                    ids = referenced_element_ids(catalogue, (numerator, denominator))
+                    if any(agg.mismatch for key, agg in cells.items() if key[0] in ids):
+                        mismatch = True
+                        children_result = formulas.compute_indicator(
+                            numerator, denominator, indicator.factor, from_children, indicator.decimals
+                        )
+                table.cells[(region.code, indicator.code, year)] = IndicatorCell(result, children_result, mismatch)
+    return table
+
+
+# --- data entry ------------------------------------------------------------------------------
+
+
+@dataclass
+class EntryRow:
+    element: DataElement
+    option: CategoryOption | None
+    value: DataValue | None
+    aggregate: Aggregate | None  # the region's children total, when it has children
+
+    @property
+    def key(self) -> str:
+        return f"{self.element.code}.{self.option.code}" if self.option else self.element.code
+
+    @property
+    def locked(self) -> bool:
+        return self.value is not None and self.value.status in (ValueStatus.SUBMITTED, ValueStatus.APPROVED)
+
+
+def own_values(region: Region, year: int, quarter: int, unit=None, element_ids=None) -> dict:
+    rows = DataValue.objects.filter(region=region, year=year, quarter=quarter, unit=unit)
+    if element_ids is not None:
+        rows = rows.filter(element_id__in=element_ids)
+    return {(v.element_id, v.option_id): v for v in rows}
+
+
+def entry_rows(
+    data_set: DataSet, region: Region, year: int, quarter: int = 0, unit=None, catalogue: Catalogue | None = None
+) -> list[EntryRow]:
+    catalogue = catalogue or Catalogue.load()
+    elements = list(data_set.elements.order_by("order", "code"))
+    stored = own_values(region, year, quarter, unit)
+    children: dict = {}
+    if unit is None and region.children.exists():
+        rules = {e.pk: e.aggregation for e in elements}
+        children = aggregate([region], rules, [year], quarter=quarter or None).get(region.pk, year)
+    return [
+        EntryRow(element, option, stored.get((element.pk, option.pk if option else None)),
+                 children.get((element.pk, option.pk if option else None)))
+        for element, option in catalogue.rows_for(elements)
+    ]
+
+
+def submission_for(data_set: DataSet, region: Region, year: int, quarter: int = 0, unit=None) -> Submission | None:
+    return Submission.objects.filter(data_set=data_set, region=region, year=year, quarter=quarter, unit=unit).first()
+
+
+def pending_approvals(user) -> list[Submission]:
+    """Submissions of regions strictly below the user's region awaiting review."""
+    if user.region_id is None:
+        return []
+    return list(
+        Submission.objects.filter(
+            region__path__startswith=user.region.path, status=ValueStatus.SUBMITTED
+        ).exclude(region_id=user.region_id).select_related("data_set", "region", "unit", "submitted_by")
+        .order_by("submitted_at")
+    )
+
+
+# --- validation ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Finding:
+    rule: ValidationRule
+    left: float | None
+    right: float | None
+
+    @property
+    def is_error(self) -> bool:
+        return self.rule.importance == "error"
+
+    def __str__(self) -> str:
+        if self.rule.operator == RuleOperator.JUMP:
+            return f"{self.rule.name}：{self.rule.message}（本期 {_fmt(self.left)}，上年 {_fmt(self.right)}）"
+        return f"{self.rule.name}：{self.rule.message}（{_fmt(self.left)} {self.rule.get_operator_display()} {_fmt(self.right)}）"
+
+
+def _fmt(value: float | None) -> str:
+    if value is None:
+        return "—"
+    return f"{value:g}" if abs(value) < 1e9 else f"{value:.4g}"
+
+
+_COMPARE = {
+    RuleOperator.LE: lambda a, b: a <= b,
+    RuleOperator.LT: lambda a, b: a < b,
+    RuleOperator.GE: lambda a, b: a >= b,
+    RuleOperator.GT: lambda a, b: a > b,
+    RuleOperator.EQ: lambda a, b: abs(a - b) <= 1e-9 * max(abs(a), abs(b), 1),
+}
+
+
+def _safe(node, lookup) -> float | None:
+    try:
+        return formulas.evaluate(node, lookup)
+    except formulas.ZeroDenominator:
+        return None
+
+
+def validate(
+    data_set: DataSet, region: Region, year: int, quarter: int = 0, unit=None, catalogue: Catalogue | None = None
+) -> list[Finding]:
+    """Violations of the data set's rules on the region's (or unit's) own values; rules whose
+    values are missing are skipped (nothing to check yet)."""
+    catalogue = catalogue or Catalogue.load()
+    rows = DataValue.objects.filter(region=region, unit=unit, quarter=quarter, year__in=[year - 1, year])
+    by_year: dict[int, dict] = {year - 1: {}, year: {}}
+    for row in rows.values_list("year", "element_id", "option_id", "value"):
+        by_year[row[0]][(row[1], row[2])] = row[3]
+    current, previous = catalogue.lookup(by_year[year]), catalogue.lookup(by_year[year - 1])
+    findings = []
+    for rule in data_set.rules.all():
+        left_node = formulas.parse(rule.left)
+        if rule.operator == RuleOperator.JUMP:
+            now, before = _safe(left_node, current), _safe(left_node, previous)
+            limit = float(rule.right)
+            if now is not None and before not in (None, 0) and abs(now / before - 1) * 100 > limit:
+                findings.append(Finding(rule, now, before))
+            continue
+        left, right = _safe(left_node, current), _safe(formulas.parse(rule.right), current)
+        if left is not None and right is not None and not _COMPARE[rule.operator](left, right):
+            findings.append(Finding(rule, left, right))
+    return findings

@@ -1,0 +1,337 @@
+"""Writes: loading the national set, defining elements and indicators, entering values (audited),
+submission and approval. Every function that writes runs in one transaction and validates first."""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from importlib import resources
+
+import yaml
+from django.db import transaction
+from django.utils import timezone
+
+from kesu.audit.registry import record, snapshot
+from kesu.indicators import formulas
+from kesu.indicators.models import (
+    LOCKED_STATUSES,
+    Category,
+    CategoryOption,
+    DataElement,
+    DataSet,
+    DataValue,
+    Indicator,
+    Submission,
+    ValidationRule,
+    ValueStatus,
+    ValueType,
+)
+from kesu.indicators.permissions import require_approve, require_enter_values
+from kesu.indicators.selectors import Catalogue, Finding, validate
+
+
+class IndicatorError(ValueError):
+    """A refused write, with a Chinese message fit to show as is."""
+
+
+class SubmissionBlocked(IndicatorError):
+    def __init__(self, findings: list[Finding]):
+        self.findings = findings
+        super().__init__("存在未通过的校验规则，不能报送：" + "；".join(str(f) for f in findings))
+
+
+# --- national set ----------------------------------------------------------------------------
+
+
+def load_national_definition() -> dict:
+    text = resources.files("kesu.indicators").joinpath("data/national.yaml").read_text(encoding="utf-8")
+    return yaml.safe_load(text)
+
+
+@transaction.atomic
+def seed_national_set() -> dict[str, int]:
+    """Create or update the national categories, elements, indicators, data sets and rules by code
+    (idempotent: running it twice changes nothing the second time)."""
+    spec = load_national_definition()
+    for category_spec in spec["categories"]:
+        category, _ = Category.objects.update_or_create(
+            code=category_spec["code"], defaults={"name": category_spec["name"]}
+        )
+        for order, option in enumerate(category_spec["options"]):
+            CategoryOption.objects.update_or_create(
+                category=category, code=option["code"], defaults={"name": option["name"], "order": order}
+            )
+    categories = {c.code: c for c in Category.objects.all()}
+    for order, item in enumerate(spec["elements"]):
+        defaults = {
+            "name": item["name"], "definition": item.get("definition", ""), "group": item["group"],
+            "unit": item["unit"], "value_type": item.get("value_type", ValueType.NUMBER),
+            "aggregation": item["aggregation"], "order": order,
+            "category": categories[item["category"]] if item.get("category") else None,
+        }
+        _update_or_create_audited(DataElement, item["code"], defaults)
+    catalogue = Catalogue.load()
+    for order, item in enumerate(spec["indicators"]):
+        check = formulas.check_indicator(
+            item["numerator"], item.get("denominator", ""), float(item.get("factor", 1)), item["unit"],
+            catalogue.formula_elements(),
+        )
+        if not check.ok:
+            raise IndicatorError(f"指标 {item['code']}：" + "；".join(check.errors))
+        defaults = {
+            "name": item["name"], "definition": item.get("definition", ""), "group": item["group"],
+            "numerator": item["numerator"], "denominator": item.get("denominator", ""),
+            "factor": float(item.get("factor", 1)), "unit": item["unit"], "decimals": item.get("decimals", 1),
+            "keywords": item.get("keywords", ""), "order": order,
+        }
+        _update_or_create_audited(Indicator, item["code"], defaults)
+    for item in spec["data_sets"]:
+        data_set, _ = DataSet.objects.update_or_create(
+            code=item["code"], defaults={"name": item["name"], "quarterly": item.get("quarterly", False)}
+        )
+        codes = [e["code"] for e in spec["elements"]] if item["elements"] == "all" else item["elements"]
+        data_set.elements.add(*DataElement.objects.filter(code__in=codes))
+    data_sets = {d.code: d for d in DataSet.objects.all()}
+    for item in spec["validation_rules"]:
+        # Fail loudly on a malformed rule in the shipped file rather than at the first validation.
+        formulas.parse(item["left"])
+        if item["operator"] == "jump":
+            float(item["right"])
+        else:
+            formulas.parse(item["right"])
+        ValidationRule.objects.update_or_create(
+            code=item["code"],
+            defaults={
+                "name": item["name"], "left": item["left"], "operator": item["operator"], "right": item["right"],
+                "importance": item["importance"], "message": item["message"], "data_set": data_sets[item["data_set"]],
+            },
+        )
+    return {
+        "elements": DataElement.objects.count(), "indicators": Indicator.objects.count(),
+        "data_sets": DataSet.objects.count(), "rules": ValidationRule.objects.count(),
+    }
+
+
+def _update_or_create_audited(model, code: str, defaults: dict):
+    # save() rather than update_or_create so that the audit log sees a change only when there is one.
+    instance = model.objects.filter(code=code).first() or model(code=code)
+    changed = instance.pk is None or any(getattr(instance, k) != v for k, v in defaults.items())
+    if changed:
+        for key, value in defaults.items():
+            setattr(instance, key, value)
+        instance.save()
+    return instance
+
+
+# --- definitions -----------------------------------------------------------------------------
+
+_CODE = re.compile(r"^[a-z][a-z0-9_]{1,39}$")
+
+
+def _check_code(code: str) -> None:
+    if not _CODE.match(code or ""):
+        raise IndicatorError("代码只能由小写英文字母、数字和下划线组成，以字母开头，2—40个字符")
+
+
+@transaction.atomic
+def create_element(owner, *, code: str, name: str, unit: str, aggregation: str, value_type: str = "number",
+                   group: str = "activities", definition: str = "", category=None, data_set=None) -> DataElement:
+    _check_code(code)
+    if DataElement.objects.filter(code=code).exists():
+        raise IndicatorError(f"数据项代码“{code}”已存在")
+    element = DataElement.objects.create(
+        code=code, name=name, unit=unit, aggregation=aggregation, value_type=value_type, group=group,
+        definition=definition, category=category, owner=owner, order=DataElement.objects.count(),
+    )
+    if data_set is not None:
+        data_set.elements.add(element)
+    return element
+
+
+@transaction.atomic
+def save_indicator(owner, *, code: str, name: str, numerator: str, denominator: str, factor: float, unit: str,
+                   decimals: int = 1, definition: str = "", group: str = "activities", keywords: str = "",
+                   instance: Indicator | None = None) -> Indicator:
+    """Create or edit an indicator; refused with the position of the first error in a formula."""
+    _check_code(code)
+    if Indicator.objects.filter(code=code).exclude(pk=instance.pk if instance else None).exists():
+        raise IndicatorError(f"指标代码“{code}”已存在")
+    check = formulas.check_indicator(numerator, denominator, factor, unit, Catalogue.load().formula_elements())
+    if not check.ok:
+        raise IndicatorError("；".join(check.errors))
+    indicator = instance or Indicator(owner=owner, order=Indicator.objects.count())
+    for key, value in dict(code=code, name=name, numerator=numerator, denominator=denominator or "",
+                           factor=factor, unit=unit, decimals=decimals, definition=definition, group=group,
+                           keywords=keywords).items():
+        setattr(indicator, key, value)
+    indicator.save()
+    return indicator
+
+
+# --- values ----------------------------------------------------------------------------------
+
+_NUMBER_TEXT = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+
+
+def parse_number(raw, element: DataElement) -> float | None:
+    """The value typed for `element` (text or a number from a spreadsheet); None for an empty cell.
+    Raises IndicatorError with a message that says what is wrong with it."""
+    if raw is None:
+        return None
+    if isinstance(raw, bool):
+        raise IndicatorError(f"“{raw}”不是数字")
+    if isinstance(raw, int | float):
+        value = float(raw)
+    else:
+        text = str(raw).strip().replace(",", "").replace("，", "")
+        if text == "":
+            return None
+        if element.value_type == ValueType.PERCENTAGE and text.endswith("%"):
+            text = text[:-1]
+        if not _NUMBER_TEXT.match(text):
+            raise IndicatorError(f"“{raw}”不是数字")
+        value = float(text)
+    if not math.isfinite(value):
+        raise IndicatorError(f"“{raw}”不是有限的数字")
+    if value < 0:
+        raise IndicatorError(f"{element.name}不能为负数（{raw}）")
+    if element.value_type == ValueType.INTEGER and value != int(value):
+        raise IndicatorError(f"{element.name}应为整数（{raw}）")
+    if element.value_type == ValueType.PERCENTAGE and value > 100:
+        raise IndicatorError(f"{element.name}为百分比，不能超过100（{raw}）")
+    return value
+
+
+@dataclass(frozen=True)
+class CellWrite:
+    element: DataElement
+    option: CategoryOption | None
+    region: object
+    unit: object
+    value: float | None  # None clears the cell
+
+
+def locked_cells(region_ids, year: int, quarter: int) -> set[tuple[int, int | None]]:
+    """(region_id, unit_id) pairs whose data are submitted or approved for the period."""
+    return set(
+        Submission.objects.filter(region_id__in=region_ids, year=year, quarter=quarter, status__in=LOCKED_STATUSES)
+        .values_list("region_id", "unit_id")
+    )
+
+
+@transaction.atomic
+def write_values(user, writes: list[CellWrite], *, year: int, quarter: int = 0) -> int:
+    """Store the given cells (each through save()/delete(), so the audit log has before/after);
+    refused as a whole if any cell may not be written. Returns the number of cells changed."""
+    locked = locked_cells({w.region.pk for w in writes}, year, quarter)
+    for write in writes:
+        require_enter_values(user, write.region, write.unit)
+        if (write.region.pk, write.unit.pk if write.unit else None) in locked:
+            raise IndicatorError(f"{write.region.name}{year}年的数据已报送或已审核，已锁定，不能修改")
+        if write.element.category_id and write.option is None:
+            raise IndicatorError(f"{write.element.name}按分类填报，请填写各分类项")
+    changed = 0
+    for write in writes:
+        existing = (
+            DataValue.objects.select_for_update()
+            .filter(element=write.element, option=write.option, region=write.region, unit=write.unit,
+                    year=year, quarter=quarter)
+            .first()
+        )
+        if write.value is None:
+            if existing is not None:
+                existing.delete()
+                changed += 1
+            continue
+        if existing is None:
+            DataValue.objects.create(
+                element=write.element, option=write.option, region=write.region, unit=write.unit, year=year,
+                quarter=quarter, value=write.value, entered_by=user if user and user.pk else None,
+            )
+            changed += 1
+        elif existing.value != write.value:
+            existing.value = write.value
+            existing.entered_by = user if user and user.pk else None
+            if existing.status == ValueStatus.RETURNED:
+                existing.status = ValueStatus.DRAFT
+            existing.save()
+            changed += 1
+    return changed
+
+
+# --- approval --------------------------------------------------------------------------------
+
+
+def _submission(data_set, region, year, quarter, unit, *, lock: bool = True) -> Submission:
+    submission, _ = Submission.objects.get_or_create(
+        data_set=data_set, region=region, year=year, quarter=quarter, unit=unit
+    )
+    return Submission.objects.select_for_update().get(pk=submission.pk) if lock else submission
+
+
+def _set_value_status(submission: Submission, status: str) -> None:
+    # Bulk update for speed; each row's change is logged explicitly since update() skips signals.
+    rows = DataValue.objects.filter(
+        region=submission.region, unit=submission.unit, year=submission.year, quarter=submission.quarter,
+        element__in=submission.data_set.elements.all(),
+    ).exclude(status=status)
+    for value in rows:
+        before = snapshot(value)
+        value.status = status
+        record("update", value, before, snapshot(value))
+    rows.update(status=status, updated_at=timezone.now())
+
+
+@transaction.atomic
+def submit(user, data_set: DataSet, region, year: int, quarter: int = 0, unit=None) -> list[Finding]:
+    """Send the period's values up for review; validation errors block, warnings are returned."""
+    require_enter_values(user, region, unit)
+    submission = _submission(data_set, region, year, quarter, unit)
+    if submission.status in LOCKED_STATUSES:
+        raise IndicatorError(f"该报表已是“{submission.get_status_display()}”状态，不能重复报送")
+    findings = validate(data_set, region, year, quarter, unit)
+    errors = [f for f in findings if f.is_error]
+    if errors:
+        raise SubmissionBlocked(errors)
+    if not DataValue.objects.filter(region=region, unit=unit, year=year, quarter=quarter,
+                                    element__in=data_set.elements.all()).exists():
+        raise IndicatorError("尚未填报任何数据，不能报送")
+    submission.status = ValueStatus.SUBMITTED
+    submission.submitted_by = user
+    submission.submitted_at = timezone.now()
+    submission.save()
+    _set_value_status(submission, ValueStatus.SUBMITTED)
+    return findings
+
+
+@transaction.atomic
+def approve(user, submission: Submission) -> Submission:
+    require_approve(user, submission.region)
+    submission = Submission.objects.select_for_update().get(pk=submission.pk)
+    if submission.status != ValueStatus.SUBMITTED:
+        raise IndicatorError("只有已报送的报表可以审核通过")
+    submission.status = ValueStatus.APPROVED
+    submission.reviewed_by = user
+    submission.reviewed_at = timezone.now()
+    submission.save()
+    _set_value_status(submission, ValueStatus.APPROVED)
+    return submission
+
+
+@transaction.atomic
+def return_submission(user, submission: Submission, comment: str) -> Submission:
+    """Send a submitted report back, or unlock an approved one; either way a comment is required."""
+    require_approve(user, submission.region)
+    submission = Submission.objects.select_for_update().get(pk=submission.pk)
+    if submission.status not in LOCKED_STATUSES:
+        raise IndicatorError("只有已报送或已审核的报表可以退回（解锁）")
+    if not (comment or "").strip():
+        raise IndicatorError("退回或解锁时请填写意见")
+    submission.status = ValueStatus.RETURNED
+    submission.reviewed_by = user
+    submission.reviewed_at = timezone.now()
+    submission.comment = comment.strip()
+    submission.save()
+    _set_value_status(submission, ValueStatus.RETURNED)
+    return submission

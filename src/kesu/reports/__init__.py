@@ -1,0 +1,1 @@
+"""Annual evaluation report (年度评估报告) and the region dashboard."""

@@ -1,0 +1,152 @@
+/* Literacy-rate charts of the survey pages: bars with confidence-interval error bars by group, and the
+   trend across survey waves against the plan's headline target with a naive straight-line projection.
+   Options are built from the JSON the view emits (json_script #survey-charts); each chart has a table
+   view and PNG export, as on the dashboards. Nothing is fetched from elsewhere. */
+(function () {
+  "use strict";
+
+  var FONT = "Noto Sans CJK SC, Microsoft YaHei, PingFang SC, sans-serif";
+  var BLUE = "#1d5fa8", GREY = "#b8c2cc", RED = "#c62828", AMBER = "#d98b00";
+
+  function pct(value) { return value === null || value === undefined ? "—" : value.toFixed(1) + "%"; }
+
+  // Whiskers from low to high at each x: [x, low, high]; x is a category index or a year.
+  function errorBars(name, data) {
+    return {
+      type: "custom", name: name, data: data, z: 10, silent: true, itemStyle: { color: "#333" },
+      encode: { x: 0, y: [1, 2] },
+      renderItem: function (params, api) {
+        var low = api.coord([api.value(0), api.value(1)]);
+        var high = api.coord([api.value(0), api.value(2)]);
+        var half = 6;
+        var style = { stroke: "#333", lineWidth: 1.4 };
+        return { type: "group", children: [
+          { type: "line", shape: { x1: low[0], y1: low[1], x2: high[0], y2: high[1] }, style: style },
+          { type: "line", shape: { x1: low[0] - half, y1: low[1], x2: low[0] + half, y2: low[1] }, style: style },
+          { type: "line", shape: { x1: high[0] - half, y1: high[1], x2: high[0] + half, y2: high[1] }, style: style }
+        ] };
+      }
+    };
+  }
+
+  function intervalOption(spec) {
+    var whiskers = [];
+    spec.categories.forEach(function (_, i) {
+      if (spec.low[i] !== null && spec.high[i] !== null) { whiskers.push([i, spec.low[i], spec.high[i]]); }
+    });
+    return {
+      animation: false, textStyle: { fontFamily: FONT },
+      legend: { top: 0, data: ["估计值", spec.ci_label] },
+      grid: { left: 50, right: 20, top: 36, bottom: spec.categories.length > 4 ? 70 : 40 },
+      tooltip: {
+        trigger: "axis", axisPointer: { type: "shadow" },
+        formatter: function (items) {
+          var i = items[0].dataIndex;
+          return spec.categories[i] + "<br>估计值 " + pct(spec.estimate[i]) + "<br>" + spec.ci_label + " " +
+            pct(spec.low[i]) + " – " + pct(spec.high[i]) + "<br>样本量 " + spec.n[i] +
+            (spec.unreliable[i] ? "<br>慎用（样本量小或区间过宽）" : "");
+        }
+      },
+      xAxis: { type: "category", data: spec.categories,
+               axisLabel: { interval: 0, rotate: spec.categories.length > 4 ? 30 : 0, width: 90, overflow: "truncate" } },
+      yAxis: { type: "value", name: spec.unit, min: 0 },
+      series: [
+        { type: "bar", name: "估计值", barMaxWidth: 48,
+          data: spec.estimate.map(function (value, i) {
+            return { value: value, itemStyle: { color: spec.unreliable[i] ? GREY : BLUE } };
+          }),
+          label: { show: true, position: "insideTop", color: "#fff", formatter: function (p) { return pct(p.value); } } },
+        errorBars(spec.ci_label, whiskers)
+      ]
+    };
+  }
+
+  function trendOption(spec) {
+    var years = spec.points.map(function (p) { return p.year; });
+    if (spec.target) { years.push(spec.target.year); }
+    var first = years.length ? Math.min.apply(null, years) : new Date().getFullYear();
+    var last = years.length ? Math.max.apply(null, years) : first;
+    var series = [
+      { type: "line", name: "抽样估计", symbolSize: 8, color: BLUE,
+        data: spec.points.map(function (p) { return [p.year, p.estimate]; }),
+        label: { show: true, position: "left", formatter: function (p) { return pct(p.value[1]); } } },
+      errorBars(spec.ci_label, spec.points.filter(function (p) { return p.low !== null && p.high !== null; })
+        .map(function (p) { return [p.year, p.low, p.high]; }))
+    ];
+    var legend = ["抽样估计", spec.ci_label];
+    if (spec.target) {
+      legend.push("规划目标");
+      series.push({ type: "scatter", name: "规划目标", symbol: "diamond", symbolSize: 14, color: RED,
+        data: [[spec.target.year, spec.target.value]],
+        label: { show: true, position: "top", formatter: spec.target.label },
+        markLine: { symbol: "none", silent: true, lineStyle: { color: RED, type: "dashed" },
+                    label: { formatter: "目标 " + spec.target.value + "%", position: "insideEndTop" },
+                    data: [{ yAxis: spec.target.value }] } });
+    }
+    if (spec.projection) {
+      legend.push(spec.projection_label);
+      series.push({ type: "line", name: spec.projection_label, color: AMBER, symbol: "circle", symbolSize: 5,
+        lineStyle: { type: "dotted", width: 2 }, data: spec.projection,
+        label: { show: true, position: "bottom", formatter: function (p) {
+          return p.dataIndex === spec.projection.length - 1 ? "外推 " + pct(p.value[1]) : ""; } } });
+    }
+    return {
+      animation: false, textStyle: { fontFamily: FONT }, legend: { top: 0, data: legend },
+      grid: { left: 50, right: 30, top: 40, bottom: 30 },
+      tooltip: { trigger: "item", formatter: function (p) {
+        if (p.seriesType === "custom") { return p.seriesName + " " + pct(p.value[1]) + " – " + pct(p.value[2]); }
+        return p.seriesName + " " + p.value[0] + "年：" + pct(p.value[1]);
+      } },
+      xAxis: { type: "value", min: first - 1, max: last + 1, interval: 1,
+               axisLabel: { formatter: function (v) { return Number.isInteger(v) ? String(v) : ""; } } },
+      yAxis: { type: "value", name: spec.unit, min: 0 },
+      series: series
+    };
+  }
+
+  function init() {
+    var block = document.getElementById("survey-charts");
+    if (!block || typeof echarts === "undefined") { return; }
+    var specs = JSON.parse(block.textContent);
+    var charts = {};
+    document.querySelectorAll("[data-survey-chart]").forEach(function (el) {
+      var id = el.getAttribute("data-survey-chart");
+      var spec = specs[id];
+      if (!spec) { return; }
+      var chart = echarts.init(el, null, { renderer: "canvas" });
+      chart.setOption(spec.type === "trend" ? trendOption(spec) : intervalOption(spec));
+      charts[id] = chart;
+    });
+    document.querySelectorAll("[data-survey-toggle]").forEach(function (button) {
+      button.addEventListener("click", function () {
+        var id = button.getAttribute("data-survey-toggle");
+        var card = document.querySelector('[data-survey-card="' + id + '"]');
+        var table = card.querySelector("[data-survey-table]");
+        var tableOnly = !card.classList.contains("show-table");
+        card.classList.toggle("show-table", tableOnly);
+        if (!table.hasAttribute("data-always")) { table.hidden = !tableOnly; }
+        button.setAttribute("aria-pressed", String(tableOnly));
+        button.textContent = tableOnly ? "图表" : (table.hasAttribute("data-always") ? "仅表格" : "表格");
+        if (!tableOnly && charts[id]) { charts[id].resize(); }
+      });
+    });
+    document.querySelectorAll("[data-survey-png]").forEach(function (button) {
+      button.addEventListener("click", function () {
+        var id = button.getAttribute("data-survey-png");
+        if (!charts[id]) { return; }
+        var link = document.createElement("a");
+        link.href = charts[id].getDataURL({ type: "png", pixelRatio: 2, backgroundColor: "#fff" });
+        link.download = (specs[id].title || id) + ".png";
+        document.body.appendChild(link);
+        link.click();
+        link.remove();
+      });
+    });
+    window.addEventListener("resize", function () {
+      Object.keys(charts).forEach(function (id) { charts[id].resize(); });
+    });
+    window.kesuSurveyCharts = charts;
+  }
+
+  if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", init); } else { init(); }
+})();

@@ -1,0 +1,327 @@
+"""Every URL of the project, as every role: anonymous users are sent to log in (pages) or get 401 (API);
+another unit's objects are 404; office pages are 403 for unit reporters; leaders never succeed at a write.
+
+EXPECTATIONS lists every URL name with its access class; test_every_url_has_an_expectation fails when a
+URL is added without one, so no page goes unchecked. API operations are enumerated from the OpenAPI
+document and checked the same way (API_EXPECTATIONS)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+from django.core.files.base import ContentFile
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from tests.factories import PASSWORD
+
+from kesu.org.models import UnitAlias
+from kesu.tracking.models import Evidence, ProgressReport, Reminder, ReportStatus
+
+pytestmark = pytest.mark.django_db
+
+ROLES = ("anonymous", "agri", "edu", "leader", "statistician", "other_office", "office")
+REPORTERS = ("agri", "edu")
+SUCCESS = range(200, 400)
+
+
+@dataclass(frozen=True)
+class Access:
+    """GET outcome per signed-in role; None = not a GET page (POST-only). POSTs are checked by rule."""
+
+    get: dict | None
+    public: bool = False
+
+
+def _get(**codes) -> dict:
+    return codes
+
+
+# Access classes. Objects in the world: task 3.1.2 and a submitted report of 市教育和体育局 (edu), agri's
+# unit is not assigned to it; other_office is 徐州市's office.
+PUBLIC = Access(get=None, public=True)
+OFFICE_ONLY = Access(_get(agri=403, edu=403, leader=403, statistician=403, other_office=200, office=200))
+OFFICE_ONLY_POST = Access(None)
+OFFICE_PLAN_READ = Access(_get(agri=403, edu=403, leader=200, statistician=200, other_office=404, office=200))
+OFFICE_PLAN_POST = Access(None)
+UNIT_OBJECT_READ = Access(_get(agri=404, edu=200, leader=200, statistician=200, other_office=404, office=200))
+REPORTER_ONLY = Access(_get(agri=200, edu=200, leader=403, statistician=403, other_office=403, office=403))
+EVERY_ROLE = Access(_get(agri=200, edu=200, leader=200, statistician=200, other_office=200, office=200))
+REDIRECTS_TO_PLAN = Access(_get(agri=403, edu=403, leader=302, statistician=302, other_office=302, office=302))
+# The world's report is submitted, so its editor sends its own unit's reporter on to the read-only page.
+OWN_UNIT_EDIT = Access(_get(agri=404, edu=302, leader=403, statistician=403, other_office=404, office=403))
+OFFICE_UNIT_ADMIN = Access(_get(agri=403, edu=403, leader=403, statistician=403, other_office=404, office=200))
+IMPORT_SESSION = Access(_get(agri=403, edu=403, leader=403, statistician=403, other_office=404, office=404))
+
+EXPECTATIONS: dict[str, Access] = {
+    # The home page sends each role to its own start page; it writes nothing, whatever the method.
+    "home": Access(_get(agri=302, edu=302, leader=302, statistician=302, other_office=302, office=302)),
+    "login": PUBLIC,
+    "logout": PUBLIC,
+    # Django's admin guards itself (is_staff); checked once in test_admin_requires_staff.
+    "admin:*": PUBLIC,
+    # The API is swept operation by operation below; the schema and docs are public.
+    "api:*": PUBLIC,
+    "org:unit_list": OFFICE_ONLY,
+    "org:unit_edit": OFFICE_UNIT_ADMIN,
+    "org:unit_merge": OFFICE_ONLY_POST,
+    "org:alias_delete": OFFICE_ONLY_POST,
+    "org:user_list": OFFICE_ONLY,
+    "org:user_reset_password": OFFICE_ONLY_POST,
+    "org:user_toggle_active": OFFICE_ONLY_POST,
+    "org:region_import": OFFICE_ONLY,
+    "plan_import:upload": OFFICE_ONLY,
+    "plan_import:done": OFFICE_UNIT_ADMIN,
+    "plan_import:preview": IMPORT_SESSION,
+    "plan_import:save_mapping": OFFICE_ONLY_POST,
+    "plan_import:choose_previous": OFFICE_ONLY_POST,
+    "plan_import:edit_task": OFFICE_ONLY_POST,
+    "plan_import:edit_target": OFFICE_ONLY_POST,
+    "plan_import:confirm": OFFICE_ONLY_POST,
+    "plan_import:discard": OFFICE_ONLY_POST,
+    "tracking:my_tasks": REPORTER_ONLY,
+    "tracking:task_detail": UNIT_OBJECT_READ,
+    "tracking:report_edit": OWN_UNIT_EDIT,
+    "tracking:report_detail": UNIT_OBJECT_READ,
+    "tracking:report_review": OFFICE_ONLY_POST,
+    "tracking:evidence_download": UNIT_OBJECT_READ,
+    "tracking:evidence_delete": OFFICE_ONLY_POST,
+    "tracking:review_queue": OFFICE_ONLY,
+    "tracking:reminder_new": OFFICE_ONLY,
+    "tracking:reminder_bulk": OFFICE_ONLY,
+    "tracking:inbox": Access(_get(agri=200, edu=200, leader=200, statistician=200, other_office=200, office=200)),
+    "tracking:inbox_mark_all_read": OFFICE_ONLY_POST,
+    "tracking:inbox_mark_read": OFFICE_ONLY_POST,
+    "tracking:dashboard_home": REDIRECTS_TO_PLAN,
+    "tracking:matrix_home": REDIRECTS_TO_PLAN,
+    "tracking:scorecard_home": REDIRECTS_TO_PLAN,
+    "tracking:dashboard": OFFICE_PLAN_READ,
+    "tracking:matrix": OFFICE_PLAN_READ,
+    "tracking:scorecard": OFFICE_PLAN_READ,
+    "tracking:scorecard_weights": OFFICE_PLAN_POST,
+    "tracking:scorecard_adjustment": OFFICE_PLAN_POST,
+    "tracking:export_tasks": OFFICE_PLAN_READ,
+    "tracking:export_ledger": OFFICE_PLAN_READ,
+    "tracking:export_scorecard": OFFICE_PLAN_READ,
+    "tracking:unit_page": Access(_get(agri=404, edu=200, leader=200, statistician=200, other_office=404,
+                                      office=200)),
+}
+
+# Writes a unit reporter makes on their own unit's objects (edu owns the report, evidence, reminder);
+# every other POST is one that reporters may not make.
+NOT_WRITES = {"home"}
+REPORTER_WRITES = {"tracking:report_edit", "tracking:evidence_delete", "tracking:inbox_mark_read",
+                   "tracking:inbox_mark_all_read"}
+
+
+def all_url_names() -> list[tuple[str, URLPattern]]:
+    def walk(patterns, namespace=None):
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                inner = ":".join(n for n in (namespace, pattern.namespace) if n) if pattern.namespace else namespace
+                yield from walk(pattern.url_patterns, inner)
+            else:
+                yield namespace, pattern
+
+    names = []
+    for namespace, pattern in walk(get_resolver().url_patterns):
+        if namespace in ("admin", "api"):
+            names.append((f"{namespace}:*", pattern))
+        else:
+            names.append((f"{namespace}:{pattern.name}" if namespace else pattern.name, pattern))
+    return names
+
+
+def test_every_url_has_an_expectation():
+    missing = sorted({str(name) for name, _ in all_url_names() if name not in EXPECTATIONS})
+    assert not missing, f"URLs without an entry in EXPECTATIONS (tests/security): {missing}"
+
+
+@pytest.fixture
+def objects(world):
+    edu_unit = world.units["市教育和体育局"]
+    report = ProgressReport.objects.create(
+        task=world.tasks[1], unit=edu_unit, period=world.periods[0], status=ReportStatus.SUBMITTED,
+        narrative="已培训", revision=2,
+    )
+    evidence = Evidence(report=report, original_name="名单.pdf", content_type="application/pdf", size=8, sha256="0" * 64)
+    evidence.file.save("sweep.pdf", ContentFile(b"%PDF-1.4"), save=True)
+    reminder = Reminder.objects.create(region=world.county, unit=edu_unit, message="请按时报送")
+    alias = UnitAlias.objects.create(unit=edu_unit, alias="市教体局")
+    return {
+        "task_id": world.tasks[1].pk, "period_id": world.periods[0].pk, "report_id": report.pk,
+        "evidence_id": evidence.pk, "reminder_id": reminder.pk, "plan_id": world.plan.pk,
+        "unit_id": edu_unit.pk, "alias_id": alias.pk, "user_id": world.users["agri"].pk,
+        "token": "no-such-import", "index": 0,
+    }
+
+
+def url_for(name: str, pattern: URLPattern, objects: dict) -> str:
+    kwargs = {}
+    for key in pattern.pattern.converters:
+        kwargs[key] = objects[key] if key != "task_id" or "import" not in name else "1"
+    return reverse(name, kwargs=kwargs)
+
+
+def client_for(world, role: str) -> Client:
+    client = Client()
+    if role != "anonymous":
+        assert client.login(username=world.users[role].username, password=PASSWORD)
+    return client
+
+
+def page_urls(objects):
+    for name, pattern in all_url_names():
+        if name.endswith(":*") or EXPECTATIONS.get(name, PUBLIC).public:
+            continue
+        yield name, url_for(name, pattern, objects)
+
+
+def test_anonymous_users_are_sent_to_log_in(world, objects):
+    client = client_for(world, "anonymous")
+    login = reverse("login")
+    for name, url in page_urls(objects):
+        for method in (client.get, client.post):
+            response = method(url)
+            assert response.status_code in (302, 405), f"{name} {url}: {response.status_code}"
+            if response.status_code == 302:
+                assert response["Location"].startswith(login), f"{name} {url} → {response['Location']}"
+
+
+@pytest.mark.parametrize("role", [r for r in ROLES if r != "anonymous"])
+def test_get_outcomes_per_role(world, objects, role):
+    client = client_for(world, role)
+    wrong = []
+    for name, url in page_urls(objects):
+        access = EXPECTATIONS[name]
+        if access.get is None:
+            continue
+        status = client.get(url).status_code
+        if status != access.get[role]:
+            wrong.append(f"{name} {url}: expected {access.get[role]}, got {status}")
+    assert not wrong, "\n".join(wrong)
+
+
+def database_state() -> dict:
+    """Every row of kesu's own tables: compared before and after a request to prove it wrote nothing."""
+    from django.apps import apps
+
+    return {
+        model._meta.label: sorted(map(repr, model.objects.values()))
+        for model in apps.get_models()
+        if model.__module__.startswith("kesu.")
+    }
+
+
+def test_leaders_never_succeed_at_a_write(world, objects):
+    """Some views answer a refused form with a redirect and a message (302) rather than 403, so the
+    test is what matters: a leader's write changes nothing, even with a plausible form."""
+    client = client_for(world, "leader")
+    form = {"unit": objects["unit_id"], "year": "2024", "points": "1", "reason": "sweep", "comment": "sweep",
+            "message": "sweep", "on_time_reporting": "40", "target_completion": "30", "review_outcome": "30",
+            "decision": "accept", "action": "accept", "name": "sweep", "narrative": "sweep",
+            "expected_revision": "2", "unit_ids": [objects["unit_id"]], "period": objects["period_id"]}
+    succeeded = []
+    for name, url in page_urls(objects):
+        if name in NOT_WRITES:
+            continue
+        for method in ("post", "put", "delete"):
+            before = database_state()
+            response = getattr(client, method)(url, form) if method == "post" else getattr(client, method)(url)
+            if response.status_code in SUCCESS and database_state() != before:
+                succeeded.append(f"{method.upper()} {name} {url}: {response.status_code} and the database changed")
+    assert not succeeded, "\n".join(succeeded)
+
+
+@pytest.mark.parametrize("role", REPORTERS)
+def test_reporters_cannot_post_to_office_pages_or_other_units_objects(world, objects, role):
+    client = client_for(world, role)
+    wrong = []
+    for name, url in page_urls(objects):
+        if name in NOT_WRITES:
+            continue
+        status = client.post(url).status_code
+        if name in REPORTER_WRITES:
+            # Only edu owns the objects; agri must not even learn that they exist.
+            if role == "agri" and name != "tracking:inbox_mark_all_read" and status != 404:
+                wrong.append(f"{name} {url}: another unit's object answered {status}, expected 404")
+        elif status not in (403, 404, 405):
+            wrong.append(f"{name} {url}: {status}, expected 403 (or 404 out of scope)")
+    assert not wrong, "\n".join(wrong)
+    assert ProgressReport.objects.get(pk=objects["report_id"]).status == ReportStatus.SUBMITTED
+
+
+def test_admin_requires_staff(world):
+    for role in ROLES:
+        response = client_for(world, role).get(reverse("admin:index"))
+        assert response.status_code == 302 and "/admin/login/" in response["Location"], role
+
+
+# --- API ------------------------------------------------------------------------------------------
+
+API_OBJECT_READ = {"agri": 404, "edu": 200, "leader": 200, "statistician": 200, "other_office": 404, "office": 200}
+API_EVERY_ROLE = {r: 200 for r in ROLES if r != "anonymous"}
+API_EXPECTATIONS: dict[tuple[str, str], dict | None] = {
+    ("get", "/api/plans"): API_EVERY_ROLE,
+    ("get", "/api/plans/{plan_id}"): {**API_OBJECT_READ, "agri": 200},  # agri has a task in the plan
+    ("get", "/api/plans/{plan_id}/tasks"): {**API_OBJECT_READ, "agri": 200},
+    ("get", "/api/plans/{plan_id}/statuses"): {**API_OBJECT_READ, "agri": 200},
+    ("get", "/api/tasks/{task_id}"): API_OBJECT_READ,
+    ("get", "/api/tasks/{task_id}/status"): API_OBJECT_READ,
+    ("get", "/api/units"): API_EVERY_ROLE,
+    ("get", "/api/units/{unit_id}"): API_OBJECT_READ,
+    ("get", "/api/reports"): API_EVERY_ROLE,
+    ("get", "/api/reports/{report_id}"): API_OBJECT_READ,
+    # Writes: checked by rule (anonymous 401, leader never succeeds, other unit 404).
+    ("post", "/api/reports"): None,
+    ("post", "/api/reports/{report_id}/submit"): None,
+    ("post", "/api/reports/{report_id}/return"): None,
+    ("post", "/api/reports/{report_id}/accept"): None,
+}
+
+
+def api_operations():
+    from kesu.api.endpoints import api
+
+    schema = api.get_openapi_schema(path_prefix="/api")
+    for path, operations in schema["paths"].items():
+        for method in operations:
+            yield method, path
+
+
+def test_every_api_operation_has_an_expectation():
+    missing = sorted(set(api_operations()) - set(API_EXPECTATIONS))
+    assert not missing, f"API operations without an entry in API_EXPECTATIONS: {missing}"
+
+
+def api_client_for(world, role: str):
+    from kesu.api.tokens import create_token
+
+    headers = {}
+    if role != "anonymous":
+        headers["Authorization"] = f"Bearer {create_token(user=world.users[role], name='sweep')[1]}"
+    return Client(headers=headers)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_api_operations_per_role(world, objects, role):
+    client = api_client_for(world, role)
+    wrong = []
+    for method, path in api_operations():
+        url = path.format(**objects)
+        if method == "get":
+            status = client.get(url).status_code
+            expected = 401 if role == "anonymous" else API_EXPECTATIONS[(method, path)][role]
+            if status != expected:
+                wrong.append(f"GET {url}: expected {expected}, got {status}")
+            continue
+        body = {"expected_revision": 2, "comment": "sweep", "task_id": objects["task_id"],
+                "period_id": objects["period_id"], "narrative": "sweep"}
+        status = client.post(url, body, content_type="application/json").status_code
+        if role == "anonymous" and status != 401:
+            wrong.append(f"POST {url}: anonymous got {status}")
+        if role == "leader" and status in SUCCESS:
+            wrong.append(f"POST {url}: a leader succeeded ({status})")
+        if role in ("agri", "other_office") and "{report_id}" in path and status != 404:
+            wrong.append(f"POST {url}: out-of-scope report answered {status}, expected 404")
+    assert not wrong, "\n".join(wrong)
