@@ -92,7 +92,3 @@ def scored_world(world):
     return world
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    # The world builds eight users per test; the production hasher is deliberately slow.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

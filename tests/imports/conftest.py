@@ -16,10 +16,6 @@ SEED_REGIONS = {
 }
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    # The world fixture creates eight users; the default PBKDF2 rounds dominate test time here.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture

@@ -33,9 +33,7 @@ def docx_upload(name: str = "总结.docx") -> SimpleUploadedFile:
 
 @pytest.fixture(autouse=True)
 def private_media(settings, tmp_path):
-    """Each test stores evidence in its own directory. Passwords use a fast hasher: the world has
-    eight users and the default hasher is deliberately slow."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    """Each test stores evidence in its own directory."""
     settings.MEDIA_ROOT = tmp_path / "private"
     return settings.MEDIA_ROOT
 

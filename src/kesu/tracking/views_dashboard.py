@@ -20,6 +20,7 @@ from kesu.org.permissions import (
     can_administer,
     get_visible_or_404,
     home_region,
+    require_office_admin,
     require_role,
     visible_plans,
     visible_tasks,
@@ -181,6 +182,8 @@ def _scorecard_url(plan, year=None) -> str:
 @require_POST
 def scorecard_weights(request, plan_id: int):
     plan = _plan_for(request, plan_id)
+    # Refused before the form is read: a role that may not write gets 403, never a redirect + message.
+    require_office_admin(request.user, plan.region)
     try:
         update_score_weights(
             actor=request.user, plan=plan,
@@ -200,6 +203,7 @@ def scorecard_weights(request, plan_id: int):
 @require_POST
 def scorecard_adjustment(request, plan_id: int):
     plan = _plan_for(request, plan_id)
+    require_office_admin(request.user, plan.region)
     year = request.POST.get("year", "").strip()
     unit_raw = request.POST.get("unit", "").strip()
     try:
