@@ -2,33 +2,14 @@
 its canvases, the table view and PNG export work, nothing is fetched from outside the server, and
 screenshots of the dashboard and the matrix are kept in test-artifacts/."""
 
-from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
-from django.urls import reverse
-from tests.factories import PASSWORD
+from tests.browser import log_in, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run", "--disable-sync"]
 
-
-@pytest.fixture
-def browser_page():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
-        page = context.new_page()
-        try:
-            yield page
-        finally:
-            context.close()
-            browser.close()
 
 
 def test_dashboard_draws_charts_with_vendored_echarts(live_server, scored_world, browser_page):
@@ -40,10 +21,7 @@ def test_dashboard_draws_charts_with_vendored_echarts(live_server, scored_world,
     page.on("console", lambda message: message.type == "error" and console_errors.append(message.text))
     page.on("pageerror", lambda error: console_errors.append(str(error)))
 
-    page.goto(live_server.url + reverse("login"))
-    page.fill("input[name=username]", "office")
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
+    log_in(page, live_server, "office")
     page.wait_for_url("**/plans/*/dashboard/")
 
     page.wait_for_function("window.kesuCharts && Object.keys(window.kesuCharts).length === 4")
@@ -65,16 +43,15 @@ def test_dashboard_draws_charts_with_vendored_echarts(live_server, scored_world,
     assert download_info.value.suggested_filename == "各行动/工程任务状态.png".replace("/", "_") or \
         download_info.value.suggested_filename.endswith(".png")
 
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / "dashboard.png"), full_page=True)
+    screenshot(page, "dashboard", full_page=True)
 
     page.click("nav.tabs >> text=责任矩阵")
     page.wait_for_selector("table.matrix")
     page.select_option("select[name=status]", "red")
     page.wait_for_function("document.querySelectorAll('#matrix tbody tr[data-task]').length === 3")
-    page.screenshot(path=str(ARTIFACTS / "matrix.png"), full_page=True)
+    screenshot(page, "matrix", full_page=True)
     page.set_viewport_size({"width": 390, "height": 844})
-    page.screenshot(path=str(ARTIFACTS / "matrix-phone.png"), full_page=False)
+    screenshot(page, "matrix-phone", full_page=False)
 
     assert failed == []
     assert console_errors == []

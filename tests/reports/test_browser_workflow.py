@@ -5,62 +5,33 @@ green. Screenshots of each main page go to test-artifacts/reports-*.png."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from django.urls import reverse
-from tests.factories import PASSWORD
+from tests.browser import log_in, screenshot
 from tests.reports.conftest import PDF_BYTES
 
 from kesu.tracking import services_reports as services
 from kesu.tracking.models import ProgressReport, ReportStatus
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run", "--disable-sync"]
-
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's /usr/bin/chromium is not installed"),
 ]
 
 
-@pytest.fixture
-def browser(monkeypatch):
-    from playwright.sync_api import sync_playwright
-
-    # Playwright's sync API keeps an event loop running in this thread; the test's own ORM calls
-    # (set-up and state checks) are still plain synchronous code.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            yield launched
-        finally:
-            launched.close()
-
-
-def logged_in_page(browser, live_server, username: str):
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
+def logged_in_page(chromium, live_server, username: str):
+    context = chromium.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
     page.on("dialog", lambda dialog: dialog.accept())  # the "报送后将不能修改" confirmation
-    page.goto(live_server.url + reverse("login"))
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_load_state()
+    log_in(page, live_server, username)
     return page
 
 
 def shoot(page, name: str) -> None:
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"reports-{name}.png"), full_page=True)
+    screenshot(page, f"reports-{name}")
 
 
-def test_report_is_filed_returned_resubmitted_and_accepted(live_server, world, browser, tmp_path):
+def test_report_is_filed_returned_resubmitted_and_accepted(live_server, world, chromium, tmp_path):
     task = world.tasks[1]  # 3.1.2, target 每年培训科技辅导员200人次
     # Only the education bureau and only the first half-year are due, so that accepting its report
     # is what turns the task green.
@@ -71,13 +42,13 @@ def test_report_is_filed_returned_resubmitted_and_accepted(live_server, world, b
     evidence = tmp_path / "科技辅导员培训签到表.pdf"
     evidence.write_bytes(PDF_BYTES)
 
-    office = logged_in_page(browser, live_server, "office")
+    office = logged_in_page(chromium, live_server, "office")
     office.goto(task_url)
     assert office.get_attribute("[data-status]", "data-status") == "red"
     shoot(office, "task-before")
 
     # The unit files its report.
-    unit = logged_in_page(browser, live_server, "edu")
+    unit = logged_in_page(chromium, live_server, "edu")
     unit.goto(live_server.url + reverse("tracking:my_tasks"))
     row = unit.locator('tr[data-task="3.1.2"]')
     assert row.locator("[data-state]").get_attribute("data-state") == "not_started"

@@ -4,33 +4,14 @@ projection) the vendored ECharts draws.  Screenshots go to test-artifacts/."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from django.urls import reverse
-from tests.factories import PASSWORD
+from tests.browser import log_in, screenshot
 from tests.surveys_web.conftest import csv_bytes, scored_wave
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run", "--disable-sync"]
 
-
-@pytest.fixture
-def browser_page():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
-        page = context.new_page()
-        try:
-            yield page
-        finally:
-            context.close()
-            browser.close()
 
 
 def test_upload_map_confirm_and_charts_in_the_browser(live_server, huzhou, browser_page, tmp_path):
@@ -40,10 +21,7 @@ def test_upload_map_confirm_and_charts_in_the_browser(live_server, huzhou, brows
     page.on("pageerror", lambda error: errors.append(str(error)))
     page.on("request", lambda request: not request.url.startswith(live_server.url) and outside.append(request.url))
 
-    page.goto(live_server.url + reverse("login"))
-    page.fill("input[name=username]", "hz_stat")
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
+    log_in(page, live_server, "hz_stat")
 
     for year, seed in ((2021, 41), (2024, 42)):
         path = tmp_path / f"wave{year}.csv"
@@ -54,8 +32,7 @@ def test_upload_map_confirm_and_charts_in_the_browser(live_server, huzhou, brows
         page.click("text=上传并检查")
         page.wait_for_url("**/upload/*/")
         assert "检查通过" in page.inner_text("#checks")
-        ARTIFACTS.mkdir(exist_ok=True)
-        page.screenshot(path=str(ARTIFACTS / "surveys-mapping.png"), full_page=True)
+        screenshot(page, "surveys-mapping", full_page=True)
         # Changing a column re-runs the checks over HTMX without leaving the page.
         page.select_option("select[name=weight]", "psu_population")
         page.select_option("select[name=weight]", "weight")
@@ -88,7 +65,6 @@ def test_upload_map_confirm_and_charts_in_the_browser(live_server, huzhou, brows
         page.click('[data-survey-png="dimension-0"]')
     assert download.value.suggested_filename.endswith(".png")
 
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / "surveys-results.png"), full_page=True)
+    screenshot(page, "surveys-results", full_page=True)
     assert errors == []
     assert outside == []
