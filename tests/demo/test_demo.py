@@ -1,5 +1,6 @@
 """`kesu demo --no-serve` on a temporary data directory builds the demo database: regions, the five
-seed plans in their regions, demo users of every role and sample reports; a second run reuses it."""
+seed plans in their regions, demo users of every role, sample reports, capacity indicators (values,
+submissions, target links) and survey waves with estimates; a second run reuses it."""
 
 from __future__ import annotations
 
@@ -48,7 +49,43 @@ def test_demo_builds_and_is_idempotent(tmp_path):
     assert db.execute("select count(*) from tracking_targetfigure").fetchone()[0] > 0
     assert db.execute("select count(*) from org_unit where is_demo = 0").fetchone()[0] == 0
     tasks_before = db.execute("select count(*) from tracking_task").fetchone()[0]
+
+    # Capacity indicators: the national set, 2021–2024 values of each demo region, reported years.
+    assert db.execute("select count(*) from indicators_indicator").fetchone()[0] >= 10
+    years = dict(db.execute(
+        "select r.code, count(distinct v.year) from indicators_datavalue v join org_region r on r.id = v.region_id "
+        "where r.is_demo group by r.code"
+    ).fetchall())
+    assert years == {code: 4 for code in plans}
+    statuses = {row[0] for row in db.execute("select distinct status from indicators_submission")}
+    assert {"submitted", "approved"} <= statuses
+    assert db.execute("select count(*) from indicators_targetlink where status = 'confirmed'").fetchone()[0] >= 3
+    population = db.execute(
+        "select v.value from indicators_datavalue v join indicators_dataelement e on e.id = v.element_id "
+        "join org_region r on r.id = v.region_id where e.code = 'resident_population' and r.code = '320300' "
+        "order by v.year"
+    ).fetchall()
+    assert len(population) == 4 and all(1_000_000 < value < 20_000_000 for (value,) in population)
+
+    # Surveys: a few active waves per demo region, overall literacy rates plausible and rising.
+    waves = db.execute(
+        "select r.code, w.year, e.estimate from surveys_surveywave w join org_region r on r.id = w.region_id "
+        "join surveys_literacyestimate e on e.wave_id = w.id "
+        "where w.status = 'active' and e.domain_key = '' and e.ci_method = 'logit' order by r.code, w.year"
+    ).fetchall()
+    by_region: dict[str, list[float]] = {}
+    for code, _year, estimate in waves:
+        by_region.setdefault(code, []).append(estimate)
+    assert set(by_region) == set(plans)
+    for rates in by_region.values():
+        assert len(rates) >= 2
+        assert all(0.05 < rate < 0.25 for rate in rates)
+        assert rates[-1] > rates[0]
+    assert all("演示数据" in name for (name,) in db.execute("select name from surveys_surveywave"))
+    waves_before = db.execute("select count(*) from surveys_surveywave").fetchone()[0]
+    values_before = db.execute("select count(*) from indicators_datavalue").fetchone()[0]
     db.close()
+    assert "演示数据 / demo data" in first.stdout and "公民具备科学素质的比例" in first.stdout
 
     second = _run("--no-serve", data_dir=tmp_path)
     assert second.returncode == 0, second.stderr[-3000:]
@@ -56,6 +93,8 @@ def test_demo_builds_and_is_idempotent(tmp_path):
     db = sqlite3.connect(tmp_path / "kesu.sqlite3")
     assert db.execute("select count(*) from tracking_task").fetchone()[0] == tasks_before
     assert db.execute("select count(*) from tracking_plan").fetchone()[0] == 5
+    assert db.execute("select count(*) from surveys_surveywave").fetchone()[0] == waves_before
+    assert db.execute("select count(*) from indicators_datavalue").fetchone()[0] == values_before
     db.close()
 
 

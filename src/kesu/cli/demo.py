@@ -2,7 +2,8 @@
 regions, demo users of every role and a season of sample progress reports.
 
 The demo database lives in the data directory (./var by default). A second run reuses it;
-`--reset` rebuilds it. `--no-serve` stops after building (tests, CI); `--parse-only` keeps the
+`--reset` rebuilds it (and removes the stored survey files). The capacity indicators and survey
+waves (kesu.cli.demo_data) are added to a reused database that lacks them. `--no-serve` stops after building (tests, CI); `--parse-only` keeps the
 parser-only summary (JSON/xlsx per plan) that preceded the web platform.
 """
 
@@ -64,6 +65,8 @@ def demo_command(
     if reset:
         for suffix in ("", "-wal", "-shm"):
             (data_dir / f"kesu.sqlite3{suffix}").unlink(missing_ok=True)
+        # Survey microdata of the old database (MEDIA_ROOT is data_dir/private).
+        shutil.rmtree(data_dir / "private" / "surveys", ignore_errors=True)
 
     from kesu.cli.web import setup_django
 
@@ -79,7 +82,9 @@ def demo_command(
         console.print("演示数据已存在，直接使用（--reset 可重建） / reusing the existing demo database")
     else:
         build_demo(seeds, console)
+    summary = build_module_data(console)
     _print_logins(console, demo_logins())
+    _print_summary(console, summary)
     if serve:
         _vendor_static(console)
         console.print(f"\n[bold green]科素演示已就绪[/bold green]：http://{address}/   （Ctrl+C 退出）")
@@ -144,6 +149,66 @@ def build_demo(seeds: Path, console) -> None:
         counts = _sample_reports(plan, office, reporters)
         shown = "，".join(f"{k} {v}" for k, v in counts.items())
         console.print(f"{plan.region.name} 示例填报：{shown}")
+
+
+def demo_plans() -> list:
+    """(plan, office admin) of every demo plan, in region-code order."""
+    from kesu.org.models import User
+    from kesu.tracking.models import Plan
+
+    plans = list(Plan.objects.filter(is_demo=True, is_current=True).select_related("region").order_by("region__code"))
+    offices = {u.username: u for u in User.objects.filter(username__in=[f"office-{p.region.code}" for p in plans])}
+    return [(plan, offices[f"office-{plan.region.code}"]) for plan in plans if f"office-{plan.region.code}" in offices]
+
+
+def build_module_data(console) -> dict[str, int]:
+    """Capacity indicators and survey waves of the demo regions (each step skips what exists)."""
+    from kesu.cli.demo_data import demo_indicators, demo_surveys
+
+    plans = demo_plans()
+    with console.status("科普统计指标 / capacity indicators …"):
+        indicators = demo_indicators(plans, console)
+    with console.status("抽样调查 / survey waves …"):
+        surveys = demo_surveys(plans, console)
+    return {**indicators, **surveys}
+
+
+def demo_totals() -> dict[str, int]:
+    """What the demo database holds, for the closing summary."""
+    from kesu.indicators.models import DataValue, LinkStatus, Submission, TargetLink
+    from kesu.surveys.models import LiteracyEstimate, SurveyWave, WaveStatus
+    from kesu.tracking.models import Plan, ProgressReport
+
+    return {
+        "plans": Plan.objects.filter(is_demo=True).count(),
+        "reports": ProgressReport.objects.filter(is_demo=True).count(),
+        "indicator_values": DataValue.objects.filter(region__is_demo=True).count(),
+        "submissions": Submission.objects.filter(region__is_demo=True).exclude(status="draft").count(),
+        "approved": Submission.objects.filter(region__is_demo=True, status="approved").count(),
+        "links": TargetLink.objects.filter(target__task__plan__is_demo=True, status=LinkStatus.CONFIRMED).count(),
+        "waves": SurveyWave.objects.filter(region__is_demo=True, status=WaveStatus.ACTIVE).count(),
+        "estimates": LiteracyEstimate.objects.filter(wave__region__is_demo=True).count(),
+    }
+
+
+def _print_summary(console, added: dict[str, int]) -> None:
+    from kesu.cli.demo_data import INDICATOR_YEARS
+    from kesu.surveys.selectors import literacy_trend
+    from kesu.tracking.models import Plan
+
+    totals = demo_totals()
+    console.print(
+        f"演示数据 / demo data：方案 {totals['plans']} 个，进度填报 {totals['reports']} 份；"
+        f"科普统计数值 {totals['indicator_values']} 个（{min(INDICATOR_YEARS)}—{max(INDICATOR_YEARS)}年），"
+        f"已报送 {totals['submissions']} 张、其中已审核 {totals['approved']} 张，"
+        f"已确认目标—指标对应 {totals['links']} 条；抽样调查 {totals['waves']} 轮，估计值 {totals['estimates']} 个"
+        + ("（本次新增）" if any(added.values()) else "")
+    )
+    for plan in Plan.objects.filter(is_demo=True, is_current=True).select_related("region").order_by("region__code"):
+        points = literacy_trend(plan.region)
+        if points:
+            shown = "，".join(f"{year} {estimate * 100:.1f}%" for year, estimate, _, _ in points if estimate is not None)
+            console.print(f"  {plan.region.name} 公民具备科学素质的比例：{shown}")
 
 
 def _create_reporters(plan) -> list:

@@ -290,7 +290,7 @@ def annual_report_data(
         plan.headline_indicator or HEADLINE_INDICATOR, plan.headline_value, plan.headline_unit or "%",
         plan.headline_year, _overall(literacy),
     )
-    literacy_trend = _overall_by_wave(literacy_estimates_for(region, None)) if literacy is not None else []
+    literacy_trend = literacy_trend_for(region, year) if literacy is not None else []
 
     groups = [
         GroupProgress(g.title, g.kind, g.tasks, g.colours.get(Colour.GREEN, 0), g.colours.get(Colour.AMBER, 0),
@@ -495,19 +495,28 @@ def literacy_estimates_for(region: Region, year: int | None) -> list[LiteracyEst
     return estimates
 
 
+def literacy_trend_for(region: Region, year: int) -> list[LiteracyEstimate]:
+    """The overall estimate of every survey wave up to ``year``, oldest first, as percentages
+    (``kesu.surveys.selectors.literacy_trend``; ``literacy_estimates(region, year=None)`` gives only
+    the latest wave)."""
+    from kesu.surveys import selectors as survey_selectors
+
+    return [
+        LiteracyEstimate(
+            domain="总体", estimate=_as_percent(point.estimate, True), se=None,
+            ci_low=_as_percent(point.ci_low, True), ci_high=_as_percent(point.ci_high, True), n=None,
+            wave_year=point.year, region_name=region.name,
+        )
+        for point in survey_selectors.literacy_trend(region, until_year=year)
+        if point.estimate is not None
+    ]
+
+
 def _overall(estimates: list[LiteracyEstimate] | None) -> LiteracyEstimate | None:
     overall = [e for e in estimates or [] if e.domain.strip().lower() in OVERALL_DOMAINS]
     if not overall:
         return None
     return max(overall, key=lambda e: e.wave_year or 0)
-
-
-def _overall_by_wave(estimates: list[LiteracyEstimate] | None) -> list[LiteracyEstimate]:
-    by_year: dict[int, LiteracyEstimate] = {}
-    for estimate in estimates or []:
-        if estimate.domain.strip().lower() in OVERALL_DOMAINS and estimate.wave_year is not None:
-            by_year[estimate.wave_year] = estimate
-    return [by_year[y] for y in sorted(by_year)]
 
 
 def project(points: list[tuple[int, float]], year: int) -> float | None:

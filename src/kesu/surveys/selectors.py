@@ -1,5 +1,6 @@
 """Reads of the survey module: a wave's estimates arranged for the page, the trend across waves
-against the plan's headline target, and `literacy_estimates` for the annual report.
+against the plan's headline target, and `literacy_estimates` (one wave) and
+`literacy_trend` (every wave's overall estimate) for the annual report.
 
 Every function reads a fixed number of queries, however many domains or waves there are.
 """
@@ -7,6 +8,7 @@ Every function reads a fixed number of queries, however many domains or waves th
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import numpy as np
 
@@ -254,3 +256,33 @@ def literacy_estimates(region: Region, year: int | None = None, *, ci: str = DEF
             unreliable=row.is_unreliable, ci_method=row.ci_method, region_name=wave.region.name,
         ))
     return rows
+
+
+class LiteracyTrendPoint(NamedTuple):
+    """公民具备科学素质的比例 of the whole population in one survey year (shares, 0–1)."""
+
+    year: int
+    estimate: float | None
+    ci_low: float | None
+    ci_high: float | None
+
+
+def literacy_trend(
+    region: Region, *, until_year: int | None = None, ci: str = DEFAULT_CI_METHOD
+) -> list[LiteracyTrendPoint]:
+    """The overall estimate of each of the region's active waves, oldest year first (the latest
+    upload when a year has more than one active wave); up to `until_year` when given.
+
+    One query, however many waves there are.
+    """
+    rows = LiteracyEstimate.objects.filter(
+        wave__region=region, wave__status=WaveStatus.ACTIVE, ci_method=ci, domain_key=""
+    )
+    if until_year is not None:
+        rows = rows.filter(wave__year__lte=until_year)
+    by_year: dict[int, LiteracyTrendPoint] = {}
+    for year, estimate, ci_low, ci_high in rows.order_by("wave__year", "wave__uploaded_at", "wave_id").values_list(
+        "wave__year", "estimate", "ci_low", "ci_high"
+    ):
+        by_year[year] = LiteracyTrendPoint(year, estimate, ci_low, ci_high)
+    return [by_year[year] for year in sorted(by_year)]
