@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Everything `make test` runs: lint, every test on SQLite, then the database tests again on a real
-# PostgreSQL server (a throwaway one unless KESU_TEST_DATABASE_URL names one).
+# Everything `make test` runs: lint, every test on SQLite, then every test again on a real PostgreSQL
+# server (a throwaway one unless KESU_TEST_DATABASE_URL names one).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=.venv/bin
@@ -11,7 +11,7 @@ bash scripts/ensure-system-packages.sh
 echo "== tests on SQLite =="
 "$BIN/python" -m pytest -q -p no:cacheprovider "$@"
 
-echo "== database tests on PostgreSQL =="
+echo "== tests on PostgreSQL =="
 if [ -n "${KESU_TEST_DATABASE_URL:-}" ]; then
   url=$KESU_TEST_DATABASE_URL
 else
@@ -19,4 +19,4 @@ else
   trap 'bash scripts/pg.sh stop "$pgdir"; rm -rf "$pgdir"' EXIT
   url=$(bash scripts/pg.sh start "$pgdir")
 fi
-KESU_DATABASE_URL=$url "$BIN/python" -m pytest -q -p no:cacheprovider -m django_db "$@"
+KESU_DATABASE_URL=$url "$BIN/python" -m pytest -q -p no:cacheprovider "$@"
