@@ -73,6 +73,13 @@ def test_leader_cannot_post_weights_or_adjustments(client, scored_world):
     adjustment = client.post(reverse("tracking:scorecard_adjustment", args=[world.plan.pk]),
                              {"unit": world.units["市科协"].pk, "year": 2024, "points": 5, "reason": "表彰"})
     assert weights.status_code == 403 and adjustment.status_code == 403
+    # Refused before the form is read: an empty or invalid form is 403 too, not a redirect with a message.
+    for name in ("tracking:scorecard_weights", "tracking:scorecard_adjustment"):
+        assert client.post(reverse(name, args=[world.plan.pk]), {}).status_code == 403, name
+    # And the forms are not offered.
+    page = client.get(reverse("tracking:scorecard", args=[world.plan.pk])).content.decode()
+    assert reverse("tracking:scorecard_weights", args=[world.plan.pk]) not in page
+    assert reverse("tracking:scorecard_adjustment", args=[world.plan.pk]) not in page
     assert not ScoreWeights.objects.exists() and not ScoreAdjustment.objects.exists()
 
 

@@ -27,10 +27,12 @@ SUCCESS = range(200, 400)
 
 @dataclass(frozen=True)
 class Access:
-    """GET outcome per signed-in role; None = not a GET page (POST-only). POSTs are checked by rule."""
+    """GET outcome per signed-in role; None = not a GET page (POST-only). POSTs are checked by rule,
+    and where `post` is given, also by the status each role gets for a plausible form (WRITE_FORM)."""
 
     get: dict | None
     public: bool = False
+    post: dict | None = None
 
 
 def _get(**codes) -> dict:
@@ -43,7 +45,6 @@ PUBLIC = Access(get=None, public=True)
 OFFICE_ONLY = Access(_get(agri=403, edu=403, leader=403, statistician=403, other_office=200, office=200))
 OFFICE_ONLY_POST = Access(None)
 OFFICE_PLAN_READ = Access(_get(agri=403, edu=403, leader=200, statistician=200, other_office=404, office=200))
-OFFICE_PLAN_POST = Access(None)
 UNIT_OBJECT_READ = Access(_get(agri=404, edu=200, leader=200, statistician=200, other_office=404, office=200))
 REPORTER_ONLY = Access(_get(agri=200, edu=200, leader=403, statistician=403, other_office=403, office=403))
 EVERY_ROLE = Access(_get(agri=200, edu=200, leader=200, statistician=200, other_office=200, office=200))
@@ -52,6 +53,20 @@ REDIRECTS_TO_PLAN = Access(_get(agri=403, edu=403, leader=302, statistician=302,
 OWN_UNIT_EDIT = Access(_get(agri=404, edu=302, leader=403, statistician=403, other_office=404, office=403))
 OFFICE_UNIT_ADMIN = Access(_get(agri=403, edu=403, leader=403, statistician=403, other_office=404, office=200))
 IMPORT_SESSION = Access(_get(agri=403, edu=403, leader=403, statistician=403, other_office=404, office=404))
+# Scorecard writes: only the plan region's office; every other role is refused with 403 before the form is
+# read (never a redirect with a message), another region's office gets 404.
+OFFICE_PLAN_WRITE = Access(None, post=_get(agri=403, edu=403, leader=403, statistician=403, other_office=404,
+                                           office=302))
+# Read by the office, leaders and statisticians of any region (each sees its own region's data), not by
+# unit reporters.
+REGION_READERS = Access(_get(agri=403, edu=403, leader=200, statistician=200, other_office=200, office=200))
+# Outreach statistics: the entry template is for those who enter a region's values (office, statistician);
+# reporters enter their unit's values on the page, leaders only read.
+INDICATOR_TEMPLATE = Access(_get(agri=403, edu=403, leader=403, statistician=200, other_office=200, office=200))
+# Survey uploads: the office and statisticians of the region (or above); leaders read only.
+SURVEY_UPLOAD = Access(_get(agri=403, edu=403, leader=403, statistician=200, other_office=404, office=200))
+# A staged survey upload belongs to its uploader; the world's token names none, so uploaders get 404.
+SURVEY_STAGED = Access(_get(agri=403, edu=403, leader=403, statistician=404, other_office=404, office=404))
 
 EXPECTATIONS: dict[str, Access] = {
     # The home page sends each role to its own start page; it writes nothing, whatever the method.
@@ -98,20 +113,63 @@ EXPECTATIONS: dict[str, Access] = {
     "tracking:dashboard": OFFICE_PLAN_READ,
     "tracking:matrix": OFFICE_PLAN_READ,
     "tracking:scorecard": OFFICE_PLAN_READ,
-    "tracking:scorecard_weights": OFFICE_PLAN_POST,
-    "tracking:scorecard_adjustment": OFFICE_PLAN_POST,
+    "tracking:scorecard_weights": OFFICE_PLAN_WRITE,
+    "tracking:scorecard_adjustment": OFFICE_PLAN_WRITE,
     "tracking:export_tasks": OFFICE_PLAN_READ,
     "tracking:export_ledger": OFFICE_PLAN_READ,
     "tracking:export_scorecard": OFFICE_PLAN_READ,
     "tracking:unit_page": Access(_get(agri=404, edu=200, leader=200, statistician=200, other_office=404,
                                       office=200)),
+    # Outreach statistics (kesu.indicators.permissions): definitions are read by everyone and defined by
+    # offices; each role enters its own scope's values (the page shows the user's home region or unit);
+    # the city approves its counties, so the county office's own submission is 403 to it.
+    "indicators:list": EVERY_ROLE,
+    "indicators:detail": EVERY_ROLE,
+    "indicators:new": OFFICE_ONLY,
+    "indicators:element_new": OFFICE_ONLY,
+    "indicators:entry": EVERY_ROLE,
+    "indicators:entry_cell": OFFICE_ONLY_POST,
+    "indicators:entry_submit": OFFICE_ONLY_POST,
+    "indicators:template": INDICATOR_TEMPLATE,
+    "indicators:upload": OFFICE_ONLY_POST,
+    "indicators:approvals": OFFICE_ONLY,
+    "indicators:approve": Access(None, post=_get(agri=403, edu=403, leader=403, statistician=403,
+                                                  other_office=404, office=403)),
+    "indicators:return": Access(None, post=_get(agri=403, edu=403, leader=403, statistician=403,
+                                                 other_office=404, office=403)),
+    "indicators:targets": REGION_READERS,
+    # agri has a task in the plan, so the plan is visible to it; only the office may suggest links.
+    "indicators:target_suggest": Access(None, post=_get(agri=403, edu=403, leader=403, statistician=403,
+                                                         other_office=404, office=302)),
+    # The target belongs to edu's task: agri does not see it.
+    "indicators:target_decide": Access(None, post=_get(agri=404, edu=403, leader=403, statistician=403,
+                                                        other_office=404, office=302)),
+    # Region dashboards and annual reports: office, leaders and statisticians of the region or above.
+    "reports:region_dashboard": OFFICE_PLAN_READ,
+    "reports:chart_xlsx": OFFICE_PLAN_READ,
+    "reports:annual_report": OFFICE_PLAN_READ,
+    "reports:plan_annual_report": OFFICE_PLAN_READ,
+    # Survey results (kesu.surveys.permissions): read like dashboards; uploaded and changed by the office
+    # and statisticians of the region or above.
+    "surveys:home": REDIRECTS_TO_PLAN,
+    "surveys:region": OFFICE_PLAN_READ,
+    "surveys:export": OFFICE_PLAN_READ,
+    "surveys:upload": SURVEY_UPLOAD,
+    "surveys:mapping": SURVEY_STAGED,
+    "surveys:discard": OFFICE_ONLY_POST,
+    "surveys:recompute": Access(None, post=_get(agri=403, edu=403, leader=403, statistician=302, other_office=404,
+                                                 office=302)),
+    "surveys:delete": Access(None, post=_get(agri=403, edu=403, leader=403, statistician=302, other_office=404,
+                                              office=302)),
 }
 
 # Writes a unit reporter makes on their own unit's objects (edu owns the report, evidence, reminder);
 # every other POST is one that reporters may not make.
 NOT_WRITES = {"home"}
 REPORTER_WRITES = {"tracking:report_edit", "tracking:evidence_delete", "tracking:inbox_mark_read",
-                   "tracking:inbox_mark_all_read"}
+                   "tracking:inbox_mark_all_read", "indicators:entry_cell", "indicators:entry_submit"}
+# Reporter writes on the reporter's own scope with no object in the URL: any reporter may make them.
+REPORTER_OWN_SCOPE_WRITES = {"tracking:inbox_mark_all_read", "indicators:entry_cell", "indicators:entry_submit"}
 
 
 def all_url_names() -> list[tuple[str, URLPattern]]:
@@ -138,7 +196,11 @@ def test_every_url_has_an_expectation():
 
 
 @pytest.fixture
-def objects(world):
+def objects(world, settings, tmp_path):
+    from kesu.indicators.models import DataSet, Indicator, Submission, ValueStatus
+    from kesu.surveys.models import CiMethod, LiteracyEstimate, SourceKind, SurveyWave
+
+    settings.MEDIA_ROOT = tmp_path / "media"
     edu_unit = world.units["市教育和体育局"]
     report = ProgressReport.objects.create(
         task=world.tasks[1], unit=edu_unit, period=world.periods[0], status=ReportStatus.SUBMITTED,
@@ -148,18 +210,36 @@ def objects(world):
     evidence.file.save("sweep.pdf", ContentFile(b"%PDF-1.4"), save=True)
     reminder = Reminder.objects.create(region=world.county, unit=edu_unit, message="请按时报送")
     alias = UnitAlias.objects.create(unit=edu_unit, alias="市教体局")
+    # Outreach statistics: a data set, an indicator and the county's submitted values for 2024.
+    data_set = DataSet.objects.create(code="sweep", name="科普统计年报")
+    indicator = Indicator.objects.create(code="sweep_staff", name="科普人员", numerator="0", unit="人")
+    submission = Submission.objects.create(data_set=data_set, region=world.county, year=2024,
+                                           status=ValueStatus.SUBMITTED)
+    # A confirmed survey wave of the county with its overall estimate.
+    wave = SurveyWave(region=world.county, year=2024, name="2024年乳山市抽样调查", source_kind=SourceKind.SCORED,
+                      original_filename="wave.csv", row_count=0, weight_column="weight", data_sha256="0" * 64)
+    wave.data_file.save("sweep.csv.gz", ContentFile(b""), save=True)
+    LiteracyEstimate.objects.create(wave=wave, ci_method=CiMethod.LOGIT, estimate=0.15, se=0.01, ci_low=0.13,
+                                    ci_high=0.17, deff=1.2, n=600)
     return {
         "task_id": world.tasks[1].pk, "period_id": world.periods[0].pk, "report_id": report.pk,
         "evidence_id": evidence.pk, "reminder_id": reminder.pk, "plan_id": world.plan.pk,
         "unit_id": edu_unit.pk, "alias_id": alias.pk, "user_id": world.users["agri"].pk,
         "token": "no-such-import", "index": 0,
+        "code": world.county.code, "year": 2024, "fmt": "xlsx", "chart_id": "group_status",
+        "submission_id": submission.pk, "target_id": world.tasks[1].targets.get().pk, "wave_id": wave.pk,
+        "indicator_code": indicator.code,
     }
+
+
+# URL kwargs whose name means something else in one URL: (URL name, kwarg) → key of `objects`.
+KWARG_OBJECTS = {("indicators:detail", "code"): "indicator_code"}
 
 
 def url_for(name: str, pattern: URLPattern, objects: dict) -> str:
     kwargs = {}
     for key in pattern.pattern.converters:
-        kwargs[key] = objects[key] if key != "task_id" or "import" not in name else "1"
+        kwargs[key] = objects[KWARG_OBJECTS.get((name, key), key)] if key != "task_id" or "import" not in name else "1"
     return reverse(name, kwargs=kwargs)
 
 
@@ -213,14 +293,37 @@ def database_state() -> dict:
     }
 
 
+def write_form(objects) -> dict:
+    """A plausible form for every write of the project: a role allowed to make the write succeeds with it."""
+    return {"unit": objects["unit_id"], "year": "2024", "points": "1", "reason": "sweep", "comment": "sweep",
+            "message": "sweep", "on_time_reporting": "40", "target_completion": "30", "review_outcome": "30",
+            "decision": "accept", "action": "accept", "name": "sweep", "narrative": "sweep",
+            "expected_revision": "2", "unit_ids": [objects["unit_id"]], "period": objects["period_id"]}
+
+
+@pytest.mark.parametrize("role", [r for r in ROLES if r != "anonymous"])
+def test_post_outcomes_per_role(world, objects, role):
+    """Writes with a `post` expectation: a refused write is 403 (404 out of scope) whatever the form, never
+    a redirect with a message."""
+    client = client_for(world, role)
+    wrong = []
+    for name, url in page_urls(objects):
+        expected = EXPECTATIONS[name].post
+        if expected is None:
+            continue
+        forms = (write_form(objects), {}) if expected[role] >= 400 else (write_form(objects),)
+        for form in forms:
+            status = client.post(url, form).status_code
+            if status != expected[role]:
+                wrong.append(f"POST {name} {url} {'(empty form) ' * (not form)}: expected {expected[role]}, got {status}")
+    assert not wrong, "\n".join(wrong)
+
+
 def test_leaders_never_succeed_at_a_write(world, objects):
     """Some views answer a refused form with a redirect and a message (302) rather than 403, so the
     test is what matters: a leader's write changes nothing, even with a plausible form."""
     client = client_for(world, "leader")
-    form = {"unit": objects["unit_id"], "year": "2024", "points": "1", "reason": "sweep", "comment": "sweep",
-            "message": "sweep", "on_time_reporting": "40", "target_completion": "30", "review_outcome": "30",
-            "decision": "accept", "action": "accept", "name": "sweep", "narrative": "sweep",
-            "expected_revision": "2", "unit_ids": [objects["unit_id"]], "period": objects["period_id"]}
+    form = write_form(objects)
     succeeded = []
     for name, url in page_urls(objects):
         if name in NOT_WRITES:
@@ -243,7 +346,7 @@ def test_reporters_cannot_post_to_office_pages_or_other_units_objects(world, obj
         status = client.post(url).status_code
         if name in REPORTER_WRITES:
             # Only edu owns the objects; agri must not even learn that they exist.
-            if role == "agri" and name != "tracking:inbox_mark_all_read" and status != 404:
+            if role == "agri" and name not in REPORTER_OWN_SCOPE_WRITES and status != 404:
                 wrong.append(f"{name} {url}: another unit's object answered {status}, expected 404")
         elif status not in (403, 404, 405):
             wrong.append(f"{name} {url}: {status}, expected 403 (or 404 out of scope)")

@@ -12,7 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from kesu.indicators import excel, selectors, services, targets
 from kesu.indicators.forms import ElementForm, IndicatorForm, UploadForm
@@ -81,6 +81,7 @@ def _entry_url(data_set, region, year, quarter) -> str:
 
 
 @login_required
+@require_GET
 def indicator_list(request):
     catalogue = selectors.Catalogue.load()
     groups = []
@@ -154,6 +155,7 @@ def element_new(request):
 
 
 @login_required
+@require_GET
 def indicator_detail(request, code: str):
     indicator = get_visible_or_404(Indicator.objects.all(), code=code)
     region = _region(request)
@@ -201,6 +203,7 @@ def _entry_context(request, data_set, region, unit, year, quarter, findings=None
 
 
 @login_required
+@require_GET
 def entry(request):
     data_set, region, unit = _entry_scope(request)
     year, quarter = _period(request)

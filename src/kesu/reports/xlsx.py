@@ -8,6 +8,7 @@ look alike.
 
 from __future__ import annotations
 
+import re
 from io import BytesIO
 
 from openpyxl import Workbook
@@ -120,7 +121,8 @@ def write_table_sheet(table: Table, sheet_title: str) -> Workbook:
     """A workbook of one sheet holding one table (a dashboard chart's Excel export)."""
     workbook = Workbook()
     sheet = workbook.active
-    sheet.title = sheet_title[:31]
+    # Excel forbids \ / * ? : [ ] in sheet names (chart titles such as 各行动/工程任务状态 have them).
+    sheet.title = re.sub(r"[\\/*?:\[\]]", "、", sheet_title)[:31]
     for index, column in enumerate(table.columns, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = max(10, column.width * COLUMN_WIDTH_UNIT)
     _table(sheet, table)
