@@ -1,4 +1,5 @@
 import pytest
+from tests.paths import SEEDS, SHARED
 
 
 @pytest.fixture(autouse=True)
@@ -41,3 +42,13 @@ def browser_page(chromium):
         yield context.new_page()
     finally:
         context.close()
+
+
+def pytest_sessionstart(session):
+    # The five seed plans are the first tests of the parser and the demo; without them many tests
+    # would fail with confusing errors, so say plainly what is missing.
+    if not any(SEEDS.glob("*.txt")):
+        raise pytest.UsageError(
+            f"seed plans not found in {SEEDS}: put the project's shared/ folder beside the repository "
+            f"or set KESU_SHARED_DIR (looked in {SHARED})"
+        )

@@ -11,8 +11,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from tests.paths import SEEDS
 
-SEEDS = Path(__file__).resolve().parents[3] / "shared" / "seeds"
 KESU = Path(sys.executable).with_name("kesu")
 
 pytestmark = pytest.mark.slow

@@ -1,10 +1,6 @@
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-
-SEEDS = Path(__file__).resolve().parents[3] / "shared" / "seeds"
 
 # (seed file, region code the plan governs)
 SEED_REGIONS = {

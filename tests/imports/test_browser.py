@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 from tests.browser import log_in, screenshot
-from tests.imports.conftest import SEEDS
+from tests.paths import SEEDS
 
 from kesu.tracking.models import Plan
 

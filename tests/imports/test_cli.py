@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from tests.imports.conftest import SEEDS
+from tests.paths import SEEDS
 from typer.testing import CliRunner
 
 from kesu.cli import _register, app

@@ -7,7 +7,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from tests.factories import PASSWORD
-from tests.imports.conftest import SEEDS
+from tests.paths import SEEDS
 
 from kesu.org.models import Region, Unit
 from kesu.tracking import imports

@@ -4,7 +4,8 @@ what the parser read."""
 from __future__ import annotations
 
 import pytest
-from tests.imports.conftest import SEED_REGIONS, SEEDS
+from tests.imports.conftest import SEED_REGIONS
+from tests.paths import SEEDS
 
 from kesu.org.models import Region, Unit
 from kesu.tracking import imports

@@ -5,10 +5,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from tests.paths import PLAN_SCHEMA, SEEDS
+
 REPO = Path(__file__).resolve().parents[2]
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "io"
-SEEDS = REPO.parent / "shared" / "seeds"
-SCHEMA_PATH = REPO.parent / "shared" / "plan.schema.json"
+SCHEMA_PATH = PLAN_SCHEMA
 
 
 def seed_files() -> list[Path]:

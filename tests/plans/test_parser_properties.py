@@ -9,12 +9,12 @@ import jsonschema
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from tests.paths import PLAN_SCHEMA, SEEDS
 
 from kesu.plans import PlanParseError, parse_text
 from kesu.plans.parser import INTERNAL_ERROR
 
-SEEDS = Path("/work/shared/seeds")
-SCHEMA_PATH = Path("/work/shared/plan.schema.json")
+SCHEMA_PATH = PLAN_SCHEMA
 FIXTURES = Path(__file__).parent / "fixtures" / "styles"
 
 _SAMPLES = [p.read_text(encoding="utf-8-sig") for p in sorted(FIXTURES.glob("*.txt"))]

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import json
 from functools import cache
-from pathlib import Path
 
 import jsonschema
 import pytest
+from tests.paths import PLAN_SCHEMA, SEEDS
 
 from kesu.plans import Plan, parse_text
 
-SEEDS = Path("/work/shared/seeds")
-SCHEMA = Path("/work/shared/plan.schema.json")
+SCHEMA = PLAN_SCHEMA
 RUSHAN, DAXIANG, WEIHAI, XUZHOU, TIANQIAO = (
     "000_47cc18a54f420551.txt",
     "001_4bddc11958e96dea.txt",
