@@ -76,3 +76,23 @@ def test_review_queue_query_count_does_not_grow_with_the_queue(world, client):
         page = client.get(url).content.decode()
     assert len(shown(page)) == REVIEW_PAGE_SIZE
     assert len(large) <= len(small) + 1  # + the page's count query
+
+
+def test_filter_options_mark_the_choice_and_escape_names(world, client):
+    reports = fill_queue(world, 3)
+    unit = reports[0].unit
+    unit.name = "<b>单位</b>"
+    unit.save()
+    client.force_login(world.users["office"])
+    page = client.get(reverse("tracking:review_queue"), {"unit": unit.pk, "period": reports[0].period_id}).content.decode()
+    assert f'<option value="{unit.pk}" selected>&lt;b&gt;单位&lt;/b&gt;</option>' in page
+    assert f'<option value="{reports[0].period_id}" selected>' in page
+    assert "<b>单位</b>" not in page
+
+
+def test_rows_link_to_the_task_and_the_review_page(world, client):
+    report = fill_queue(world, 1)[0]
+    client.force_login(world.users["office"])
+    page = client.get(reverse("tracking:review_queue")).content.decode()
+    assert f'href="{reverse("tracking:task_detail", args=[report.task_id])}"' in page
+    assert f'href="{reverse("tracking:report_detail", args=[report.pk])}"' in page

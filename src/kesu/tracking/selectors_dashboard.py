@@ -3,7 +3,8 @@
 Everything starts from :func:`load_board`, which loads a set of tasks with their units, targets,
 periods, reports and accepted figures in a fixed number of queries (six, however many tasks, units
 and reports there are) and computes every task's status in Python with :mod:`kesu.tracking.status`.
-The page-specific functions below only regroup that board.
+The result is cached per task set until something it is computed from changes, or the day
+(:mod:`kesu.tracking.board_cache`). The page-specific functions below only regroup that board.
 """
 
 from __future__ import annotations
@@ -12,10 +13,11 @@ import datetime
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Min, Prefetch, Q, QuerySet
+from django.db.models import Count, Min, Prefetch, Q, QuerySet, prefetch_related_objects
 from django.utils import timezone
 
 from kesu.org.models import Unit
+from kesu.tracking import board_cache
 from kesu.tracking.models import (
     Plan,
     ProgressReport,
@@ -81,6 +83,8 @@ class Board:
     periods_by_plan: dict[int, list[ReportingPeriod]]
     today: datetime.date
     thresholds: StatusThresholds
+    # Page summaries computed from this board, kept with it while it is cached (see dashboard_context).
+    derived: dict = field(default_factory=dict, repr=False, compare=False)
 
     def counts(self) -> dict[str, int]:
         return colour_counts(Counter(row.status.colour for row in self.rows))
@@ -89,19 +93,42 @@ class Board:
         return [row for row in self.rows if row.role_of(unit_id)]
 
 
+def _assignments_prefetch() -> Prefetch:
+    return Prefetch("assignments", queryset=TaskUnit.objects.select_related("unit").order_by("role", "unit__name"))
+
+
 def board_tasks(tasks: QuerySet[Task]) -> QuerySet[Task]:
-    return tasks.select_related("plan", "group").prefetch_related(
-        Prefetch("assignments", queryset=TaskUnit.objects.select_related("unit").order_by("role", "unit__name")),
-        "targets",
-    ).order_by("plan_id", "order", "pk")
+    return tasks.select_related("plan", "group").prefetch_related(_assignments_prefetch(), "targets").order_by(
+        "plan_id", "order", "pk"
+    )
 
 
 def load_board(
     tasks: QuerySet[Task], today: datetime.date | None = None, thresholds: StatusThresholds | None = None
 ) -> Board:
+    """The board of these tasks. The tasks are read first (one query); if nothing the board is computed
+    from has changed since it was last computed for the same tasks, today, it comes from the cache
+    (:mod:`kesu.tracking.board_cache`) and that is all; else five more queries and the status
+    computation (:func:`compute_board`), and the result is cached.
+    The board returned may be shared with other requests: read it, regroup it into new lists, never
+    modify it."""
     today = today or timezone.localdate()
     thresholds = thresholds or thresholds_from_settings()
-    task_list = list(board_tasks(tasks))
+    task_list = list(tasks.select_related("plan", "group").order_by("plan_id", "order", "pk"))
+    if not task_list:
+        return Board([], {}, {}, today, thresholds)
+    key = board_cache.board_key([(t.pk, t.plan_id) for t in task_list], today, thresholds)
+    board = board_cache.get_board(key)
+    if board is None:
+        prefetch_related_objects(task_list, _assignments_prefetch(), "targets")
+        board = compute_board(task_list, today, thresholds)
+        board_cache.put_board(key, board)
+    return board
+
+
+def compute_board(task_list: list[Task], today: datetime.date, thresholds: StatusThresholds) -> Board:
+    """Statuses of these tasks (loaded with board_tasks: plan, group, assignments with units, targets),
+    reading their periods, reports and accepted figures (three queries)."""
     task_ids = [t.pk for t in task_list]
     plan_ids = {t.plan_id for t in task_list}
 
@@ -343,17 +370,21 @@ def dashboard_plans(user) -> QuerySet[Plan]:
 
 def dashboard_context(plan: Plan, today: datetime.date | None = None) -> dict:
     board = load_board(Task.objects.filter(plan=plan), today)
-    standings = unit_standings(board)
-    groups = group_summaries(board)
-    return {
-        "board": board,
-        "counts": board.counts(),
-        "total": len(board.rows),
-        "standings": standings,
-        "groups": groups,
-        "overdue": overdue_items(board),
-        "charts": chart_payloads(board, standings, groups),
-    }
+    context = board.derived.get("dashboard")
+    if context is None:
+        # Derived from the board only, so computed once per cached board (a race computes it twice, alike).
+        standings = unit_standings(board)
+        groups = group_summaries(board)
+        context = board.derived["dashboard"] = {
+            "board": board,
+            "counts": board.counts(),
+            "total": len(board.rows),
+            "standings": standings,
+            "groups": groups,
+            "overdue": overdue_items(board),
+            "charts": chart_payloads(board, standings, groups),
+        }
+    return dict(context)
 
 
 # --- Responsibility matrix -------------------------------------------------------------------------

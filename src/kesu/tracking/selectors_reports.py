@@ -9,7 +9,11 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.apps import apps
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
+from django.utils.text import Truncator
 
 from kesu.audit.models import AuditEntry
 from kesu.org.models import Role, Unit, User
@@ -286,12 +290,20 @@ def existing_report_for(*, unit_id: int, task: Task, period: ReportingPeriod) ->
 def review_queue(
     *, user: User, unit_id: int | None = None, plan_id: int | None = None, period_id: int | None = None
 ) -> QuerySet[ProgressReport]:
-    """Submitted reports in the user's region, oldest submission first."""
+    """Submitted reports in the user's region, oldest submission first. The evidence count is a
+    subquery, not a join with GROUP BY, so that a page (LIMIT 50) does not group every submitted report
+    of the region first."""
+    evidence_count = (
+        Evidence.objects.filter(report=OuterRef("pk")).order_by().values("report").annotate(n=Count("pk")).values("n")
+    )
     queryset = (
         visible_reports(user)
         .filter(status=ReportStatus.SUBMITTED)
-        .select_related("task__plan", "unit", "period", "submitted_by")
-        .annotate(evidence_count=Count("evidence", distinct=True))
+        .select_related("task", "unit", "period")
+        # Only what the queue shows (the page lists 50 of them; the narrative is read on the report page).
+        .only("id", "status", "submitted_at", "task_id", "unit_id", "period_id", "task__code", "task__title",
+              "task__plan_id", "unit__name", "period__label", "period__plan_id")
+        .annotate(evidence_count=Coalesce(Subquery(evidence_count), 0))
         .order_by("submitted_at", "id")
     )
     if unit_id:
@@ -310,12 +322,40 @@ class ReviewFilterOptions:
     periods: list[ReportingPeriod]
 
 
+def review_filter_html(options: ReviewFilterOptions, chosen: dict) -> dict[str, str]:
+    """The <option> lists of the review queue's three filters, built here rather than in a template loop
+    (a city office chooses among hundreds of units and periods; the template loop cost more than the
+    rest of the page). Periods are grouped by plan when there are several plans."""
+
+    def choices(items, selected):
+        return format_html_join(
+            "", '<option value="{}"{}>{}</option>',
+            ((pk, mark_safe(" selected") if pk == selected else "", label) for pk, label in items),
+        )
+
+    periods_html = choices(((p.pk, p.label) for p in options.periods), chosen.get("period"))
+    if len(options.plans) > 1:
+        by_plan: dict[int, list[ReportingPeriod]] = defaultdict(list)
+        for period in options.periods:
+            by_plan[period.plan_id].append(period)
+        periods_html = format_html_join("", '<optgroup label="{}">{}</optgroup>', (
+            (Truncator(plan.title).chars(30), choices(((p.pk, p.label) for p in by_plan[plan.pk]), chosen.get("period")))
+            for plan in options.plans if by_plan.get(plan.pk)
+        ))
+    return {
+        "units": choices(((u.pk, u.name) for u in options.units), chosen.get("unit")),
+        "plans": choices(((p.pk, Truncator(p.title).chars(30)) for p in options.plans), chosen.get("plan")),
+        "periods": periods_html,
+    }
+
+
 def review_filter_options(user: User) -> ReviewFilterOptions:
-    plans = list(visible_plans(user).filter(is_current=True))
+    plans = list(visible_plans(user).filter(is_current=True).only("id", "title"))
     return ReviewFilterOptions(
-        units=list(visible_units(user).filter(is_active=True)),
+        units=list(visible_units(user).filter(is_active=True).only("id", "name")),
         plans=plans,
-        periods=list(ReportingPeriod.objects.filter(plan__in=plans).select_related("plan").order_by("plan_id", "start")),
+        periods=list(ReportingPeriod.objects.filter(plan__in=plans).only("id", "plan_id", "label", "start")
+                     .order_by("plan_id", "start")),
     )
 
 
