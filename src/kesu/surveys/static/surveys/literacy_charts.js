@@ -1,7 +1,7 @@
 /* Literacy-rate charts of the survey pages: bars with confidence-interval error bars by group, and the
    trend across survey waves against the plan's headline target with a naive straight-line projection.
    Options are built from the JSON the view emits (json_script #survey-charts); each chart has a table
-   view and PNG export, as on the dashboards. Nothing is fetched from elsewhere. */
+   view and PNG export through kesu/charts.js, as on the dashboards. Nothing is fetched from elsewhere. */
 (function () {
   "use strict";
 
@@ -130,21 +130,8 @@
         if (!tableOnly && charts[id]) { charts[id].resize(); }
       });
     });
-    document.querySelectorAll("[data-survey-png]").forEach(function (button) {
-      button.addEventListener("click", function () {
-        var id = button.getAttribute("data-survey-png");
-        if (!charts[id]) { return; }
-        var link = document.createElement("a");
-        link.href = charts[id].getDataURL({ type: "png", pixelRatio: 2, backgroundColor: "#fff" });
-        link.download = (specs[id].title || id) + ".png";
-        document.body.appendChild(link);
-        link.click();
-        link.remove();
-      });
-    });
-    window.addEventListener("resize", function () {
-      Object.keys(charts).forEach(function (id) { charts[id].resize(); });
-    });
+    window.kesuChartTools.bindPngButtons("data-survey-png", charts, specs);
+    window.kesuChartTools.resizeWithWindow(charts);
     window.kesuSurveyCharts = charts;
   }
 

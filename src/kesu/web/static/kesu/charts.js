@@ -3,6 +3,30 @@
 (function () {
   "use strict";
 
+  // PNG export and resizing are shared with the other chart scripts (e.g. the survey pages).
+  function bindPngButtons(attribute, charts, specs) {
+    document.querySelectorAll("[" + attribute + "]").forEach(function (button) {
+      button.addEventListener("click", function () {
+        var id = button.getAttribute(attribute);
+        if (!charts[id]) { return; }
+        var link = document.createElement("a");
+        link.href = charts[id].getDataURL({ type: "png", pixelRatio: 2, backgroundColor: "#fff" });
+        link.download = (specs[id].title || id) + ".png";
+        document.body.appendChild(link);
+        link.click();
+        link.remove();
+      });
+    });
+  }
+
+  function resizeWithWindow(charts) {
+    window.addEventListener("resize", function () {
+      Object.keys(charts).forEach(function (id) { charts[id].resize(); });
+    });
+  }
+
+  window.kesuChartTools = { bindPngButtons: bindPngButtons, resizeWithWindow: resizeWithWindow };
+
   function optionFor(spec) {
     var base = {
       color: spec.colours,
@@ -61,21 +85,8 @@
         if (!showTable && charts[id]) { charts[id].resize(); }
       });
     });
-    document.querySelectorAll("[data-chart-png]").forEach(function (button) {
-      button.addEventListener("click", function () {
-        var id = button.getAttribute("data-chart-png");
-        if (!charts[id]) { return; }
-        var link = document.createElement("a");
-        link.href = charts[id].getDataURL({ type: "png", pixelRatio: 2, backgroundColor: "#fff" });
-        link.download = (specs[id].title || id) + ".png";
-        document.body.appendChild(link);
-        link.click();
-        link.remove();
-      });
-    });
-    window.addEventListener("resize", function () {
-      Object.keys(charts).forEach(function (id) { charts[id].resize(); });
-    });
+    bindPngButtons("data-chart-png", charts, specs);
+    resizeWithWindow(charts);
     window.kesuCharts = charts;
   }
 
