@@ -1,6 +1,6 @@
-"""The supervision pages at national scale: dashboard, responsibility matrix and review queue of a
-city and a county office admin, served by gunicorn from a throwaway PostgreSQL filled by
-bench/generate_national.py, under 20 concurrent clients.
+"""The supervision pages at national scale: dashboard, responsibility matrix, review queue and region
+dashboard of a city and a county office admin, served by gunicorn from a throwaway PostgreSQL filled
+by bench/generate_national.py, under 20 concurrent clients.
 
 Goal: p95 < 150 ms per page. The login page (no database query, one small template) is timed in the
 same run as the baseline, so that the ratio page/baseline stays comparable on a busy machine.
@@ -184,10 +184,11 @@ def pick_offices():
     return chosen
 
 
-def page_paths(plan_id: int) -> dict[str, str | None]:
+def page_paths(plan_id: int, region_code: str) -> dict[str, str | None]:
     from django.urls import NoReverseMatch, reverse
 
     pages = {
+        "region dashboard (地区仪表盘)": ("reports:region_dashboard", {"code": region_code}),
         "dashboard (督办总览)": ("tracking:dashboard", {"plan_id": plan_id}),
         "responsibility matrix (责任矩阵)": ("tracking:matrix", {"plan_id": plan_id}),
         "review queue (待审核)": ("tracking:review_queue", {}),
@@ -264,7 +265,7 @@ def main() -> str:
         for user, plan in offices:
             session = Session(port)
             session.login(user.username, BENCH_PASSWORD)
-            for label, path in page_paths(plan.pk).items():
+            for label, path in page_paths(plan.pk, plan.region.code).items():
                 if path is None:
                     results.append((user.region.name, label, "(URL not defined)", None))
                     continue
