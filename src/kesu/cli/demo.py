@@ -217,10 +217,12 @@ def _create_reporters(plan) -> list:
     from kesu.org.models import Role, Unit
     from kesu.org.services import create_user
 
+    # Every assigned unit gets a reporter so that the dashboard shows what a real season looks like;
+    # only the busiest few are printed among the logins.
     busiest = (
         Unit.objects.filter(assignments__task__plan=plan)
         .annotate(n=Count("assignments"))
-        .order_by("-n", "name")[:REPORTERS_PER_PLAN]
+        .order_by("-n", "name")
     )
     return [
         create_user(
@@ -245,36 +247,45 @@ _NARRATIVES = {
 
 
 def _sample_reports(plan, office, reporters) -> dict[str, int]:
-    """The season's reports through the reporting services: for each reporter's tasks in the last
-    period that is already due, a mix of accepted, submitted, returned, draft (overdue) and missing;
-    the period before it mostly accepted, so that progress and history show."""
+    """Reports through the reporting services, on yearly periods: every period already due before the
+    last one is accepted, with figures growing towards the targets; the last due period is a mix of
+    accepted, submitted, returned, draft (overdue) and missing, so the dashboard shows every colour."""
     from django.utils import timezone
 
     from kesu.tracking import services_reports as reports
-    from kesu.tracking.models import ProgressReport
+    from kesu.tracking.models import PeriodKind, ProgressReport
+    from kesu.tracking.periods import create_reporting_periods
 
+    # Yearly periods keep the number of demo reports (and the time `make demo` takes) reasonable.
+    create_reporting_periods(plan, PeriodKind.YEARLY)
     today = timezone.localdate()
-    due = list(plan.periods.filter(due__lt=today).order_by("-end")[:2])
+    due = list(plan.periods.filter(due__lt=today).order_by("end"))
     counts: dict[str, int] = {}
     if not due:
         return counts
     for reporter in reporters:
         tasks = list(plan.tasks.filter(assignments__unit=reporter.unit).prefetch_related("targets").order_by("order"))
-        for age, period in enumerate(reversed(due)):
+        for age, period in enumerate(due):
             season = age == len(due) - 1
+            elapsed = (age + 1) / len(plan.periods.all())
             for task in tasks:
                 draw = _share(plan.pk, task.code, reporter.unit_id, period.label)
                 if season:
-                    outcome = ("accepted" if draw < 0.4 else "submitted" if draw < 0.6 else
-                               "returned" if draw < 0.72 else "draft" if draw < 0.85 else "missing")
+                    outcome = ("accepted" if draw < 0.62 else "submitted" if draw < 0.82 else
+                               "returned" if draw < 0.9 else "draft" if draw < 0.95 else "missing")
                 else:
-                    outcome = "accepted" if draw < 0.85 else "missing"
+                    outcome = "accepted"
                 counts[outcome] = counts.get(outcome, 0) + 1
                 if outcome == "missing":
                     continue
-                progress = (0.45 if not season else 0.7) + 0.5 * draw
+                # Cumulative figures around the share of the plan period that has passed: most units
+                # keep pace, some lag enough to show amber or red.
+                progress = elapsed * (0.7 + 0.6 * _share(plan.pk, task.code, reporter.unit_id))
                 assessment = "on_track" if draw < 0.6 else "at_risk" if draw < 0.85 else "lagging"
-                figures = {t.pk: round(t.value * progress, 1) for t in task.targets.all()}
+                figures = {
+                    t.pk: round(min(t.value * progress, 100.0) if t.unit == "%" else t.value * progress, 1)
+                    for t in task.targets.all()
+                }
                 report = reports.save_draft(
                     actor=reporter, task=task, period=period, expected_revision=0,
                     narrative=f"{period.label}：{task.title}。{_NARRATIVES[assessment]}",
@@ -288,7 +299,31 @@ def _sample_reports(plan, office, reporters) -> dict[str, int]:
                 elif outcome == "returned":
                     reports.return_report(actor=office, report=report, comment="请补充活动照片和参与人数等佐证材料。")
     ProgressReport.objects.filter(task__plan=plan).update(is_demo=True)
+    _backdate_history(plan, due)
     return counts
+
+
+def _backdate_history(plan, periods) -> None:
+    """The demo writes a whole history today; a real office would have received most reports before
+    each due date, so submissions and reviews of accepted reports are moved to just before it (on-time
+    rates and scorecards would otherwise all read 0%). Demo-only metadata, hence plain updates."""
+    import datetime
+
+    from django.utils import timezone
+
+    from kesu.tracking.board_cache import bump_plan
+    from kesu.tracking.models import ProgressReport, ReportStatus, ReviewEvent, ReviewEventKind
+
+    for period in periods:
+        submitted = timezone.make_aware(
+            datetime.datetime.combine(period.due - datetime.timedelta(days=5), datetime.time(10))
+        )
+        reviewed = submitted + datetime.timedelta(days=2)
+        accepted = ProgressReport.objects.filter(task__plan=plan, period=period, status=ReportStatus.ACCEPTED)
+        ReviewEvent.objects.filter(report__in=accepted, kind=ReviewEventKind.SUBMIT).update(at=submitted)
+        ReviewEvent.objects.filter(report__in=accepted, kind=ReviewEventKind.ACCEPT).update(at=reviewed)
+        accepted.update(submitted_at=submitted, reviewed_at=reviewed)
+    bump_plan(plan.pk)  # plain updates send no signals, so tell the status cache ourselves
 
 
 def demo_logins() -> list[Login]:
@@ -297,8 +332,11 @@ def demo_logins() -> list[Login]:
     users = User.objects.select_related("region", "unit__region").order_by("username")
     logins = []
     for user in users:
-        if not DEMO_USERNAME.match(user.username):
+        match = DEMO_USERNAME.match(user.username)
+        if not match:
             continue
+        if match.group(2) and int(match.group(2)[1:]) > REPORTERS_PER_PLAN:
+            continue  # every assigned unit has a reporter; the busiest few are enough to list
         if user.unit_id:
             scope = f"{user.unit.name}（{user.unit.region.name}）"
         else:
@@ -311,7 +349,10 @@ def demo_logins() -> list[Login]:
 def _print_logins(console, logins: list[Login]) -> None:
     from rich.table import Table
 
-    table = Table(title=f"演示账号（密码均为 {DEMO_PASSWORD}） / demo logins")
+    table = Table(
+        title=f"演示账号（密码均为 {DEMO_PASSWORD}） / demo logins",
+        caption="其余单位的填报账号依次为 unit-区划代码-4、-5 … / other units: unit-CODE-4, -5 …",
+    )
     for column in ("用户名 username", "密码 password", "角色 role", "地区/单位 region/unit"):
         table.add_column(column)
     for login in logins:

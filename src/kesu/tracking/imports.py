@@ -484,11 +484,19 @@ def _section_for(path: list[str], by_path: dict[tuple[str, ...], Section]) -> Se
 
 
 def _group_of(section: Section | None, sections_by_id: dict[int, Section]) -> Section | None:
+    """The action or programme a task belongs to, for grouping on dashboards.
+
+    The parser marks a heading such as 三、提升行动 and everything under it as "action", so the
+    group is the second heading of that chain from the top (（一）青少年科学素质提升行动), or the
+    only one when the chain has one heading."""
+    chain: list[Section] = []
     while section is not None:
         if section.kind in (SectionKind.ACTION, SectionKind.PROGRAMME):
-            return section
+            chain.append(section)
         section = sections_by_id.get(section.parent_id) if section.parent_id else None
-    return None
+    if not chain:
+        return None
+    return chain[-2] if len(chain) >= 2 else chain[-1]
 
 
 def _resolve_units(region: Region, draft: ImportDraft, *, is_demo: bool) -> dict[str, Unit]:

@@ -40,8 +40,10 @@
         type: "pie", radius: ["35%", "65%"], name: spec.series[0].name,
         label: { formatter: "{b}\n{c}" + spec.unit },
         // Empty slices are left out so that their labels do not pile up on each other.
-        data: spec.categories.map(function (name, i) { return { name: name, value: spec.series[0].data[i] }; })
-          .filter(function (item) { return item.value > 0; })
+        // Each slice keeps its own colour, since dropping empty slices would shift the palette.
+        data: spec.categories.map(function (name, i) {
+          return { name: name, value: spec.series[0].data[i], itemStyle: { color: spec.colours[i] } };
+        }).filter(function (item) { return item.value > 0; })
       }];
       return base;
     }
