@@ -77,3 +77,15 @@ def test_seed_regions_csv_has_the_chains(seed_regions):
     assert Region.objects.get(code="430503").path == "/430000/430500/430503/"
     assert Region.objects.get(code="370105").path == "/370000/370100/370105/"
     assert Region.objects.get(code="320300").parent.name == "江苏省"
+
+
+def test_tasks_are_grouped_by_their_action_or_programme_not_by_their_own_heading(seed_regions):
+    parsed = imports.parse_plan_path(SEEDS / "000_47cc18a54f420551.txt")
+    plan = imports.confirm_import(imports.start_draft(imports.region_for_plan(parsed), parsed), user=None)
+
+    groups = {t.code: t.group.title for t in plan.tasks.select_related("group")}
+    assert groups["3.1.1"] == "青少年科学素质提升行动"
+    assert groups["3.2.2"] == "农民科学素质提升行动"
+    # 乳山's 29 tasks fall into its five actions and its programmes, not 29 one-task groups.
+    assert len(set(groups.values())) < 12
+    assert {"青少年科学素质提升行动", "科技资源科普化工程"} <= set(groups.values())
