@@ -18,7 +18,8 @@ from kesu.audit.context import current_actor, current_reason
 from kesu.audit.models import AuditAction, AuditEntry
 
 _AUDITED: set[type[models.Model]] = set()
-_SKIPPED_FIELDS = {"password", "last_login"}
+# data_version is a cache token (kesu.caching.versions), replaced by every write: not history.
+_SKIPPED_FIELDS = {"password", "last_login", "data_version"}
 
 
 def _json_value(value):

@@ -311,7 +311,7 @@ def _backdate_history(plan, periods) -> None:
 
     from django.utils import timezone
 
-    from kesu.tracking.board_cache import bump_plan
+    from kesu.caching.versions import bump_plans
     from kesu.tracking.models import ProgressReport, ReportStatus, ReviewEvent, ReviewEventKind
 
     for period in periods:
@@ -323,7 +323,7 @@ def _backdate_history(plan, periods) -> None:
         ReviewEvent.objects.filter(report__in=accepted, kind=ReviewEventKind.SUBMIT).update(at=submitted)
         ReviewEvent.objects.filter(report__in=accepted, kind=ReviewEventKind.ACCEPT).update(at=reviewed)
         accepted.update(submitted_at=submitted, reviewed_at=reviewed)
-    bump_plan(plan.pk)  # plain updates send no signals, so tell the status cache ourselves
+    bump_plans([plan.pk])  # plain updates send no signals, so tell the page caches ourselves
 
 
 def demo_logins() -> list[Login]:

@@ -40,6 +40,8 @@ class Plan(models.Model):
     )
     imported_at = models.DateTimeField("导入时间", auto_now_add=True)
     is_demo = models.BooleanField("演示数据", default=False)
+    # Replaced by every write to the plan or anything its pages show (kesu.caching.versions).
+    data_version = models.CharField(max_length=32, default="0", editable=False)
 
     class Meta:
         ordering = ["region__code", "-version"]

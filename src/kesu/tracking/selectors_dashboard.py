@@ -117,7 +117,7 @@ def load_board(
     task_list = list(tasks.select_related("plan", "group").order_by("plan_id", "order", "pk"))
     if not task_list:
         return Board([], {}, {}, today, thresholds)
-    key = board_cache.board_key([(t.pk, t.plan_id) for t in task_list], today, thresholds)
+    key = board_cache.board_key(task_list, today, thresholds)
     board = board_cache.get_board(key)
     if board is None:
         prefetch_related_objects(task_list, _assignments_prefetch(), "targets")

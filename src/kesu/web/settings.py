@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "kesu.org",
     "kesu.audit",
+    "kesu.caching",
     "kesu.tracking",
     "kesu.indicators",
     "kesu.reports",
@@ -138,16 +139,9 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Computed task boards (statuses) are cached, see kesu.tracking.board_cache. The default LocMemCache is
-# per process: with several server processes (gunicorn workers) a write shows at once in the process
-# that made it but up to board_cache.BOARD_TIMEOUT (300 s) later in the others. Set KESU_CACHE=database
-# (and run `kesu manage createcachetable` once) for a cache shared by all processes.
-if os.environ.get("KESU_CACHE", "").strip().lower() == "database":
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "kesu_cache",
-                          "OPTIONS": {"MAX_ENTRIES": 20000}}}
-else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "kesu",
-                          "OPTIONS": {"MAX_ENTRIES": 2000}}}
+# Page caches are per process and keyed on version tokens kept in the database (kesu.caching), so
+# they need no shared cache server: every process sees a write the moment it commits.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "kesu"}}
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False  # HTMX reads the token from the cookie-free meta tag; kept default-compatible
 
