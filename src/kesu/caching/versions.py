@@ -24,7 +24,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable, Iterable
 
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_delete, post_save, pre_delete
 
 REGIONS = "regions"
 INDICATORS = "indicators"
@@ -75,13 +75,15 @@ def plan_tokens(plans) -> tuple[tuple[int, str], ...]:
 
 
 def connect_plan_models(models: Iterable[type], plan_id_of: Callable[[object], int | None]) -> None:
-    """Replace the token of the plan of every saved or deleted row of these models."""
+    """Replace the token of the plan of every saved or deleted row of these models. Deletions are
+    caught before they happen: in a cascade (a plan, a report with its figures) the parent rows are
+    gone by ``post_delete``, the plan could no longer be told and every plan's token would go."""
 
     def on_change(sender, instance, **kwargs):
         bump_plans([plan_id_of(instance)])
 
     for model in models:
-        for signal, kind in ((post_save, "save"), (post_delete, "delete")):
+        for signal, kind in ((post_save, "save"), (pre_delete, "delete")):
             signal.connect(on_change, sender=model, weak=False,
                            dispatch_uid=f"kesu-version-plan-{kind}-{model._meta.label}")
 

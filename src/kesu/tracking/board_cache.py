@@ -18,7 +18,7 @@ import datetime
 import hashlib
 from dataclasses import astuple
 
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_save, pre_delete
 
 from kesu.caching import fragments, versions
 
@@ -115,5 +115,5 @@ def connect() -> None:
             TaskUnit.objects.filter(unit_id=instance.pk).values_list("task__plan_id", flat=True)
         ))
 
-    for signal in (post_save, post_delete):
+    for signal in (post_save, pre_delete):
         signal.connect(on_unit_change, sender=Unit, weak=False, dispatch_uid=f"kesu-version-unit-{signal is post_save}")
