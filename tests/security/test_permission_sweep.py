@@ -63,6 +63,11 @@ REGION_READERS = Access(_get(agri=403, edu=403, leader=200, statistician=200, ot
 # Outreach statistics: the entry template is for those who enter a region's values (office, statistician);
 # reporters enter their unit's values on the page, leaders only read.
 INDICATOR_TEMPLATE = Access(_get(agri=403, edu=403, leader=403, statistician=200, other_office=200, office=200))
+# An office's own indicator or data element: edited by that office (or one above it) only; the form posted
+# by the sweep lacks required fields, so the office gets the form back. The national set is read-only.
+OFFICE_DEFINITION_EDIT = Access(_get(agri=403, edu=403, leader=403, statistician=403, other_office=404, office=200),
+                                post=_get(agri=403, edu=403, leader=403, statistician=403, other_office=404,
+                                          office=200))
 # Survey uploads: the office and statisticians of the region (or above); leaders read only.
 SURVEY_UPLOAD = Access(_get(agri=403, edu=403, leader=403, statistician=200, other_office=404, office=200))
 # A staged survey upload belongs to its uploader; the world's token names none, so uploaders get 404.
@@ -127,6 +132,10 @@ EXPECTATIONS: dict[str, Access] = {
     "indicators:detail": EVERY_ROLE,
     "indicators:new": OFFICE_ONLY,
     "indicators:element_new": OFFICE_ONLY,
+    "indicators:edit": OFFICE_DEFINITION_EDIT,
+    "indicators:element_edit": OFFICE_DEFINITION_EDIT,
+    "indicators:element_active": Access(None, post=_get(agri=403, edu=403, leader=403, statistician=403,
+                                                         other_office=404, office=302)),
     "indicators:entry": EVERY_ROLE,
     "indicators:entry_cell": OFFICE_ONLY_POST,
     "indicators:entry_submit": OFFICE_ONLY_POST,
@@ -197,7 +206,7 @@ def test_every_url_has_an_expectation():
 
 @pytest.fixture
 def objects(world, settings, tmp_path):
-    from kesu.indicators.models import DataSet, Indicator, Submission, ValueStatus
+    from kesu.indicators.models import DataElement, DataSet, Indicator, Submission, ValueStatus
     from kesu.surveys.models import CiMethod, LiteracyEstimate, SourceKind, SurveyWave
 
     settings.MEDIA_ROOT = tmp_path / "media"
@@ -213,6 +222,9 @@ def objects(world, settings, tmp_path):
     # Outreach statistics: a data set, an indicator and the county's submitted values for 2024.
     data_set = DataSet.objects.create(code="sweep", name="科普统计年报")
     indicator = Indicator.objects.create(code="sweep_staff", name="科普人员", numerator="0", unit="人")
+    local_indicator = Indicator.objects.create(code="sweep_local", name="本地指标", numerator="0", unit="人",
+                                               owner=world.county)
+    local_element = DataElement.objects.create(code="sweep_element", name="本地数据项", unit="人", owner=world.county)
     submission = Submission.objects.create(data_set=data_set, region=world.county, year=2024,
                                            status=ValueStatus.SUBMITTED)
     # A confirmed survey wave of the county with its overall estimate.
@@ -228,12 +240,15 @@ def objects(world, settings, tmp_path):
         "token": "no-such-import", "index": 0,
         "code": world.county.code, "year": 2024, "fmt": "xlsx", "chart_id": "group_status",
         "submission_id": submission.pk, "target_id": world.tasks[1].targets.get().pk, "wave_id": wave.pk,
-        "indicator_code": indicator.code,
+        "indicator_code": indicator.code, "local_indicator_code": local_indicator.code,
+        "local_element_code": local_element.code,
     }
 
 
 # URL kwargs whose name means something else in one URL: (URL name, kwarg) → key of `objects`.
-KWARG_OBJECTS = {("indicators:detail", "code"): "indicator_code"}
+KWARG_OBJECTS = {("indicators:detail", "code"): "indicator_code", ("indicators:edit", "code"): "local_indicator_code",
+                 ("indicators:element_edit", "code"): "local_element_code",
+                 ("indicators:element_active", "code"): "local_element_code"}
 
 
 def url_for(name: str, pattern: URLPattern, objects: dict) -> str:

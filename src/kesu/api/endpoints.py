@@ -6,7 +6,8 @@ from typing import Literal
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponse
+from django.utils import timezone
 from ninja import Field, NinjaAPI, Query, Schema, Status, Swagger
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.pagination import LimitOffsetPagination, paginate
@@ -30,8 +31,10 @@ from kesu.api.schemas import (
     task_status_out,
 )
 from kesu.api.tokens import user_for_token
+from kesu.caching import fragments
 from kesu.tracking import services_reports
 from kesu.tracking.models import ReportStatus, Task
+from kesu.tracking.page_cache import plan_status_key
 
 
 class BearerToken(HttpBearer):
@@ -169,11 +172,23 @@ def list_plan_tasks(request, plan_id: int, filters: Query[TaskFilter]):
 @api.get("/plans/{plan_id}/statuses", response={200: TaskStatusPage, **ERRORS}, operation_id="list_plan_statuses",
          tags=["任务"], summary="方案全部任务的状态（红黄绿灯）及原因，分页")
 def list_plan_statuses(request, plan_id: int, filters: Query[TaskFilter]):
-    count, rows = selectors.task_status_page(
-        user=request.auth, plan_id=plan_id, offset=filters.offset, limit=filters.limit,
-        unit_id=filters.unit, group_id=filters.group, colour=filters.status,
-    )
-    return {"count": count, "items": [task_status_out(*row) for row in rows]}
+    user = request.auth
+    plan = selectors.visible_plan(user=user, plan_id=plan_id)
+    today = timezone.localdate()
+    # Polled by dashboards elsewhere: the serialised page is kept until the plan's data, the day or the
+    # thresholds change (kesu.tracking.page_cache), per viewpoint and query.
+    key = ("api:statuses", *plan_status_key(plan, today), selectors.status_viewpoint(user),
+           tuple(filters.model_dump().items()))
+    content = fragments.get(key)
+    if content is None:
+        count, rows = selectors.task_status_page(
+            user=user, plan_id=plan_id, offset=filters.offset, limit=filters.limit,
+            unit_id=filters.unit, group_id=filters.group, colour=filters.status, today=today,
+        )
+        page = TaskStatusPage.model_validate({"count": count, "items": [task_status_out(*row) for row in rows]})
+        content = api.renderer.render(request, page.model_dump(), response_status=200)
+        fragments.put(key, content)
+    return HttpResponse(content, content_type=api.get_content_type())
 
 
 @api.get("/tasks/{task_id}", response={200: TaskDetailOut, **ERRORS}, operation_id="get_task", tags=["任务"],

@@ -20,13 +20,14 @@ from kesu.tracking.selectors_dashboard import load_board
 
 
 def plan_list(*, user) -> QuerySet:
-    return visible_plans(user).select_related("region").order_by("region__code", "-version", "id")
+    return visible_plans(user).select_related("region").defer("parsed").order_by("region__code", "-version", "id")
 
 
 def plan_detail(*, user, plan_id: int):
     queryset = (
         visible_plans(user)
         .select_related("region")
+        .defer("parsed")
         .prefetch_related("sections", "periods")
         .annotate(task_count=Count("tasks", distinct=True))
     )
@@ -39,8 +40,13 @@ def _with_assignments(tasks: QuerySet) -> QuerySet:
     )
 
 
+def visible_plan(*, user, plan_id: int):
+    """The plan, if the user may see it, without its parsed document (no endpoint shows it)."""
+    return get_visible_or_404(visible_plans(user).defer("parsed"), pk=plan_id)
+
+
 def task_list(*, user, plan_id: int, unit_id: int | None = None, group_id: int | None = None) -> QuerySet:
-    plan = get_visible_or_404(visible_plans(user), pk=plan_id)
+    plan = visible_plan(user=user, plan_id=plan_id)
     tasks = visible_tasks(user).filter(plan=plan)
     if unit_id is not None:
         tasks = tasks.filter(assignments__unit_id=unit_id)
@@ -111,14 +117,21 @@ def report_detail(*, user, report_id: int) -> ProgressReport:
     return get_visible_or_404(queryset, pk=report_id)
 
 
+def status_viewpoint(user) -> tuple:
+    """Whose statuses :func:`statuses_for` gives the user (and which of a plan's tasks they see): their
+    own unit's for a unit reporter, every unit's for everyone else."""
+    return ("unit", user.unit_id) if user.role == Role.UNIT_REPORTER else ("all",)
+
+
 def statuses_for(*, user, tasks: QuerySet, today: datetime.date | None = None) -> list[tuple]:
     """(task, status, unit statuses) for `tasks`, computed by the dashboard's board loader in a fixed
     number of queries. A unit reporter gets their own unit's status of each task, as on their pages;
     everyone else gets the task's overall status and every responsible unit's."""
     board = load_board(tasks, today)
+    own_unit_only = status_viewpoint(user)[0] == "unit"
     results = []
     for row in board.rows:
-        if user.role == Role.UNIT_REPORTER:
+        if own_unit_only:
             own = row.unit_status.get(user.unit_id)
             unit_statuses = [(user.unit, row.role_of(user.unit_id), own)] if own else []
             results.append((row.task, own or row.status, unit_statuses))
@@ -143,6 +156,7 @@ def task_status_page(
     unit_id: int | None = None,
     group_id: int | None = None,
     colour: str | None = None,
+    today: datetime.date | None = None,
 ) -> tuple[int, list[tuple]]:
     """One page of a plan's tasks with their statuses: (total count, [(task, status, unit statuses)])."""
     from kesu.tracking.models import Task
@@ -151,9 +165,9 @@ def task_status_page(
     if colour:
         # A colour is computed, not stored: judge the plan's (filtered) tasks, then page the matches.
         candidates = Task.objects.filter(pk__in=tasks.values("pk"))
-        tasks = tasks.filter(pk__in=task_ids_with_colour(user=user, tasks=candidates, colour=colour))
+        tasks = tasks.filter(pk__in=task_ids_with_colour(user=user, tasks=candidates, colour=colour, today=today))
     count = tasks.count()
     page_ids = list(tasks.values_list("pk", flat=True)[offset : offset + limit])
     if not page_ids:
         return count, []
-    return count, statuses_for(user=user, tasks=Task.objects.filter(pk__in=page_ids))
+    return count, statuses_for(user=user, tasks=Task.objects.filter(pk__in=page_ids), today=today)

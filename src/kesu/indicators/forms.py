@@ -18,6 +18,15 @@ class IndicatorForm(forms.Form):
     definition = forms.CharField(label="定义与口径", widget=forms.Textarea(attrs={"rows": 3}), required=False)
 
 
+class IndicatorEditForm(IndicatorForm):
+    """Editing keeps the code: it is in the page's address, bookmarks and exported files."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["code"].disabled = True
+        self.fields["code"].help_text = "代码创建后不能修改"
+
+
 class ElementForm(forms.Form):
     code = forms.CharField(label="代码", max_length=40)
     name = forms.CharField(label="名称", max_length=80)
@@ -28,6 +37,22 @@ class ElementForm(forms.Form):
     category = forms.ModelChoiceField(label="分类", queryset=Category.objects.all(), required=False)
     data_set = forms.ModelChoiceField(label="加入报表", queryset=DataSet.objects.all(), required=False)
     definition = forms.CharField(label="定义与口径", widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+
+class ElementEditForm(ElementForm):
+    """Editing keeps the code (formulas, validation rules and Excel templates refer to it) and, once the
+    element has values, its value type, aggregation rule and category (services.FIXED_ONCE_COLLECTED)."""
+
+    def __init__(self, *args, has_values: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["data_set"]
+        self.fields["code"].disabled = True
+        self.fields["code"].help_text = "代码创建后不能修改"
+        if has_values:
+            for name in ("value_type", "aggregation", "category"):
+                self.fields[name].disabled = True
+                self.fields[name].help_text = "已有填报数值，不能修改；如口径确需改变，请新增数据项并停用本项"
+            self.fields["unit"].help_text = "已有数值按原单位填报，修改单位不会换算已有数值"
 
 
 class UploadForm(forms.Form):

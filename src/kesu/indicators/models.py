@@ -70,7 +70,7 @@ class ElementGroup(models.TextChoices):
 @audited
 class DataElement(models.Model):
     """A quantity collected from regions (数据项). `owner` is the office that defined it; None for the
-    national set loaded by `kesu indicators seed`."""
+    national set loaded by `kesu indicators seed`, which no office edits (see permissions)."""
 
     code = models.CharField("代码", max_length=40, unique=True)
     name = models.CharField("名称", max_length=80)
@@ -85,8 +85,14 @@ class DataElement(models.Model):
         Category, null=True, blank=True, on_delete=models.PROTECT, related_name="elements",
         help_text="按分类项分别填报，合计由分类项相加得出",
     )
-    order = models.PositiveIntegerField(default=0)
-    owner = models.ForeignKey(Region, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    order = models.PositiveIntegerField("排序", default=0)
+    owner = models.ForeignKey(
+        Region, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name="定义地区"
+    )
+    active = models.BooleanField(
+        "启用", default=True,
+        help_text="停用的数据项不再出现在填报页、模板和列表中，已有数据和据此计算的指标保留",
+    )
 
     class Meta:
         ordering = ["order", "code"]
@@ -112,8 +118,10 @@ class Indicator(models.Model):
     keywords = models.CharField(
         "匹配关键词", max_length=255, blank=True, help_text="以顿号分隔，用于把方案中的量化目标匹配到本指标"
     )
-    order = models.PositiveIntegerField(default=0)
-    owner = models.ForeignKey(Region, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    order = models.PositiveIntegerField("排序", default=0)
+    owner = models.ForeignKey(
+        Region, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name="定义地区"
+    )
 
     class Meta:
         ordering = ["order", "code"]

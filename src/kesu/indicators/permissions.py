@@ -5,18 +5,24 @@
 - unit reporters enter only their own unit's values (unit-level values), in their unit's region;
 - approval belongs to an office admin of a region strictly above the submitting one
   (the city approves its counties); only such an approver may unlock approved values;
-- leaders read everything in their subtree and never write.
+- leaders read everything in their subtree and never write;
+- definitions (data elements, indicators) are read by everyone; an office admin edits those its own
+  region or a region under it defined. The national set (owner None) is read-only to every office:
+  it is shared by all regions, and `kesu indicators seed` would overwrite an edit at the next load;
+  an office that needs another formula copies the indicator into its own.
 Regions outside the user's scope answer 404; a role that may not write answers 403.
 """
 
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
 
 from kesu.org.models import Region, Role, Unit, User
 from kesu.org.permissions import get_visible_or_404, visible_regions
 
 ENTRY_ROLES = (Role.OFFICE_ADMIN, Role.STATISTICIAN)
+NATIONAL_READ_ONLY = "全国科普统计指标体系为只读，不能修改；如需调整，请复制为本地区的指标后修改"
 
 
 def region_in_scope_or_404(user: User, code: str) -> Region:
@@ -61,6 +67,34 @@ def require_approve(user: User, region: Region) -> None:
 
 def can_manage_definitions(user: User) -> bool:
     return user.is_authenticated and user.role == Role.OFFICE_ADMIN and user.region_id is not None
+
+
+def can_edit_definition(user: User, definition) -> bool:
+    """`definition` is a DataElement or an Indicator."""
+    return (
+        can_manage_definitions(user)
+        and definition.owner_id is not None
+        and definition.owner.is_within(user.region)
+    )
+
+
+def editable_owner_ids(user: User) -> set[int]:
+    """Owners whose definitions the user may edit: for marking edit links in a list in one query."""
+    if not can_manage_definitions(user):
+        return set()
+    return set(visible_regions(user).values_list("pk", flat=True))
+
+
+def editable_definition_or_404(user: User, queryset: QuerySet, **lookup):
+    """The definition to edit: a role that may not define anything gets 403 before the object is
+    looked at; a definition of a region outside the user's subtree is 404; the national set is 403."""
+    if not can_manage_definitions(user):
+        raise PermissionDenied("仅纲要办管理员可以修改指标和数据项")
+    in_scope = queryset.filter(Q(owner__isnull=True) | Q(owner__path__startswith=user.region.path))
+    definition = get_visible_or_404(in_scope.select_related("owner"), **lookup)
+    if definition.owner_id is None:
+        raise PermissionDenied(NATIONAL_READ_ONLY)
+    return definition
 
 
 def entry_columns(user: User | None, region: Region) -> list[Region]:

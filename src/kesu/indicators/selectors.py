@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from kesu.audit.registry import history_for
 from kesu.indicators import formulas
 from kesu.indicators.aggregation import Aggregate, aggregate
 from kesu.indicators.models import (
@@ -22,6 +23,7 @@ from kesu.indicators.models import (
     ValueStatus,
 )
 from kesu.org.models import Region
+from kesu.tracking.selectors_reports import HistoryRow, history_rows
 
 
 @dataclass
@@ -48,9 +50,12 @@ class Catalogue:
         return {code: (e.unit, frozenset(self.options[e.pk])) for code, e in self.elements.items()}
 
     def rows_for(self, elements: Iterable[DataElement]) -> list[tuple[DataElement, CategoryOption | None]]:
-        """Entry rows: one per element, or one per option for a disaggregated element."""
+        """Entry rows (the page's and the Excel template's): one per element, or one per option for a
+        disaggregated element; deactivated elements are no longer collected and get none."""
         rows = []
         for element in elements:
+            if not element.active:
+                continue
             options = list(self.options[element.pk].values())
             rows.extend((element, option) for option in options) if options else rows.append((element, None))
         return rows
@@ -73,6 +78,36 @@ class Catalogue:
             return sum(present) if present else None
 
         return resolve
+
+
+def check_formula(numerator: str, denominator: str, factor: float, unit: str,
+                  catalogue: Catalogue | None = None) -> formulas.FormulaCheck:
+    """The editor's check: formulas.check_indicator, plus a warning for each deactivated element the
+    formula uses (still valid, as its values are kept, but it gets no new values)."""
+    catalogue = catalogue or Catalogue.load()
+    check = formulas.check_indicator(numerator, denominator or "", factor, unit, catalogue.formula_elements())
+    if check.ok:
+        sources = [numerator] + ([denominator] if (denominator or "").strip() else [])
+        codes = dict.fromkeys(ref.element for source in sources for ref in formulas.references(formulas.parse(source)))
+        check.warnings.extend(
+            f"数据项“{catalogue.elements[code].name}”（{code}）已停用，不再收集新数据"
+            for code in codes if not catalogue.elements[code].active
+        )
+    return check
+
+
+def indicators_using(element: DataElement) -> list[Indicator]:
+    """Indicators whose formulas refer to `element` (parsed, so a code inside another is no match)."""
+    return [
+        indicator for indicator in Indicator.objects.all()
+        if any(ref.element == element.code for node in compiled(indicator) if node is not None
+               for ref in formulas.references(node))
+    ]
+
+
+def definition_history(definition, limit: int = 50) -> list[HistoryRow]:
+    """The audit log of a data element or indicator, newest first, as the tracking pages show it."""
+    return history_rows(list(history_for(definition)[:limit]))
 
 
 def compiled(indicator: Indicator) -> tuple[formulas.Node, formulas.Node | None]:

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from kesu.audit.registry import record, snapshot
+from kesu.caching import versions
 from kesu.indicators import formulas
 from kesu.indicators.models import (
     LOCKED_STATUSES,
@@ -27,7 +28,7 @@ from kesu.indicators.models import (
     ValueStatus,
     ValueType,
 )
-from kesu.indicators.permissions import require_approve, require_enter_values
+from kesu.indicators.permissions import NATIONAL_READ_ONLY, require_approve, require_enter_values
 from kesu.indicators.selectors import Catalogue, Finding, validate
 
 
@@ -154,6 +155,8 @@ def save_indicator(owner, *, code: str, name: str, numerator: str, denominator: 
                    decimals: int = 1, definition: str = "", group: str = "activities", keywords: str = "",
                    instance: Indicator | None = None) -> Indicator:
     """Create or edit an indicator; refused with the position of the first error in a formula."""
+    if instance is not None and instance.owner_id is None:
+        raise IndicatorError(NATIONAL_READ_ONLY)
     _check_code(code)
     if Indicator.objects.filter(code=code).exclude(pk=instance.pk if instance else None).exists():
         raise IndicatorError(f"指标代码“{code}”已存在")
@@ -167,6 +170,49 @@ def save_indicator(owner, *, code: str, name: str, numerator: str, denominator: 
         setattr(indicator, key, value)
     indicator.save()
     return indicator
+
+
+# Fixed once an element has values. Refused rather than confirmed, because no confirmation makes the
+# stored values right: they were checked against the old value type (integer, percentage ≤ 100); the
+# aggregation rule decides every past total, approved ones already reported upward included; and
+# values are stored per option of the old category, which a new category's total no longer adds up.
+# An office whose definition really changed defines a new element and deactivates this one.
+FIXED_ONCE_COLLECTED = {"value_type": "数值类型", "aggregation": "汇总方式", "category_id": "分类"}
+
+
+@transaction.atomic
+def update_element(element: DataElement, *, name: str, unit: str, aggregation: str, value_type: str,
+                   group: str, definition: str = "", category=None) -> DataElement:
+    """Edit an office's element (its code stays: formulas, rules and templates refer to it)."""
+    element = DataElement.objects.select_for_update().get(pk=element.pk)
+    if element.owner_id is None:
+        raise IndicatorError(NATIONAL_READ_ONLY)
+    fields = dict(name=name, unit=unit, aggregation=aggregation, value_type=value_type, group=group,
+                  definition=definition, category_id=category.pk if category else None)
+    fixed = [label for field, label in FIXED_ONCE_COLLECTED.items() if getattr(element, field) != fields[field]]
+    if fixed:
+        count = DataValue.objects.filter(element=element).count()
+        if count:
+            raise IndicatorError(
+                f"“{element.name}”已有 {count} 个填报数值，不能再修改{'、'.join(fixed)}（已有数值和已审核的汇总会随之失真）；"
+                "如口径确需改变，请新增数据项并停用本项"
+            )
+    for key, value in fields.items():
+        setattr(element, key, value)
+    element.save()
+    return element
+
+
+@transaction.atomic
+def set_element_active(element: DataElement, active: bool) -> DataElement:
+    """Stop (or resume) collecting an element; its values and the indicators over them stay."""
+    element = DataElement.objects.select_for_update().get(pk=element.pk)
+    if element.owner_id is None:
+        raise IndicatorError(NATIONAL_READ_ONLY)
+    if element.active != active:
+        element.active = active
+        element.save()
+    return element
 
 
 # --- values ----------------------------------------------------------------------------------
@@ -224,6 +270,9 @@ def locked_cells(region_ids, year: int, quarter: int) -> set[tuple[int, int | No
 def write_values(user, writes: list[CellWrite], *, year: int, quarter: int = 0) -> int:
     """Store the given cells (each through save()/delete(), so the audit log has before/after);
     refused as a whole if any cell may not be written. Returns the number of cells changed."""
+    # Every writer of indicator data locks the scope's token row when it replaces the token; taking it
+    # before the value rows keeps the lock order of submit/approve and avoids deadlocking with them.
+    versions.bump(versions.INDICATORS)
     locked = locked_cells({w.region.pk for w in writes}, year, quarter)
     for write in writes:
         require_enter_values(user, write.region, write.unit)
@@ -231,6 +280,8 @@ def write_values(user, writes: list[CellWrite], *, year: int, quarter: int = 0) 
             raise IndicatorError(f"{write.region.name}{year}年的数据已报送或已审核，已锁定，不能修改")
         if write.element.category_id and write.option is None:
             raise IndicatorError(f"{write.element.name}按分类填报，请填写各分类项")
+        if not write.element.active:
+            raise IndicatorError(f"数据项“{write.element.name}”已停用，不再填报")
     changed = 0
     for write in writes:
         existing = (
@@ -271,7 +322,8 @@ def _submission(data_set, region, year, quarter, unit, *, lock: bool = True) -> 
 
 
 def _set_value_status(submission: Submission, status: str) -> None:
-    # Bulk update for speed; each row's change is logged explicitly since update() skips signals.
+    # Bulk update for speed; since update() skips signals, each row's change is logged and the version
+    # token replaced explicitly.
     rows = DataValue.objects.filter(
         region=submission.region, unit=submission.unit, year=submission.year, quarter=submission.quarter,
         element__in=submission.data_set.elements.all(),
@@ -281,6 +333,7 @@ def _set_value_status(submission: Submission, status: str) -> None:
         value.status = status
         record("update", value, before, snapshot(value))
     rows.update(status=status, updated_at=timezone.now())
+    versions.bump(versions.INDICATORS)
 
 
 @transaction.atomic

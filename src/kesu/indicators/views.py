@@ -15,12 +15,24 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from kesu.indicators import excel, selectors, services, targets
-from kesu.indicators.forms import ElementForm, IndicatorForm, UploadForm
-from kesu.indicators.models import DataSet, ElementGroup, Indicator, LinkStatus, Submission, TargetLink
+from kesu.indicators.forms import ElementEditForm, ElementForm, IndicatorEditForm, IndicatorForm, UploadForm
+from kesu.indicators.models import (
+    DataElement,
+    DataSet,
+    DataValue,
+    ElementGroup,
+    Indicator,
+    LinkStatus,
+    Submission,
+    TargetLink,
+)
 from kesu.indicators.permissions import (
     can_approve,
+    can_edit_definition,
     can_enter_values,
     can_manage_definitions,
+    editable_definition_or_404,
+    editable_owner_ids,
     region_in_scope_or_404,
     require_approve,
     require_enter_values,
@@ -84,15 +96,21 @@ def _entry_url(data_set, region, year, quarter) -> str:
 @require_GET
 def indicator_list(request):
     catalogue = selectors.Catalogue.load()
+    indicators = list(Indicator.objects.all())
+    elements = list(catalogue.elements.values())
     groups = []
     for value, label in ElementGroup.choices:
         groups.append({
             "label": label,
-            "indicators": [i for i in Indicator.objects.all() if i.group == value],
-            "elements": [e for e in catalogue.elements.values() if e.group == value],
+            "indicators": [i for i in indicators if i.group == value],
+            "elements": [e for e in elements if e.group == value and e.active],
         })
+    can_manage = can_manage_definitions(request.user)
     return render(request, "indicators/list.html", {
-        "groups": groups, "options": catalogue.options, "can_manage": can_manage_definitions(request.user),
+        "groups": groups, "options": catalogue.options, "can_manage": can_manage,
+        "editable": editable_owner_ids(request.user),
+        # Offices still need to find what they deactivated, to turn it back on.
+        "inactive": [e for e in elements if not e.active] if can_manage else [],
     })
 
 
@@ -104,38 +122,60 @@ def _sample(request, indicator: Indicator):
     return region, year, table.get(region.code, indicator.code, year)
 
 
+_INDICATOR_FIELDS = ("code", "name", "group", "numerator", "denominator", "factor", "unit", "decimals", "keywords",
+                     "definition")
+
+
+def _indicator_fields(indicator: Indicator) -> dict:
+    return {name: getattr(indicator, name) for name in _INDICATOR_FIELDS}
+
+
+def _copy_of(request) -> dict | None:
+    """A form prefilled from an existing indicator: how an office adapts a national one."""
+    source = Indicator.objects.filter(code=request.GET.get("copy", "")).first()
+    if source is None:
+        return None
+    suffix = f"_{request.user.region.code}"
+    return _indicator_fields(source) | {
+        "code": f"{source.code[:40 - len(suffix)]}{suffix}", "name": f"{source.name}（{request.user.region.name}）",
+    }
+
+
 @login_required
 def indicator_new(request):
     if not can_manage_definitions(request.user):
         raise PermissionDenied("仅纲要办管理员可以定义指标")
-    form = IndicatorForm(request.POST or None)
+    return _indicator_editor(request, IndicatorForm(request.POST or None, initial=_copy_of(request)), None)
+
+
+@login_required
+def indicator_edit(request, code: str):
+    indicator = editable_definition_or_404(request.user, Indicator.objects.all(), code=code)
+    form = IndicatorEditForm(request.POST or None, initial=_indicator_fields(indicator))
+    return _indicator_editor(request, form, indicator)
+
+
+def _indicator_editor(request, form: IndicatorForm, instance: Indicator | None):
+    """Create (`instance` None) or edit: "check" answers the HTMX check with a sample result, "save"
+    saves only a formula that passes the check; otherwise the form comes back with what was typed."""
     check = sample = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        check = selectors_check(data)
+        check = selectors.check_formula(data["numerator"], data["denominator"], data["factor"], data["unit"])
         if check.ok:
             unsaved = Indicator(**{k: data[k] for k in ("code", "name", "numerator", "factor", "unit", "decimals")},
                                 denominator=data["denominator"] or "")
             sample = _sample(request, unsaved)
         if "save" in request.POST and check.ok:
             try:
-                indicator = services.save_indicator(request.user.region, **data)
+                indicator = services.save_indicator(request.user.region, instance=instance, **data)
             except services.IndicatorError as exc:
                 form.add_error(None, str(exc))
             else:
                 messages.success(request, f"已保存指标“{indicator.name}”")
                 return redirect("indicators:detail", code=indicator.code)
     template = "indicators/_check.html" if request.htmx else "indicators/indicator_form.html"
-    return render(request, template, {"form": form, "check": check, "sample": sample})
-
-
-def selectors_check(data):
-    from kesu.indicators.formulas import check_indicator
-
-    return check_indicator(
-        data["numerator"], data["denominator"] or "", data["factor"], data["unit"],
-        selectors.Catalogue.load().formula_elements(),
-    )
+    return render(request, template, {"form": form, "check": check, "sample": sample, "indicator": instance})
 
 
 @login_required
@@ -155,9 +195,48 @@ def element_new(request):
 
 
 @login_required
+def element_edit(request, code: str):
+    element = editable_definition_or_404(request.user, DataElement.objects.all(), code=code)
+    value_count = DataValue.objects.filter(element=element).count()
+    form = ElementEditForm(request.POST or None, initial=_element_fields(element), has_values=value_count > 0)
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "code"}
+        try:
+            element = services.update_element(element, **data)
+        except services.IndicatorError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, f"已保存数据项“{element.name}”")
+            return redirect("indicators:element_edit", code=element.code)
+    return render(request, "indicators/element_form.html", {
+        "form": form, "element": element, "value_count": value_count,
+        "used_by": selectors.indicators_using(element), "history": selectors.definition_history(element),
+    })
+
+
+def _element_fields(element: DataElement) -> dict:
+    return {"code": element.code, "name": element.name, "group": element.group, "value_type": element.value_type,
+            "unit": element.unit, "aggregation": element.aggregation, "category": element.category_id,
+            "definition": element.definition}
+
+
+@login_required
+@require_POST
+def element_active(request, code: str):
+    element = editable_definition_or_404(request.user, DataElement.objects.all(), code=code)
+    active = request.POST.get("active") == "1"
+    services.set_element_active(element, active)
+    if active:
+        messages.success(request, f"已重新启用数据项“{element.name}”")
+    else:
+        messages.success(request, f"已停用数据项“{element.name}”：不再出现在填报页和模板中，已有数据保留")
+    return redirect("indicators:element_edit", code=element.code)
+
+
+@login_required
 @require_GET
 def indicator_detail(request, code: str):
-    indicator = get_visible_or_404(Indicator.objects.all(), code=code)
+    indicator = get_visible_or_404(Indicator.objects.select_related("owner"), code=code)
     region = _region(request)
     last_year = _int(request.GET.get("year"), _default_year(), 2000, 2100)
     years = list(range(last_year - TREND_YEARS + 1, last_year + 1))
@@ -180,6 +259,8 @@ def indicator_detail(request, code: str):
     return render(request, "indicators/detail.html", {
         "indicator": indicator, "region": region, "years": years, "rows": rows, "charts": charts,
         "own": [table.get(region.code, code, y) for y in years], "year": last_year,
+        "can_edit": can_edit_definition(request.user, indicator), "can_copy": can_manage_definitions(request.user),
+        "history": selectors.definition_history(indicator),
     })
 
 
@@ -220,7 +301,7 @@ def entry_cell(request):
     catalogue = selectors.Catalogue.load()
     element_code, _, option_code = request.POST.get("key", "").partition(".")
     element = catalogue.elements.get(element_code)
-    if element is None or not data_set.elements.filter(pk=element.pk).exists():
+    if element is None or not element.active or not data_set.elements.filter(pk=element.pk).exists():
         raise Http404("数据项不存在")
     option = catalogue.options[element.pk].get(option_code) if option_code else None
     error = ""

@@ -13,19 +13,14 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET
 
 from kesu.org.models import Role
 from kesu.org.permissions import get_visible_or_404, require_role, visible_regions
-from kesu.reports.charts import ChartSpec
-from kesu.reports.report_data import (
-    ReportDataError,
-    lower_region_lines,
-    plan_for_year,
-    rank_lower_regions,
-)
-from kesu.reports.selectors import dashboard_context, dashboard_year
-from kesu.reports.services import CONTENT_TYPES, FORMATS, check_year, generate_annual_report
+from kesu.reports.report_data import ReportDataError, plan_for_year
+from kesu.reports.selectors import chart_workbook, dashboard_year, rendered_dashboard
+from kesu.reports.services import CONTENT_TYPES, FORMATS, generate_annual_report
 
 READ_ROLES = (Role.OFFICE_ADMIN, Role.LEADER, Role.STATISTICIAN)
 
@@ -35,10 +30,10 @@ def _region_for(request, code: str):
     return get_visible_or_404(visible_regions(request.user), code=code)
 
 
-def _year(request, region) -> int:
+def _requested_year(request) -> int | None:
     raw = request.GET.get("year", "").strip()
     if not raw:
-        return dashboard_year(region, timezone.localdate())
+        return None
     if not raw.isdigit():
         raise Http404(f"年度无效：{raw}")
     return int(raw)
@@ -56,15 +51,8 @@ def _attachment(content: bytes, filename: str, content_type: str) -> FileRespons
 @require_GET
 def region_dashboard(request, code: str):
     region = _region_for(request, code)
-    year = _year(request, region)
-    context = {"region": region, "year": year, "formats": FORMATS, "years": []}
-    try:
-        check_year(year)
-        context |= dashboard_context(region, year)
-    except ReportDataError as exc:
-        context["problem"] = str(exc)
-        context["lower_regions"] = rank_lower_regions(lower_region_lines(region, year, timezone.localdate()))
-    return render(request, "reports/region_dashboard.html", context)
+    dashboard = rendered_dashboard(region, _requested_year(request), timezone.localdate())
+    return render(request, "reports/region_dashboard.html", {"region": region, "body": mark_safe(dashboard.body)})
 
 
 @login_required
@@ -72,19 +60,12 @@ def region_dashboard(request, code: str):
 def chart_xlsx(request, code: str, chart_id: str):
     """One dashboard chart's numbers as a workbook (the chart's Excel export)."""
     region = _region_for(request, code)
-    year = _year(request, region)
-    try:
-        check_year(year)
-        charts: dict[str, ChartSpec] = dashboard_context(region, year)["chart_specs"]
-    except ReportDataError as exc:
-        raise Http404(str(exc)) from exc
-    spec = charts.get(chart_id)
+    dashboard = rendered_dashboard(region, _requested_year(request), timezone.localdate())
+    spec = dashboard.chart_specs.get(chart_id)
     if spec is None:
         raise Http404("图表不存在")
-    from kesu.reports.selectors import chart_workbook
-
-    return _attachment(chart_workbook(spec, f"{region.name}{year}年"), f"{region.name}{year}年{spec.title}.xlsx",
-                       CONTENT_TYPES["xlsx"])
+    scope = f"{region.name}{dashboard.year}年"
+    return _attachment(chart_workbook(spec, scope), f"{scope}{spec.title}.xlsx", CONTENT_TYPES["xlsx"])
 
 
 @login_required

@@ -26,6 +26,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from kesu.audit.context import acting_as
+from kesu.caching import versions
 from kesu.org.models import Region, User
 from kesu.survey import SurveyError
 from kesu.survey.io import Table, read_table
@@ -342,6 +343,7 @@ def confirm_wave(
                 previous.save(update_fields=["status"])
             wave.save()
             LiteracyEstimate.objects.bulk_create(_estimate_rows(wave, computed))
+            versions.bump(versions.SURVEYS)
     except BaseException:
         wave.data_file.delete(save=False)
         raise
@@ -382,6 +384,7 @@ def recompute_estimates(wave: SurveyWave, user: User) -> SurveyWave:
     with transaction.atomic(), acting_as(user, reason="重新计算科学素质比例估计"):
         wave.estimates.all().delete()
         LiteracyEstimate.objects.bulk_create(_estimate_rows(wave, computed))
+        versions.bump(versions.SURVEYS)
         wave.estimated_at = timezone.now()
         wave.save(update_fields=["estimated_at"])
     return wave

@@ -24,6 +24,9 @@ from kesu.caching import fragments, versions
 
 # What a board costs in the fragment cache's byte budget: a few hundred model instances.
 BOARD_COST = 512 * 1024
+# The token of which plans there are, with their titles and versions (the plan switcher): replaced when
+# a plan is saved or deleted — not by the writes to a plan's data, which only replace its own token.
+PLAN_LIST = "plans"
 
 
 def get_board(key: str):
@@ -117,3 +120,7 @@ def connect() -> None:
 
     for signal in (post_save, pre_delete):
         signal.connect(on_unit_change, sender=Unit, weak=False, dispatch_uid=f"kesu-version-unit-{signal is post_save}")
+    # Pages list a region's units whether or not they work on a plan (the review queue's unit filter):
+    # units belong to the org tree's token as well.
+    versions.connect_scope(versions.REGIONS, (Unit,))
+    versions.connect_scope(PLAN_LIST, (Plan,))

@@ -15,6 +15,9 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Min, Prefetch, Q, QuerySet, prefetch_related_objects
 from django.utils import timezone
+from django.utils.html import format_html_join
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.text import Truncator
 
 from kesu.org.models import Unit
 from kesu.tracking import board_cache
@@ -97,10 +100,13 @@ def _assignments_prefetch() -> Prefetch:
     return Prefetch("assignments", queryset=TaskUnit.objects.select_related("unit").order_by("role", "unit__name"))
 
 
+def _with_plan_and_group(tasks: QuerySet[Task]) -> QuerySet[Task]:
+    # Not the plan's parsed document: nothing on a board shows it, and it is the largest column there is.
+    return tasks.select_related("plan", "group").defer("plan__parsed").order_by("plan_id", "order", "pk")
+
+
 def board_tasks(tasks: QuerySet[Task]) -> QuerySet[Task]:
-    return tasks.select_related("plan", "group").prefetch_related(_assignments_prefetch(), "targets").order_by(
-        "plan_id", "order", "pk"
-    )
+    return _with_plan_and_group(tasks).prefetch_related(_assignments_prefetch(), "targets")
 
 
 def load_board(
@@ -114,7 +120,7 @@ def load_board(
     modify it."""
     today = today or timezone.localdate()
     thresholds = thresholds or thresholds_from_settings()
-    task_list = list(tasks.select_related("plan", "group").order_by("plan_id", "order", "pk"))
+    task_list = list(_with_plan_and_group(tasks))
     if not task_list:
         return Board([], {}, {}, today, thresholds)
     key = board_cache.board_key(task_list, today, thresholds)
@@ -365,7 +371,21 @@ def dashboard_plans(user) -> QuerySet[Plan]:
     """Plans the dashboard can switch among: current plans of the user's region and the regions under it."""
     from kesu.org.permissions import visible_plans
 
-    return visible_plans(user).filter(is_current=True).select_related("region").order_by("region__path", "pk")
+    return (visible_plans(user).filter(is_current=True).select_related("region").defer("parsed")
+            .order_by("region__path", "pk"))
+
+
+def plan_switcher_options(user, current: Plan) -> SafeString:
+    """The <option>s of the plan switcher, or nothing when there is no other plan to switch to. Built
+    from three columns rather than plan rows in a template loop: a province office chooses among every
+    current plan of the province."""
+    choices = list(dashboard_plans(user).values_list("pk", "region__name", "title"))
+    if len(choices) < 2:
+        return mark_safe("")
+    return format_html_join("", '<option value="{}"{}>{} · {}</option>', (
+        (pk, mark_safe(" selected") if pk == current.pk else "", region_name, Truncator(title).chars(30))
+        for pk, region_name, title in choices
+    ))
 
 
 def dashboard_context(plan: Plan, today: datetime.date | None = None) -> dict:

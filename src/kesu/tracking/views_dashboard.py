@@ -13,8 +13,11 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.safestring import SafeString
 from django.views.decorators.http import require_GET, require_POST
 
+from kesu.caching import versions
 from kesu.org.models import Role
 from kesu.org.permissions import (
     can_administer,
@@ -27,7 +30,9 @@ from kesu.org.permissions import (
     visible_units,
 )
 from kesu.tracking import exports
+from kesu.tracking.board_cache import PLAN_LIST
 from kesu.tracking.models import Task
+from kesu.tracking.page_cache import plan_status_key, render_body
 from kesu.tracking.scorecards import (
     MAX_ADJUSTMENT_POINTS,
     WEIGHT_LABELS,
@@ -43,6 +48,7 @@ from kesu.tracking.selectors_dashboard import (
     load_board,
     matrix_context,
     plan_groups,
+    plan_switcher_options,
     unit_context,
 )
 from kesu.tracking.status import Colour
@@ -54,14 +60,27 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 def _plan_for(request, plan_id: int):
     require_role(request.user, *READ_ROLES)
-    return get_visible_or_404(visible_plans(request.user).select_related("region"), pk=plan_id)
+    return get_visible_or_404(visible_plans(request.user).select_related("region").defer("parsed"), pk=plan_id)
+
+
+def _plan_header(request, plan, page: str) -> SafeString:
+    """Title, plan switcher and tabs. The switcher lists the current plans of the viewer's region and
+    the regions under it (every role with these pages sees that subtree): cached under the tokens of
+    the plan list and of the org tree (region names), the viewer's region and the plan shown."""
+    region = home_region(request.user)
+    plan_list, org = versions.tokens(PLAN_LIST, versions.REGIONS)
+    key = ("tracking:plan_header", page, plan.pk, plan.data_version, plan_list, org,
+           region and (region.pk, region.path))
+    return render_body(key, "tracking/plan_header.html", lambda: {
+        "plan": plan, "page": page, "plan_options": plan_switcher_options(request.user, plan),
+    })
 
 
 def _plan_page_context(request, plan, page: str) -> dict:
     return {
         "plan": plan,
         "page": page,
-        "plans": dashboard_plans(request.user),
+        "plan_header": _plan_header(request, plan, page),
         "can_administer": can_administer(request.user, plan.region),
     }
 
@@ -91,22 +110,29 @@ def plan_default(request, page: str):
 @require_GET
 def dashboard(request, plan_id: int):
     plan = _plan_for(request, plan_id)
-    context = _plan_page_context(request, plan, "dashboard") | dashboard_context(plan)
-    return render(request, "tracking/dashboard.html", context)
+    today = timezone.localdate()
+    # The same for every reader of the plan: what differs between them (the plan switcher, the nav)
+    # is in the shell around it.
+    body = render_body(("tracking:dashboard", *plan_status_key(plan, today)), "tracking/dashboard_body.html",
+                       lambda: {"plan": plan} | dashboard_context(plan, today))
+    return render(request, "tracking/dashboard.html", _plan_page_context(request, plan, "dashboard") | {"body": body})
 
 
-def _matrix_filters(request, plan) -> tuple[dict, list[str]]:
+MATRIX_FILTERS = ("group", "unit", "status")
+
+
+def _matrix_filters(query: dict[str, str]) -> tuple[dict, list[str]]:
     """Filters from the query string; a bad value is dropped with a message naming it."""
     problems = []
     filters: dict = {"group_id": None, "unit_id": None, "colour": None}
     for key, name, label in (("group", "group_id", "行动/工程"), ("unit", "unit_id", "单位")):
-        raw = request.GET.get(key, "").strip()
+        raw = query[key]
         if raw:
             if raw.isdigit():
                 filters[name] = int(raw)
             else:
                 problems.append(f"筛选条件“{label}”无效：{raw}")
-    raw_colour = request.GET.get("status", "").strip()
+    raw_colour = query["status"]
     if raw_colour:
         if raw_colour in {c.key for c in Colour}:
             filters["colour"] = raw_colour
@@ -115,17 +141,14 @@ def _matrix_filters(request, plan) -> tuple[dict, list[str]]:
     return filters, problems
 
 
-@login_required
-@require_GET
-def matrix(request, plan_id: int):
-    plan = _plan_for(request, plan_id)
-    filters, problems = _matrix_filters(request, plan)
-    board = load_board(Task.objects.filter(plan=plan))
+def _matrix_body_context(plan, query: dict[str, str], today) -> dict:
+    filters, problems = _matrix_filters(query)
+    board = load_board(Task.objects.filter(plan=plan), today)
     if filters["unit_id"] and filters["unit_id"] not in board.units:
         problems.append("所选单位不是本方案任务的责任单位")
         filters["unit_id"] = None
-    context = _plan_page_context(request, plan, "matrix") | matrix_context(board, **filters)
-    context |= {
+    return matrix_context(board, **filters) | {
+        "plan": plan,
         "board": board,
         "filters": filters,
         "problems": problems,
@@ -133,8 +156,22 @@ def matrix(request, plan_id: int):
         "units": sorted(board.units.values(), key=lambda u: u.name),
         "colours": list(Colour),
     }
-    template = "tracking/matrix_table.html" if request.htmx else "tracking/matrix.html"
-    return render(request, template, context)
+
+
+@login_required
+@require_GET
+def matrix(request, plan_id: int):
+    plan = _plan_for(request, plan_id)
+    today = timezone.localdate()
+    # The filters as typed: the messages about bad ones quote them.
+    query = {name: request.GET.get(name, "").strip() for name in MATRIX_FILTERS}
+    # A change of filters (HTMX) swaps in only the table.
+    template = "tracking/matrix_table.html" if request.htmx else "tracking/matrix_body.html"
+    key = ("tracking:matrix", *plan_status_key(plan, today), template, tuple(query.values()))
+    body = render_body(key, template, lambda: _matrix_body_context(plan, query, today))
+    if request.htmx:
+        return HttpResponse(body)
+    return render(request, "tracking/matrix.html", _plan_page_context(request, plan, "matrix") | {"body": body})
 
 
 @login_required

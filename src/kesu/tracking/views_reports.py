@@ -11,15 +11,19 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from kesu.caching import fragments, versions
 from kesu.org.models import Role
 from kesu.org.permissions import (
     can_administer,
     can_report_for,
     get_visible_or_404,
+    home_region,
     require_office_admin,
     require_role,
     visible_plans,
@@ -306,15 +310,13 @@ def evidence_delete(request, evidence_id: int):
 # Review queue and reminders (office)
 
 
-@login_required
-@require_GET
-def review_queue(request):
-    require_role(request.user, Role.OFFICE_ADMIN)
-    chosen = {name: _int_param(request, name) for name in ("unit", "plan", "period")}
-    reports = selectors.review_queue(
-        user=request.user, unit_id=chosen["unit"], plan_id=chosen["plan"], period_id=chosen["period"]
-    )
-    page = Paginator(reports, REVIEW_PAGE_SIZE).get_page(request.GET.get("page"))
+def _review_body(user, chosen: dict, page_number: str | None) -> tuple[str, int]:
+    """The review queue's body (filters, count, the page's rows) and the number of reports it pages
+    through. Rendered without the request (kesu.tracking.page_cache): it is cached for every office of
+    the same region."""
+    reports = selectors.review_queue(user=user, unit_id=chosen["unit"], plan_id=chosen["plan"],
+                                     period_id=chosen["period"])
+    page = Paginator(reports, REVIEW_PAGE_SIZE).get_page(page_number)
     # Links and times of the page's rows, made here: {% url %} and |date in a 50-row loop cost more than
     # the rest of the page.
     task_url = reverse("tracking:task_detail", args=[0]).rsplit("0", 1)
@@ -325,13 +327,38 @@ def review_queue(request):
         report.submitted_text = (
             timezone.localtime(report.submitted_at).strftime("%Y-%m-%d %H:%M") if report.submitted_at else ""
         )
-    options = selectors.review_filter_options(request.user)
-    return render(
-        request,
-        "tracking/review_queue.html",
-        {"reports": page.object_list, "page_obj": page, "options": options,
-         "option_html": selectors.review_filter_html(options, chosen), "chosen": chosen},
+    options = selectors.review_filter_options(user)
+    html = render_to_string(
+        "tracking/review_queue_body.html",
+        {"reports": page.object_list, "page_obj": page,
+         "option_html": selectors.review_filter_html(options, chosen)},
     )
+    return html, page.paginator.count
+
+
+@login_required
+@require_GET
+def review_queue(request):
+    require_role(request.user, Role.OFFICE_ADMIN)
+    chosen = {name: _int_param(request, name) for name in ("unit", "plan", "period")}
+    page_number = request.GET.get("page")
+    region = home_region(request.user)
+    # Everything the body shows: the reports, tasks and periods of the plans in the region (their
+    # tokens), the region's units (the org tree's token), the filters and the page.
+    key = (
+        "tracking:review", region and (region.pk, region.path),
+        versions.plan_tokens(visible_plans(request.user)), versions.tokens(versions.REGIONS),
+        tuple(chosen.values()), page_number,
+    )
+    cached = fragments.get(key)
+    if cached is None:
+        cached = _review_body(request.user, chosen, page_number)
+        fragments.put(key, cached, cost=len(cached[0]))
+    body, count = cached
+    # The pager, per request: its links keep the request's own query string. Paged over the count
+    # alone, it reads nothing.
+    page = Paginator(range(count), REVIEW_PAGE_SIZE).get_page(page_number)
+    return render(request, "tracking/review_queue.html", {"body": mark_safe(body), "page_obj": page})
 
 
 def _reminder_choices(user):

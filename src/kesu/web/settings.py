@@ -65,11 +65,12 @@ INSTALLED_APPS = [
     "kesu.api",
 ]
 
+# No LocaleMiddleware: the interface is Chinese only, and it would merely switch Django's own strings
+# (form errors, admin) to the browser's language in the middle of Chinese pages.
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -95,6 +96,7 @@ TEMPLATES = [
                 "kesu.web.context.kesu_context",
                 "kesu.tracking.context_reports.inbox_badge",
             ],
+            "libraries": {"shell": "kesu.web.templatetags.shell"},
         },
     }
 ]
@@ -111,6 +113,7 @@ else:
     }
 
 AUTH_USER_MODEL = "org.User"
+AUTHENTICATION_BACKENDS = ["kesu.org.auth.UserWithRegionBackend"]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
