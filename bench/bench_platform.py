@@ -18,6 +18,7 @@ import datetime as dt
 import os
 import platform
 import re
+import shutil
 import socket
 import statistics
 import subprocess
@@ -64,13 +65,14 @@ def free_port() -> int:
 class Session:
     """A logged-in browser-alike: cookies kept per session, one keep-alive connection per thread.
 
-    It speaks just enough HTTP/1.1 over a plain socket. The 20 client threads share the 2 cores with
-    the server, so every millisecond the client spends is taken from the pages measured: http.client
-    parses each response's headers with the email package, and cost twice the client CPU per request
-    (login page 0.67 against 0.29 ms, dashboard 0.78 against 0.36 ms, measured side by side), which
-    lengthened the dashboard's p50 by 9 %. Threads are kept rather than one asyncio loop: against
-    workers that close the connection after each response, asyncio's connection set-up cost more than
-    it saved, and one thread per client keeps each latency its own."""
+    It speaks just enough HTTP/1.1 over a plain socket, because the client threads share the 2 cores
+    with the server and every millisecond they spend is taken from the pages measured. Measured side
+    by side against the same server (docs/decisions.md, "Serving"): http.client, which parses each
+    response's headers with the email package, cost 0.67 ms of client CPU per login page and 0.78 ms
+    per dashboard; this client 0.29 and 0.36 ms, and the dashboard's p50 under 20 clients fell 8 %.
+    One asyncio loop saved nothing once the server closes connections after each response (opening
+    an asyncio connection costs more than a thread's blocking connect), and a process per client
+    cost more than threads; one thread per client also keeps each latency its own."""
 
     def __init__(self, port: int, headers: dict[str, str] | None = None):
         self.port = port
@@ -162,14 +164,17 @@ def _read_response(sock: socket.socket) -> tuple[int, dict[str, list[str]], byte
 
 def hammer(session: Session, path: str, total: int, clients: int) -> dict:
     """`total` GETs of `path` from `clients` threads; latency of each, in milliseconds. Each thread first
-    makes one unmeasured request, so that connection set-up and worker warm-up are not counted."""
+    makes one unmeasured request, so that connection set-up and worker warm-up are not counted, and
+    the measured loop starts when every thread is ready, so that all of it runs `clients` deep."""
     latencies: list[float] = []
     failures: list[int] = []
     lock = threading.Lock()
     remaining = [total]
+    ready = threading.Barrier(clients + 1, timeout=120)  # bounded: a thread whose warm-up failed never arrives
 
     def worker():
         session.request("GET", path)
+        ready.wait()
         while True:
             with lock:
                 if remaining[0] == 0:
@@ -183,10 +188,11 @@ def hammer(session: Session, path: str, total: int, clients: int) -> dict:
                 if status != 200:
                     failures.append(status)
 
-    started = time.perf_counter()
     threads = [threading.Thread(target=worker) for _ in range(clients)]
     for thread in threads:
         thread.start()
+    ready.wait()
+    started = time.perf_counter()
     for thread in threads:
         thread.join()
     wall = time.perf_counter() - started
@@ -348,6 +354,8 @@ def main() -> str:
             except subprocess.TimeoutExpired:
                 server.kill()
         subprocess.run(["bash", str(REPO / "scripts" / "pg.sh"), "stop", str(pgdir)], check=False)
+        # Every run generates its data afresh; at scale 1 the database is gigabytes.
+        shutil.rmtree(workdir, ignore_errors=True)
 
 
 def render(scale, counts, sizes, results) -> str:
