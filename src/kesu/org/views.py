@@ -41,7 +41,7 @@ def _split_aliases(text: str) -> list[str]:
 @login_required
 def unit_list(request):
     region, regions = _office_region(request)
-    form = UnitForm(request.POST or None)
+    form = UnitForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             unit = services.create_unit(
@@ -63,7 +63,7 @@ def unit_list(request):
 def unit_edit(request, unit_id: int):
     unit = _administered_unit(request, unit_id)
     initial = {"name": unit.name, "kind": unit.kind, "is_office": unit.is_office, "is_active": unit.is_active}
-    form = UnitForm(request.POST or None, initial=initial)
+    form = UnitForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             services.update_unit(
@@ -115,7 +115,7 @@ def unit_merge(request, unit_id: int):
 def user_list(request):
     region, regions = _office_region(request)
     units = selectors.visible_units_for_admin(request.user)
-    form = UserCreateForm(request.POST or None, regions=regions, units=units, initial={"region": region})
+    form = UserCreateForm(request.POST if request.method == "POST" else None, regions=regions, units=units, initial={"region": region})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -175,7 +175,8 @@ def user_toggle_active(request, user_id: int):
 @login_required
 def region_import(request):
     require_role(request.user, Role.OFFICE_ADMIN)
-    form = RegionCSVForm(request.POST or None, request.FILES or None)
+    posted = request.method == "POST"
+    form = RegionCSVForm(request.POST if posted else None, request.FILES if posted else None)
     problems: list[str] = []
     result = None
     if request.method == "POST" and form.is_valid():

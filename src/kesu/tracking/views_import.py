@@ -63,7 +63,8 @@ def _store(request, token: str, draft: imports.ImportDraft) -> None:
 def upload(request):
     require_role(request.user, Role.OFFICE_ADMIN)
     regions = administrable_regions(request.user)
-    form = PlanUploadForm(request.POST or None, request.FILES or None, regions=regions)
+    posted = request.method == "POST"
+    form = PlanUploadForm(request.POST if posted else None, request.FILES if posted else None, regions=regions)
     if request.method == "POST":
         if not request.FILES.get("file"):
             form.add_error("file", "请选择要上传的方案文件")
@@ -159,7 +160,7 @@ def edit_task(request, token: str, task_id: str):
         "title": task["title"], "text": task["text"],
         "lead_units": "、".join(task["lead_units"]), "participating_units": "、".join(task["participating_units"]),
     }
-    form = TaskEditForm(request.POST or None, initial=initial)
+    form = TaskEditForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             imports.draft_edit_task(draft, task_id, **form.cleaned_data)
