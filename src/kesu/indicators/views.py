@@ -39,6 +39,7 @@ from kesu.indicators.permissions import (
 )
 from kesu.org.models import Role
 from kesu.org.permissions import get_visible_or_404, home_region, require_role, visible_plans
+from kesu.web.forms import posted
 
 TREND_YEARS = 6
 
@@ -145,13 +146,13 @@ def _copy_of(request) -> dict | None:
 def indicator_new(request):
     if not can_manage_definitions(request.user):
         raise PermissionDenied("仅纲要办管理员可以定义指标")
-    return _indicator_editor(request, IndicatorForm(request.POST if request.method == "POST" else None, initial=_copy_of(request)), None)
+    return _indicator_editor(request, IndicatorForm(posted(request), initial=_copy_of(request)), None)
 
 
 @login_required
 def indicator_edit(request, code: str):
     indicator = editable_definition_or_404(request.user, Indicator.objects.all(), code=code)
-    form = IndicatorEditForm(request.POST if request.method == "POST" else None, initial=_indicator_fields(indicator))
+    form = IndicatorEditForm(posted(request), initial=_indicator_fields(indicator))
     return _indicator_editor(request, form, indicator)
 
 
@@ -182,7 +183,7 @@ def _indicator_editor(request, form: IndicatorForm, instance: Indicator | None):
 def element_new(request):
     if not can_manage_definitions(request.user):
         raise PermissionDenied("仅纲要办管理员可以定义数据项")
-    form = ElementForm(request.POST if request.method == "POST" else None)
+    form = ElementForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             element = services.create_element(request.user.region, **form.cleaned_data)
@@ -198,7 +199,7 @@ def element_new(request):
 def element_edit(request, code: str):
     element = editable_definition_or_404(request.user, DataElement.objects.all(), code=code)
     value_count = DataValue.objects.filter(element=element).count()
-    form = ElementEditForm(request.POST if request.method == "POST" else None, initial=_element_fields(element), has_values=value_count > 0)
+    form = ElementEditForm(posted(request), initial=_element_fields(element), has_values=value_count > 0)
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "code"}
         try:

@@ -14,6 +14,7 @@ from kesu.org import selectors, services
 from kesu.org.forms import MergeForm, PasswordResetForm, RegionCSVForm, UnitForm, UserCreateForm
 from kesu.org.models import Role, Unit, UnitAlias, User
 from kesu.org.permissions import can_administer, get_visible_or_404, require_role
+from kesu.web.forms import posted, posted_files
 
 
 def _office_region(request):
@@ -41,7 +42,7 @@ def _split_aliases(text: str) -> list[str]:
 @login_required
 def unit_list(request):
     region, regions = _office_region(request)
-    form = UnitForm(request.POST if request.method == "POST" else None)
+    form = UnitForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             unit = services.create_unit(
@@ -63,7 +64,7 @@ def unit_list(request):
 def unit_edit(request, unit_id: int):
     unit = _administered_unit(request, unit_id)
     initial = {"name": unit.name, "kind": unit.kind, "is_office": unit.is_office, "is_active": unit.is_active}
-    form = UnitForm(request.POST if request.method == "POST" else None, initial=initial)
+    form = UnitForm(posted(request), initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             services.update_unit(
@@ -115,7 +116,7 @@ def unit_merge(request, unit_id: int):
 def user_list(request):
     region, regions = _office_region(request)
     units = selectors.visible_units_for_admin(request.user)
-    form = UserCreateForm(request.POST if request.method == "POST" else None, regions=regions, units=units, initial={"region": region})
+    form = UserCreateForm(posted(request), regions=regions, units=units, initial={"region": region})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -175,8 +176,7 @@ def user_toggle_active(request, user_id: int):
 @login_required
 def region_import(request):
     require_role(request.user, Role.OFFICE_ADMIN)
-    posted = request.method == "POST"
-    form = RegionCSVForm(request.POST if posted else None, request.FILES if posted else None)
+    form = RegionCSVForm(posted(request), posted_files(request))
     problems: list[str] = []
     result = None
     if request.method == "POST" and form.is_valid():

@@ -20,6 +20,7 @@ from kesu.org.permissions import can_administer, require_role
 from kesu.org.selectors import administrable_regions
 from kesu.tracking import imports
 from kesu.tracking.models import Plan
+from kesu.web.forms import posted, posted_files
 
 SESSION_KEY = "kesu_plan_imports"
 DRAFT_TTL = datetime.timedelta(hours=12)
@@ -63,8 +64,7 @@ def _store(request, token: str, draft: imports.ImportDraft) -> None:
 def upload(request):
     require_role(request.user, Role.OFFICE_ADMIN)
     regions = administrable_regions(request.user)
-    posted = request.method == "POST"
-    form = PlanUploadForm(request.POST if posted else None, request.FILES if posted else None, regions=regions)
+    form = PlanUploadForm(posted(request), posted_files(request), regions=regions)
     if request.method == "POST":
         if not request.FILES.get("file"):
             form.add_error("file", "请选择要上传的方案文件")
@@ -160,7 +160,7 @@ def edit_task(request, token: str, task_id: str):
         "title": task["title"], "text": task["text"],
         "lead_units": "、".join(task["lead_units"]), "participating_units": "、".join(task["participating_units"]),
     }
-    form = TaskEditForm(request.POST if request.method == "POST" else None, initial=initial)
+    form = TaskEditForm(posted(request), initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             imports.draft_edit_task(draft, task_id, **form.cleaned_data)
