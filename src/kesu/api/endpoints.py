@@ -179,16 +179,16 @@ def list_plan_statuses(request, plan_id: int, filters: Query[TaskFilter]):
     # thresholds change (kesu.tracking.page_cache), per viewpoint and query.
     key = ("api:statuses", *plan_status_key(plan, today), selectors.status_viewpoint(user),
            tuple(filters.model_dump().items()))
-    content = fragments.get(key)
-    if content is None:
+
+    def serialised_page():
         count, rows = selectors.task_status_page(
             user=user, plan_id=plan_id, offset=filters.offset, limit=filters.limit,
             unit_id=filters.unit, group_id=filters.group, colour=filters.status, today=today,
         )
         page = TaskStatusPage.model_validate({"count": count, "items": [task_status_out(*row) for row in rows]})
-        content = api.renderer.render(request, page.model_dump(), response_status=200)
-        fragments.put(key, content)
-    return HttpResponse(content, content_type=api.get_content_type())
+        return api.renderer.render(request, page.model_dump(), response_status=200)
+
+    return HttpResponse(fragments.get_or_compute(key, serialised_page), content_type=api.get_content_type())
 
 
 @api.get("/tasks/{task_id}", response={200: TaskDetailOut, **ERRORS}, operation_id="get_task", tags=["任务"],

@@ -66,13 +66,14 @@ def _drop(key) -> None:
     _size -= cost
 
 
-def get_or_compute(key: Hashable, compute: Callable[[], T], cost: int | None = None) -> T:
+def get_or_compute(key: Hashable, compute: Callable[[], T], cost: Callable[[T], int] | None = None) -> T:
     """The cached value of ``key``, computed (outside the lock: two threads may both compute it, which
-    is cheaper than making one wait) and stored when missing."""
+    is cheaper than making one wait) and stored when missing, counted as ``cost(value)`` bytes (by
+    default: the length of a string, a rough size of anything else)."""
     value = get(key)
     if value is None:
         value = compute()
-        put(key, value, cost)
+        put(key, value, None if cost is None else cost(value))
     return value
 
 

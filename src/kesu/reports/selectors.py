@@ -102,11 +102,7 @@ def rendered_dashboard(region: Region, requested_year: int | None, today: dateti
         "reports:region-dashboard", region.pk, requested_year, today, versions.plan_tokens(plans),
         versions.tokens(versions.REGIONS, versions.INDICATORS, versions.SURVEYS), astuple(thresholds_from_settings()),
     )
-    dashboard = fragments.get(key)
-    if dashboard is None:
-        dashboard = _render_dashboard(region, requested_year, today)
-        fragments.put(key, dashboard, cost=_cost(dashboard))
-    return dashboard
+    return fragments.get_or_compute(key, lambda: _render_dashboard(region, requested_year, today), cost=_cost)
 
 
 def _valid_year(year: int) -> bool:

@@ -350,11 +350,9 @@ def review_queue(request):
         versions.plan_tokens(visible_plans(request.user)), versions.tokens(versions.REGIONS),
         tuple(chosen.values()), page_number,
     )
-    cached = fragments.get(key)
-    if cached is None:
-        cached = _review_body(request.user, chosen, page_number)
-        fragments.put(key, cached, cost=len(cached[0]))
-    body, count = cached
+    body, count = fragments.get_or_compute(
+        key, lambda: _review_body(request.user, chosen, page_number), cost=lambda cached: len(cached[0])
+    )
     # The pager, per request: its links keep the request's own query string. Paged over the count
     # alone, it reads nothing.
     page = Paginator(range(count), REVIEW_PAGE_SIZE).get_page(page_number)
