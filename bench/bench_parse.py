@@ -63,8 +63,8 @@ def _row(label: str, durations: list[float], goal: str = "") -> str:
 
 def main() -> str:
     from kesu.plans.export import plan_to_json, plan_to_markdown, write_xlsx
-    from kesu.plans.extract import parse_file, read_plan_text
-    from kesu.plans.parser import parse_text
+    from kesu.plans.parser import parse_file, parse_text
+    from kesu.plans.readers import read_plan_text
 
     seeds = sorted(SEEDS.glob("*.txt"))
     if not seeds:

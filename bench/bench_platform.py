@@ -233,7 +233,7 @@ def pick_offices():
     """An office admin of a city in the middle of the data set, and one of a county under it, with the
     plan each one's dashboard opens on."""
     from kesu.org.models import Region, RegionLevel, User
-    from kesu.tracking.selectors_dashboard import dashboard_plans
+    from kesu.supervision.selectors import dashboard_plans
 
     cities = list(Region.objects.filter(level=RegionLevel.CITY).order_by("code").values_list("code", flat=True))
     city_code = cities[len(cities) // 2]
@@ -251,10 +251,10 @@ def page_paths(plan_id: int, region_code: str) -> dict[str, str | None]:
     from django.urls import NoReverseMatch, reverse
 
     pages = {
-        "region dashboard (地区仪表盘)": ("reports:region_dashboard", {"code": region_code}),
-        "dashboard (督办总览)": ("tracking:dashboard", {"plan_id": plan_id}),
-        "responsibility matrix (责任矩阵)": ("tracking:matrix", {"plan_id": plan_id}),
-        "review queue (待审核)": ("tracking:review_queue", {}),
+        "region dashboard (地区仪表盘)": ("evaluation:region_dashboard", {"code": region_code}),
+        "dashboard (督办总览)": ("supervision:dashboard", {"plan_id": plan_id}),
+        "responsibility matrix (责任矩阵)": ("supervision:matrix", {"plan_id": plan_id}),
+        "review queue (待审核)": ("progress:review_queue", {}),
         "API plan statuses (/api/plans/{id}/statuses)": ("api:list_plan_statuses", {"plan_id": plan_id}),
     }
     paths = {}
@@ -269,9 +269,9 @@ def page_paths(plan_id: int, region_code: str) -> dict[str, str | None]:
 def data_sizes() -> dict[str, int]:
     from django.db import connection
 
-    tables = ["org_region", "org_unit", "org_user", "tracking_plan", "tracking_task", "tracking_taskunit",
-              "tracking_target", "tracking_reportingperiod", "tracking_progressreport", "tracking_targetfigure",
-              "tracking_reviewevent"]
+    tables = ["org_region", "org_unit", "org_user", "planning_plan", "planning_task", "planning_taskunit",
+              "planning_target", "progress_reportingperiod", "progress_progressreport", "progress_targetfigure",
+              "progress_reviewevent"]
     sizes = {}
     with connection.cursor() as cursor:
         for table in tables:

@@ -47,20 +47,8 @@ def add_city_plan(city, start_year: int):
 
     from generate_national import GROUP_TITLES, PLAN_YEARS, TASKS_PER_PLAN, UNIT_NAMES
     from kesu.org.models import Unit
-    from kesu.tracking.models import (
-        PeriodKind,
-        Plan,
-        ProgressReport,
-        ReportingPeriod,
-        ReportStatus,
-        Section,
-        SectionKind,
-        Target,
-        TargetFigure,
-        Task,
-        TaskUnit,
-        UnitRole,
-    )
+    from kesu.planning.models import Plan, Section, SectionKind, Target, Task, TaskUnit, UnitRole
+    from kesu.progress.models import PeriodKind, ProgressReport, ReportingPeriod, ReportStatus, TargetFigure
 
     plan = Plan.objects.create(region=city, title=f"{city.name}全民科学素质行动实施方案",
                                period_start=start_year, period_end=start_year + PLAN_YEARS - 1,
@@ -121,10 +109,10 @@ def main() -> str:
         from django.db import connection
         from django.db.models import Count
 
+        from kesu.evaluation.report_data import annual_report_data
+        from kesu.evaluation.services import FORMATS, generate_annual_report
         from kesu.org.models import Region
-        from kesu.reports.report_data import annual_report_data
-        from kesu.reports.services import FORMATS, generate_annual_report
-        from kesu.tracking.models import ProgressReport
+        from kesu.progress.models import ProgressReport
 
         city = (Region.objects.filter(level="city").annotate(n=Count("children")).filter(n__gt=0)
                 .order_by("-n", "code").first())
@@ -154,7 +142,7 @@ def main() -> str:
 
     lines = [
         f"City {city.name} ({city.code}), report year {year}, at `KESU_BENCH_SCALE={scale}` of "
-        f"bench/generate_national.py ({counts.rows.get('tracking_progressreport', 0):,} progress reports in the "
+        f"bench/generate_national.py ({counts.rows.get('progress_progressreport', 0):,} progress reports in the "
         f"database); the city's own plan has {data.task_total} tasks and its {len(data.lower_regions)} counties "
         f"{sum(r.tasks for r in data.lower_regions):,} tasks; {reports_below:,} reports under the city.",
         "",

@@ -148,17 +148,8 @@ def generate(scale: float = 1.0, seed: int = 20250101, batch_counties: int = 50,
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from kesu.org.models import Region, RegionLevel, Role, Unit, User
-    from kesu.tracking.models import (
-        Plan,
-        ProgressReport,
-        ReportingPeriod,
-        ReviewEvent,
-        Section,
-        Target,
-        TargetFigure,
-        Task,
-        TaskUnit,
-    )
+    from kesu.planning.models import Plan, Section, Target, Task, TaskUnit
+    from kesu.progress.models import ProgressReport, ReportingPeriod, ReviewEvent, TargetFigure
 
     if scale <= 0:
         raise ValueError(f"--scale must be positive, got {scale}")

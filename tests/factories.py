@@ -7,17 +7,8 @@ import datetime
 from dataclasses import dataclass, field
 
 from kesu.org.models import Region, RegionLevel, Role, Unit, User
-from kesu.tracking.models import (
-    PeriodKind,
-    Plan,
-    ReportingPeriod,
-    Section,
-    SectionKind,
-    Target,
-    Task,
-    TaskUnit,
-    UnitRole,
-)
+from kesu.planning.models import Plan, Section, SectionKind, Target, Task, TaskUnit, UnitRole
+from kesu.progress.models import PeriodKind, ReportingPeriod
 
 PASSWORD = "kesu-test-pass-1"
 

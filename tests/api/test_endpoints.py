@@ -2,7 +2,7 @@ import re
 
 import pytest
 
-from kesu.tracking.models import ProgressReport, ReportStatus
+from kesu.progress.models import ProgressReport, ReportStatus
 
 pytestmark = pytest.mark.django_db
 

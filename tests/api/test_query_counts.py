@@ -5,7 +5,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from kesu.org.models import Unit
-from kesu.tracking.models import Plan, ProgressReport, Target, TargetFigure, Task, TaskUnit, UnitRole
+from kesu.planning.models import Plan, Target, Task, TaskUnit, UnitRole
+from kesu.progress.models import ProgressReport, TargetFigure
 
 pytestmark = pytest.mark.django_db
 

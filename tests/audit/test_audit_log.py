@@ -4,7 +4,7 @@ from kesu.audit.context import acting_as
 from kesu.audit.models import AuditEntry
 from kesu.audit.registry import history_for
 from kesu.org.models import Region, RegionLevel, Role, Unit, User
-from kesu.tracking.models import Plan, Task
+from kesu.planning.models import Plan, Task
 
 pytestmark = pytest.mark.django_db
 
@@ -24,7 +24,7 @@ def test_task_create_update_delete_are_logged_with_actor_and_before_after(plan):
         task_id = task.pk
         task.delete()
 
-    entries = list(AuditEntry.objects.filter(model="tracking.Task", object_id=str(task_id)).order_by("id"))
+    entries = list(AuditEntry.objects.filter(model="planning.Task", object_id=str(task_id)).order_by("id"))
     assert [e.action for e in entries] == ["create", "update", "delete"]
     assert all(e.actor_id == admin.pk and e.actor_name == "office" for e in entries)
     update = entries[1]
@@ -44,4 +44,4 @@ def test_saving_without_change_writes_no_update_entry(plan):
 def test_unit_is_not_audited_but_plan_is(plan):
     Unit.objects.create(region=plan.region, name="市科协")
     assert not AuditEntry.objects.filter(model="org.Unit").exists()
-    assert AuditEntry.objects.filter(model="tracking.Plan", object_id=str(plan.pk), action="create").exists()
+    assert AuditEntry.objects.filter(model="planning.Plan", object_id=str(plan.pk), action="create").exists()

@@ -2,7 +2,7 @@ import pytest
 
 from kesu.org import permissions
 from kesu.org.models import Region, RegionLevel, Role, Unit, User
-from kesu.tracking.models import Plan, Task, TaskUnit, UnitRole
+from kesu.planning.models import Plan, Task, TaskUnit, UnitRole
 
 pytestmark = pytest.mark.django_db
 

@@ -7,8 +7,10 @@ import pytest
 
 from kesu.caching import versions
 from kesu.org.models import Unit
-from kesu.tracking import services_reports as services
-from kesu.tracking.models import Plan, ProgressReport, ScoreWeights, TaskUnit, UnitRole
+from kesu.planning.models import Plan, TaskUnit, UnitRole
+from kesu.progress import services
+from kesu.progress.models import ProgressReport
+from kesu.supervision.models import ScoreWeights
 
 pytestmark = pytest.mark.django_db
 

@@ -33,7 +33,7 @@ def test_demo_builds_and_is_idempotent(tmp_path):
 
     db = sqlite3.connect(tmp_path / "kesu.sqlite3")
     plans = dict(db.execute(
-        "select r.code, count(*) from tracking_plan p join org_region r on r.id = p.region_id "
+        "select r.code, count(*) from planning_plan p join org_region r on r.id = p.region_id "
         "where p.is_demo group by r.code"
     ).fetchall())
     assert plans == {"371083": 1, "430503": 1, "371000": 1, "320300": 1, "370105": 1}
@@ -44,11 +44,11 @@ def test_demo_builds_and_is_idempotent(tmp_path):
     city_path, county_path = (db.execute("select path from org_region where code = ?", (c,)).fetchone()[0]
                               for c in ("371000", "371083"))
     assert county_path.startswith(city_path)
-    statuses = {row[0] for row in db.execute("select distinct status from tracking_progressreport")}
+    statuses = {row[0] for row in db.execute("select distinct status from progress_progressreport")}
     assert statuses == {"draft", "submitted", "returned", "accepted"}
-    assert db.execute("select count(*) from tracking_targetfigure").fetchone()[0] > 0
+    assert db.execute("select count(*) from progress_targetfigure").fetchone()[0] > 0
     assert db.execute("select count(*) from org_unit where is_demo = 0").fetchone()[0] == 0
-    tasks_before = db.execute("select count(*) from tracking_task").fetchone()[0]
+    tasks_before = db.execute("select count(*) from planning_task").fetchone()[0]
 
     # Capacity indicators: the national set, 2021–2024 values of each demo region, reported years.
     assert db.execute("select count(*) from indicators_indicator").fetchone()[0] >= 10
@@ -69,8 +69,8 @@ def test_demo_builds_and_is_idempotent(tmp_path):
 
     # Surveys: a few active waves per demo region, overall literacy rates plausible and rising.
     waves = db.execute(
-        "select r.code, w.year, e.estimate from surveys_surveywave w join org_region r on r.id = w.region_id "
-        "join surveys_literacyestimate e on e.wave_id = w.id "
+        "select r.code, w.year, e.estimate from literacy_surveywave w join org_region r on r.id = w.region_id "
+        "join literacy_literacyestimate e on e.wave_id = w.id "
         "where w.status = 'active' and e.domain_key = '' and e.ci_method = 'logit' order by r.code, w.year"
     ).fetchall()
     by_region: dict[str, list[float]] = {}
@@ -81,8 +81,8 @@ def test_demo_builds_and_is_idempotent(tmp_path):
         assert len(rates) >= 2
         assert all(0.05 < rate < 0.25 for rate in rates)
         assert rates[-1] > rates[0]
-    assert all("演示数据" in name for (name,) in db.execute("select name from surveys_surveywave"))
-    waves_before = db.execute("select count(*) from surveys_surveywave").fetchone()[0]
+    assert all("演示数据" in name for (name,) in db.execute("select name from literacy_surveywave"))
+    waves_before = db.execute("select count(*) from literacy_surveywave").fetchone()[0]
     values_before = db.execute("select count(*) from indicators_datavalue").fetchone()[0]
     db.close()
     assert "演示数据 / demo data" in first.stdout and "公民具备科学素质的比例" in first.stdout
@@ -91,9 +91,9 @@ def test_demo_builds_and_is_idempotent(tmp_path):
     assert second.returncode == 0, second.stderr[-3000:]
     assert "直接使用" in second.stdout
     db = sqlite3.connect(tmp_path / "kesu.sqlite3")
-    assert db.execute("select count(*) from tracking_task").fetchone()[0] == tasks_before
-    assert db.execute("select count(*) from tracking_plan").fetchone()[0] == 5
-    assert db.execute("select count(*) from surveys_surveywave").fetchone()[0] == waves_before
+    assert db.execute("select count(*) from planning_task").fetchone()[0] == tasks_before
+    assert db.execute("select count(*) from planning_plan").fetchone()[0] == 5
+    assert db.execute("select count(*) from literacy_surveywave").fetchone()[0] == waves_before
     assert db.execute("select count(*) from indicators_datavalue").fetchone()[0] == values_before
     db.close()
 

@@ -6,7 +6,7 @@ from tests.paths import SEEDS
 
 from kesu.indicators import targets
 from kesu.indicators.models import DataElement, DataValue, Indicator, TargetLink
-from kesu.tracking.models import Target
+from kesu.planning.models import Target
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,8 @@ import pytest
 from kesu.audit.models import AuditEntry
 from kesu.org.models import Unit, User
 from kesu.org.services import OrgError, create_unit, match_unit, merge_units, update_unit
-from kesu.tracking.models import ProgressReport, Reminder, TaskUnit
+from kesu.planning.models import TaskUnit
+from kesu.progress.models import ProgressReport, Reminder
 
 pytestmark = pytest.mark.django_db
 
@@ -57,7 +58,7 @@ def test_merge_moves_assignments_reports_users_and_keeps_alias(world):
     assert Reminder.objects.get(message="请报送").unit == edu
     assert result.moved["任务分工"] == 2
     assert AuditEntry.objects.filter(model="org.Unit", object_id=str(duplicate_pk), action="delete").exists()
-    assert AuditEntry.objects.filter(model="tracking.ProgressReport", object_id=str(report.pk), action="update").exists()
+    assert AuditEntry.objects.filter(model="progress.ProgressReport", object_id=str(report.pk), action="update").exists()
 
 
 def test_merge_refuses_clashing_reports_and_changes_nothing(world):

@@ -8,7 +8,7 @@ from django.urls import reverse
 from tests.factories import PASSWORD
 
 from kesu.org.models import Region, Unit, User
-from kesu.tracking.models import TaskUnit
+from kesu.planning.models import TaskUnit
 
 pytestmark = pytest.mark.django_db
 

@@ -1,4 +1,4 @@
-"""Paths shared by the plan input/output tests (extract, export, `kesu parse`)."""
+"""Paths shared by the plan input/output tests (readers, export, `kesu parse`)."""
 
 from __future__ import annotations
 

@@ -12,7 +12,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from kesu.plans import Plan
+from kesu.plans import ParsedPlan
 
 
 def _key(text: str) -> str:
@@ -29,7 +29,7 @@ def _f1(matched_found: int, found: int, matched_expected: int, expected: int) ->
     return 0.0 if precision + recall == 0 else 2 * precision * recall / (precision + recall)
 
 
-def _canonical_map(plan: Plan) -> dict[str, str]:
+def _canonical_map(plan: ParsedPlan) -> dict[str, str]:
     mapping = {}
     for unit in plan.units:
         mapping[unit.name] = unit.name
@@ -38,7 +38,7 @@ def _canonical_map(plan: Plan) -> dict[str, str]:
     return mapping
 
 
-def unit_f1(plan: Plan, expected_units: list[dict[str, Any]]) -> float:
+def unit_f1(plan: ParsedPlan, expected_units: list[dict[str, Any]]) -> float:
     found_names = [{unit.name, *unit.aliases} for unit in plan.units]
     wanted_names = [{unit["name"], *unit.get("aliases", [])} for unit in expected_units]
     matched_found = sum(1 for names in found_names if any(names & wanted for wanted in wanted_names))
@@ -46,7 +46,7 @@ def unit_f1(plan: Plan, expected_units: list[dict[str, Any]]) -> float:
     return _f1(matched_found, len(found_names), matched_expected, len(wanted_names))
 
 
-def task_recall(plan: Plan, expected_tasks: list[dict[str, Any]]) -> float:
+def task_recall(plan: ParsedPlan, expected_tasks: list[dict[str, Any]]) -> float:
     mapping = _canonical_map(plan)
 
     def units(names: list[str]) -> set[str]:
@@ -65,7 +65,7 @@ def task_recall(plan: Plan, expected_tasks: list[dict[str, Any]]) -> float:
     return found / len(expected_tasks) if expected_tasks else 1.0
 
 
-def target_f1(plan: Plan, expected_targets: list[dict[str, Any]]) -> float:
+def target_f1(plan: ParsedPlan, expected_targets: list[dict[str, Any]]) -> float:
     found = [
         (_key(task.title), float(target.value), target.unit, target.comparator)
         for task in plan.tasks
@@ -81,7 +81,7 @@ def target_f1(plan: Plan, expected_targets: list[dict[str, Any]]) -> float:
     return _f1(matched, len(found), matched, len(wanted))
 
 
-def score(plan: Plan, expected: dict[str, Any]) -> dict[str, float]:
+def score(plan: ParsedPlan, expected: dict[str, Any]) -> dict[str, float]:
     return {
         "unit_f1": unit_f1(plan, expected["units"]),
         "task_recall": task_recall(plan, expected["tasks"]),

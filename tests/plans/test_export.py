@@ -20,14 +20,14 @@ from kesu.plans.export import (
     write_plan,
     write_xlsx,
 )
-from kesu.plans.model import HeadlineTarget, Period, Plan, Section, Target, Task, UnitEntry
+from kesu.plans.model import HeadlineTarget, ParsedPlan, Period, Section, Target, Task, UnitEntry
 
 
 @pytest.fixture
-def plan() -> Plan:
+def plan() -> ParsedPlan:
     youth = Section("（一）", "青少年科学素质提升行动", kind="action")
     infra = Section("（一）", "科普基础设施工程", kind="programme")
-    return Plan(
+    return ParsedPlan(
         source="qinghe.docx",
         title="青禾县全民科学素质行动规划纲要实施方案（2021—2025年）",
         doc_number="青政发〔2022〕8号",
@@ -87,7 +87,7 @@ def test_json_validates_against_schema_and_keeps_chinese(plan):
     jsonschema.validate(data, plan_schema())
     assert "青禾县" in text  # not \\u escapes
     assert text.startswith('{\n  "schema_version": 1')
-    assert Plan.from_dict(data).to_dict() == plan.to_dict()
+    assert ParsedPlan.from_dict(data).to_dict() == plan.to_dict()
 
 
 def test_task_rows_group_targets_and_deadlines(plan):
@@ -230,7 +230,7 @@ def test_markdown_escapes_table_pipes(plan):
 
 
 def test_markdown_of_an_empty_plan_says_so():
-    text = plan_to_markdown(Plan(source="x.txt", title="某方案"))
+    text = plan_to_markdown(ParsedPlan(source="x.txt", title="某方案"))
     assert "（未识别出任务）" in text and "（未识别出责任单位）" in text and "解析提示" not in text
 
 

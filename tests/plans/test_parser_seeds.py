@@ -9,7 +9,7 @@ import jsonschema
 import pytest
 from tests.paths import PLAN_SCHEMA, SEEDS
 
-from kesu.plans import Plan, parse_text
+from kesu.plans import ParsedPlan, parse_text
 
 SCHEMA = PLAN_SCHEMA
 RUSHAN, DAXIANG, WEIHAI, XUZHOU, TIANQIAO = (
@@ -23,7 +23,7 @@ pytestmark = pytest.mark.skipif(not SEEDS.is_dir(), reason="seed plans not avail
 
 
 @cache
-def plan(name: str) -> Plan:
+def plan(name: str) -> ParsedPlan:
     return parse_text((SEEDS / name).read_text(encoding="utf-8"), name)
 
 
@@ -283,4 +283,4 @@ def test_output_validates_against_the_schema(name) -> None:
     schema = json.loads(SCHEMA.read_text(encoding="utf-8"))
     data = plan(name).to_dict()
     jsonschema.validate(data, schema, cls=jsonschema.Draft202012Validator)
-    assert Plan.from_dict(data).to_dict() == data
+    assert ParsedPlan.from_dict(data).to_dict() == data

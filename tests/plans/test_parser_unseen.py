@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from tests.plans.scoring import load_expected, score
 
-from kesu.plans import Plan, parse_text
+from kesu.plans import ParsedPlan, parse_text
 from kesu.plans.normalize import clean_lines, join_paragraphs
 from kesu.plans.responsibility import find_clauses
 from kesu.plans.targets import extract_targets
@@ -23,7 +23,7 @@ PLANS = sorted(p for p in FIXTURES.iterdir() if p.suffix in (".txt", ".md"))
 
 
 @cache
-def _parse(name: str) -> Plan:
+def _parse(name: str) -> ParsedPlan:
     path = FIXTURES / name
     return parse_text(path.read_text(encoding="utf-8-sig"), path.name)
 

@@ -16,7 +16,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from tests.factories import PASSWORD
 
 from kesu.org.models import UnitAlias
-from kesu.tracking.models import Evidence, ProgressReport, Reminder, ReportStatus
+from kesu.progress.models import Evidence, ProgressReport, Reminder, ReportStatus
 
 pytestmark = pytest.mark.django_db
 
@@ -77,6 +77,8 @@ EXPECTATIONS: dict[str, Access] = {
     # The home page sends each role to its own start page; it writes nothing, whatever the method.
     "home": Access(_get(agri=302, edu=302, leader=302, statistician=302, other_office=302, office=302)),
     "login": PUBLIC,
+    # Old /surveys/… links redirect to /literacy/…, where the page itself checks access.
+    "moved_to_literacy": PUBLIC,
     "logout": PUBLIC,
     # Django's admin guards itself (is_staff); checked once in test_admin_requires_staff.
     "admin:*": PUBLIC,
@@ -99,31 +101,31 @@ EXPECTATIONS: dict[str, Access] = {
     "plan_import:edit_target": OFFICE_ONLY_POST,
     "plan_import:confirm": OFFICE_ONLY_POST,
     "plan_import:discard": OFFICE_ONLY_POST,
-    "tracking:my_tasks": REPORTER_ONLY,
-    "tracking:task_detail": UNIT_OBJECT_READ,
-    "tracking:report_edit": OWN_UNIT_EDIT,
-    "tracking:report_detail": UNIT_OBJECT_READ,
-    "tracking:report_review": OFFICE_ONLY_POST,
-    "tracking:evidence_download": UNIT_OBJECT_READ,
-    "tracking:evidence_delete": OFFICE_ONLY_POST,
-    "tracking:review_queue": OFFICE_ONLY,
-    "tracking:reminder_new": OFFICE_ONLY,
-    "tracking:reminder_bulk": OFFICE_ONLY,
-    "tracking:inbox": Access(_get(agri=200, edu=200, leader=200, statistician=200, other_office=200, office=200)),
-    "tracking:inbox_mark_all_read": OFFICE_ONLY_POST,
-    "tracking:inbox_mark_read": OFFICE_ONLY_POST,
-    "tracking:dashboard_home": REDIRECTS_TO_PLAN,
-    "tracking:matrix_home": REDIRECTS_TO_PLAN,
-    "tracking:scorecard_home": REDIRECTS_TO_PLAN,
-    "tracking:dashboard": OFFICE_PLAN_READ,
-    "tracking:matrix": OFFICE_PLAN_READ,
-    "tracking:scorecard": OFFICE_PLAN_READ,
-    "tracking:scorecard_weights": OFFICE_PLAN_WRITE,
-    "tracking:scorecard_adjustment": OFFICE_PLAN_WRITE,
-    "tracking:export_tasks": OFFICE_PLAN_READ,
-    "tracking:export_ledger": OFFICE_PLAN_READ,
-    "tracking:export_scorecard": OFFICE_PLAN_READ,
-    "tracking:unit_page": Access(_get(agri=404, edu=200, leader=200, statistician=200, other_office=404,
+    "progress:my_tasks": REPORTER_ONLY,
+    "supervision:task_detail": UNIT_OBJECT_READ,
+    "progress:report_edit": OWN_UNIT_EDIT,
+    "progress:report_detail": UNIT_OBJECT_READ,
+    "progress:report_review": OFFICE_ONLY_POST,
+    "progress:evidence_download": UNIT_OBJECT_READ,
+    "progress:evidence_delete": OFFICE_ONLY_POST,
+    "progress:review_queue": OFFICE_ONLY,
+    "progress:reminder_new": OFFICE_ONLY,
+    "progress:reminder_bulk": OFFICE_ONLY,
+    "progress:inbox": Access(_get(agri=200, edu=200, leader=200, statistician=200, other_office=200, office=200)),
+    "progress:inbox_mark_all_read": OFFICE_ONLY_POST,
+    "progress:inbox_mark_read": OFFICE_ONLY_POST,
+    "supervision:dashboard_home": REDIRECTS_TO_PLAN,
+    "supervision:matrix_home": REDIRECTS_TO_PLAN,
+    "supervision:scorecard_home": REDIRECTS_TO_PLAN,
+    "supervision:dashboard": OFFICE_PLAN_READ,
+    "supervision:matrix": OFFICE_PLAN_READ,
+    "supervision:scorecard": OFFICE_PLAN_READ,
+    "supervision:scorecard_weights": OFFICE_PLAN_WRITE,
+    "supervision:scorecard_adjustment": OFFICE_PLAN_WRITE,
+    "supervision:export_tasks": OFFICE_PLAN_READ,
+    "supervision:export_ledger": OFFICE_PLAN_READ,
+    "supervision:export_scorecard": OFFICE_PLAN_READ,
+    "supervision:unit_page": Access(_get(agri=404, edu=200, leader=200, statistician=200, other_office=404,
                                       office=200)),
     # Outreach statistics (kesu.indicators.permissions): definitions are read by everyone and defined by
     # offices; each role enters its own scope's values (the page shows the user's home region or unit);
@@ -154,31 +156,31 @@ EXPECTATIONS: dict[str, Access] = {
     "indicators:target_decide": Access(None, post=_get(agri=404, edu=403, leader=403, statistician=403,
                                                         other_office=404, office=302)),
     # Region dashboards and annual reports: office, leaders and statisticians of the region or above.
-    "reports:region_dashboard": OFFICE_PLAN_READ,
-    "reports:chart_xlsx": OFFICE_PLAN_READ,
-    "reports:annual_report": OFFICE_PLAN_READ,
-    "reports:plan_annual_report": OFFICE_PLAN_READ,
-    # Survey results (kesu.surveys.permissions): read like dashboards; uploaded and changed by the office
+    "evaluation:region_dashboard": OFFICE_PLAN_READ,
+    "evaluation:chart_xlsx": OFFICE_PLAN_READ,
+    "evaluation:annual_report": OFFICE_PLAN_READ,
+    "evaluation:plan_annual_report": OFFICE_PLAN_READ,
+    # Survey results (kesu.literacy.permissions): read like dashboards; uploaded and changed by the office
     # and statisticians of the region or above.
-    "surveys:home": REDIRECTS_TO_PLAN,
-    "surveys:region": OFFICE_PLAN_READ,
-    "surveys:export": OFFICE_PLAN_READ,
-    "surveys:upload": SURVEY_UPLOAD,
-    "surveys:mapping": SURVEY_STAGED,
-    "surveys:discard": OFFICE_ONLY_POST,
-    "surveys:recompute": Access(None, post=_get(agri=403, edu=403, leader=403, statistician=302, other_office=404,
+    "literacy:home": REDIRECTS_TO_PLAN,
+    "literacy:region": OFFICE_PLAN_READ,
+    "literacy:export": OFFICE_PLAN_READ,
+    "literacy:upload": SURVEY_UPLOAD,
+    "literacy:mapping": SURVEY_STAGED,
+    "literacy:discard": OFFICE_ONLY_POST,
+    "literacy:recompute": Access(None, post=_get(agri=403, edu=403, leader=403, statistician=302, other_office=404,
                                                  office=302)),
-    "surveys:delete": Access(None, post=_get(agri=403, edu=403, leader=403, statistician=302, other_office=404,
+    "literacy:delete": Access(None, post=_get(agri=403, edu=403, leader=403, statistician=302, other_office=404,
                                               office=302)),
 }
 
 # Writes a unit reporter makes on their own unit's objects (edu owns the report, evidence, reminder);
 # every other POST is one that reporters may not make.
 NOT_WRITES = {"home"}
-REPORTER_WRITES = {"tracking:report_edit", "tracking:evidence_delete", "tracking:inbox_mark_read",
-                   "tracking:inbox_mark_all_read", "indicators:entry_cell", "indicators:entry_submit"}
+REPORTER_WRITES = {"progress:report_edit", "progress:evidence_delete", "progress:inbox_mark_read",
+                   "progress:inbox_mark_all_read", "indicators:entry_cell", "indicators:entry_submit"}
 # Reporter writes on the reporter's own scope with no object in the URL: any reporter may make them.
-REPORTER_OWN_SCOPE_WRITES = {"tracking:inbox_mark_all_read", "indicators:entry_cell", "indicators:entry_submit"}
+REPORTER_OWN_SCOPE_WRITES = {"progress:inbox_mark_all_read", "indicators:entry_cell", "indicators:entry_submit"}
 
 
 def all_url_names() -> list[tuple[str, URLPattern]]:
@@ -207,7 +209,7 @@ def test_every_url_has_an_expectation():
 @pytest.fixture
 def objects(world, settings, tmp_path):
     from kesu.indicators.models import DataElement, DataSet, Indicator, Submission, ValueStatus
-    from kesu.surveys.models import CiMethod, LiteracyEstimate, SourceKind, SurveyWave
+    from kesu.literacy.models import CiMethod, LiteracyEstimate, SourceKind, SurveyWave
 
     settings.MEDIA_ROOT = tmp_path / "media"
     edu_unit = world.units["市教育和体育局"]

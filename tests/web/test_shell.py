@@ -14,8 +14,8 @@ from tests.factories import PASSWORD, make_user
 
 from kesu.org.auth import UserWithRegionBackend
 from kesu.org.models import Role
-from kesu.tracking import services_reports
-from kesu.tracking.models import Reminder
+from kesu.progress import services as services_reports
+from kesu.progress.models import Reminder
 
 pytestmark = pytest.mark.django_db
 
@@ -30,7 +30,7 @@ def _client(user, **options) -> Client:
 
 
 def _nav(client) -> str:
-    page = client.get(reverse("tracking:inbox"))
+    page = client.get(reverse("progress:inbox"))
     assert page.status_code == 200
     return NAV.search(page.content.decode()).group(1)
 
@@ -69,13 +69,13 @@ def test_top_bars_do_not_depend_on_who_asked_first(world):
     assert first_pass == second_pass
 
     office_nav = first_pass["office"]
-    assert reverse("tracking:review_queue") in office_nav
-    assert reverse("reports:region_dashboard", args=[world.county.code]) in office_nav
-    assert reverse("reports:region_dashboard", args=[world.city.code]) in first_pass["city_office"]
+    assert reverse("progress:review_queue") in office_nav
+    assert reverse("evaluation:region_dashboard", args=[world.county.code]) in office_nav
+    assert reverse("evaluation:region_dashboard", args=[world.city.code]) in first_pass["city_office"]
     edu_nav, agri_nav = first_pass["edu"], first_pass["agri"]
-    assert reverse("tracking:review_queue") not in edu_nav
-    assert reverse("tracking:unit_page", args=[world.users["edu"].unit_id]) in edu_nav
-    assert reverse("tracking:unit_page", args=[world.users["agri"].unit_id]) in agri_nav
+    assert reverse("progress:review_queue") not in edu_nav
+    assert reverse("supervision:unit_page", args=[world.users["edu"].unit_id]) in edu_nav
+    assert reverse("supervision:unit_page", args=[world.users["agri"].unit_id]) in agri_nav
 
 
 def test_an_unread_reminder_shows_in_its_units_top_bar_only_until_read(world):
@@ -91,9 +91,9 @@ def test_an_unread_reminder_shows_in_its_units_top_bar_only_until_read(world):
     assert "nav-count" not in _nav(office_client)
 
     # The reporter reads it with the CSRF token of a page whose top bar came from the cache.
-    page = edu_client.get(reverse("tracking:inbox")).content.decode()
+    page = edu_client.get(reverse("progress:inbox")).content.decode()
     token = CSRF_FIELD.search(page).group(1)
-    answer = edu_client.post(reverse("tracking:inbox_mark_read", args=[reminder.pk]),
+    answer = edu_client.post(reverse("progress:inbox_mark_read", args=[reminder.pk]),
                              {"csrfmiddlewaretoken": token})
     assert answer.status_code == 302
     assert Reminder.objects.get(pk=reminder.pk).read_at is not None
@@ -106,16 +106,16 @@ def test_each_viewer_posts_with_their_own_csrf_token_after_a_cached_top_bar(worl
     deputy = make_user("office_deputy", Role.OFFICE_ADMIN, region=office.region)  # the same variant
     office_client = _client(office, enforce_csrf_checks=True)
     deputy_client = _client(deputy, enforce_csrf_checks=True)
-    office_page = office_client.get(reverse("tracking:inbox")).content.decode()
-    deputy_page = deputy_client.get(reverse("tracking:inbox")).content.decode()
+    office_page = office_client.get(reverse("progress:inbox")).content.decode()
+    deputy_page = deputy_client.get(reverse("progress:inbox")).content.decode()
     assert NAV.search(office_page).group(1) == NAV.search(deputy_page).group(1)
     office_token = CSRF_FIELD.search(office_page).group(1)
     deputy_token = CSRF_FIELD.search(deputy_page).group(1)
 
     assert deputy_client.post(reverse("logout"), {"csrfmiddlewaretoken": office_token}).status_code == 403
     assert deputy_client.post(reverse("logout"), {"csrfmiddlewaretoken": deputy_token}).status_code == 302
-    assert deputy_client.get(reverse("tracking:inbox")).status_code == 302  # logged out: sent to log in
-    assert office_client.get(reverse("tracking:inbox")).status_code == 200
+    assert deputy_client.get(reverse("progress:inbox")).status_code == 302  # logged out: sent to log in
+    assert office_client.get(reverse("progress:inbox")).status_code == 200
 
 
 def test_djangos_own_messages_are_chinese_whatever_the_browser_prefers(world):
@@ -126,3 +126,10 @@ def test_djangos_own_messages_are_chinese_whatever_the_browser_prefers(world):
     assert page.status_code == 400  # no region chosen
     assert "This field is required" not in text
     assert "这个字段是必填项" in text
+
+
+def test_old_survey_links_land_on_the_literacy_pages(client):
+    response = client.get("/surveys/330502/?year=2024")
+    assert response.status_code == 308
+    assert response["Location"] == "/literacy/330502/?year=2024"
+    assert client.post("/surveys/330502/upload/").status_code == 308

@@ -32,9 +32,10 @@ from kesu.api.schemas import (
 )
 from kesu.api.tokens import user_for_token
 from kesu.caching import fragments
-from kesu.tracking import services_reports
-from kesu.tracking.models import ReportStatus, Task
-from kesu.tracking.page_cache import plan_status_key
+from kesu.planning.models import Task
+from kesu.progress import services as services_reports
+from kesu.progress.models import ReportStatus
+from kesu.supervision.page_cache import plan_status_key
 
 
 class BearerToken(HttpBearer):
@@ -176,7 +177,7 @@ def list_plan_statuses(request, plan_id: int, filters: Query[TaskFilter]):
     plan = selectors.visible_plan(user=user, plan_id=plan_id)
     today = timezone.localdate()
     # Polled by dashboards elsewhere: the serialised page is kept until the plan's data, the day or the
-    # thresholds change (kesu.tracking.page_cache), per viewpoint and query.
+    # thresholds change (kesu.supervision.page_cache), per viewpoint and query.
     key = ("api:statuses", *plan_status_key(plan, today), selectors.status_viewpoint(user),
            tuple(filters.model_dump().items()))
 

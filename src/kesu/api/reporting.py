@@ -1,5 +1,5 @@
 """The API's writes on progress reports: find the objects in the actor's scope (404 otherwise), then
-hand over to the reporting workflow in kesu.tracking.services_reports, which decides everything else.
+hand over to the reporting workflow in kesu.progress.services, which decides everything else.
 Its errors become HTTP statuses in kesu.api.endpoints."""
 
 from __future__ import annotations
@@ -8,8 +8,8 @@ from django.db import transaction
 
 from kesu.audit.context import acting_as
 from kesu.org.permissions import get_visible_or_404, visible_reports, visible_tasks
-from kesu.tracking import services_reports
-from kesu.tracking.models import ProgressReport
+from kesu.progress import services as services_reports
+from kesu.progress.models import ProgressReport
 
 
 def _check_revision(report: ProgressReport, expected_revision: int) -> None:

@@ -6,7 +6,7 @@ import datetime
 
 from ninja import Field, Schema
 
-from kesu.tracking.models import SelfAssessment
+from kesu.progress.models import SelfAssessment
 
 
 class ErrorOut(Schema):

@@ -15,8 +15,9 @@ from kesu.org.permissions import (
     visible_tasks,
     visible_units,
 )
-from kesu.tracking.models import ProgressReport, ReviewEvent, TaskUnit
-from kesu.tracking.selectors_dashboard import load_board
+from kesu.planning.models import TaskUnit
+from kesu.progress.models import ProgressReport, ReviewEvent
+from kesu.supervision.selectors import load_board
 
 
 def plan_list(*, user) -> QuerySet:
@@ -159,7 +160,7 @@ def task_status_page(
     today: datetime.date | None = None,
 ) -> tuple[int, list[tuple]]:
     """One page of a plan's tasks with their statuses: (total count, [(task, status, unit statuses)])."""
-    from kesu.tracking.models import Task
+    from kesu.planning.models import Task
 
     tasks = task_list(user=user, plan_id=plan_id, unit_id=unit_id, group_id=group_id)
     if colour:

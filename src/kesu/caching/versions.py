@@ -50,7 +50,7 @@ def bump(*scopes: str) -> None:
 def bump_plans(plan_ids: Iterable[int | None]) -> None:
     """Replace the tokens of these plans; a ``None`` among them (a row whose plan cannot be told)
     replaces every plan's token."""
-    from kesu.tracking.models import Plan
+    from kesu.planning.models import Plan
 
     ids = set(plan_ids)
     if not ids:

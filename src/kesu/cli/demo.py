@@ -76,7 +76,7 @@ def demo_command(
     console.print(f"数据目录 / data directory: {data_dir}")
     call_command("migrate", interactive=False, verbosity=0)
 
-    from kesu.tracking.models import Plan
+    from kesu.planning.models import Plan
 
     if Plan.objects.filter(is_demo=True).exists():
         console.print("演示数据已存在，直接使用（--reset 可重建） / reusing the existing demo database")
@@ -98,8 +98,8 @@ def demo_command(
 def build_demo(seeds: Path, console) -> None:
     from kesu.org.models import Role
     from kesu.org.services import SEED_REGIONS_CSV, create_user, import_regions_csv
-    from kesu.plans.extract import SUPPORTED_SUFFIXES
-    from kesu.tracking import imports
+    from kesu.plan_import import services as imports
+    from kesu.plans.readers import SUPPORTED_SUFFIXES
 
     result = import_regions_csv(SEED_REGIONS_CSV)
     console.print(f"行政区划：新增 {len(result.created)} 个")
@@ -154,7 +154,7 @@ def build_demo(seeds: Path, console) -> None:
 def demo_plans() -> list:
     """(plan, office admin) of every demo plan, in region-code order."""
     from kesu.org.models import User
-    from kesu.tracking.models import Plan
+    from kesu.planning.models import Plan
 
     plans = list(Plan.objects.filter(is_demo=True, is_current=True).select_related("region").order_by("region__code"))
     offices = {u.username: u for u in User.objects.filter(username__in=[f"office-{p.region.code}" for p in plans])}
@@ -176,8 +176,9 @@ def build_module_data(console) -> dict[str, int]:
 def demo_totals() -> dict[str, int]:
     """What the demo database holds, for the closing summary."""
     from kesu.indicators.models import DataValue, LinkStatus, Submission, TargetLink
-    from kesu.surveys.models import LiteracyEstimate, SurveyWave, WaveStatus
-    from kesu.tracking.models import Plan, ProgressReport
+    from kesu.literacy.models import LiteracyEstimate, SurveyWave, WaveStatus
+    from kesu.planning.models import Plan
+    from kesu.progress.models import ProgressReport
 
     return {
         "plans": Plan.objects.filter(is_demo=True).count(),
@@ -193,8 +194,8 @@ def demo_totals() -> dict[str, int]:
 
 def _print_summary(console, added: dict[str, int]) -> None:
     from kesu.cli.demo_data import INDICATOR_YEARS
-    from kesu.surveys.selectors import literacy_trend
-    from kesu.tracking.models import Plan
+    from kesu.literacy.selectors import literacy_trend
+    from kesu.planning.models import Plan
 
     totals = demo_totals()
     console.print(
@@ -252,9 +253,9 @@ def _sample_reports(plan, office, reporters) -> dict[str, int]:
     accepted, submitted, returned, draft (overdue) and missing, so the dashboard shows every colour."""
     from django.utils import timezone
 
-    from kesu.tracking import services_reports as reports
-    from kesu.tracking.models import PeriodKind, ProgressReport
-    from kesu.tracking.periods import create_reporting_periods
+    from kesu.progress import services as reports
+    from kesu.progress.models import PeriodKind, ProgressReport
+    from kesu.progress.periods import create_reporting_periods
 
     # Yearly periods keep the number of demo reports (and the time `make demo` takes) reasonable.
     create_reporting_periods(plan, PeriodKind.YEARLY)
@@ -312,7 +313,7 @@ def _backdate_history(plan, periods) -> None:
     from django.utils import timezone
 
     from kesu.caching.versions import bump_plans
-    from kesu.tracking.models import ProgressReport, ReportStatus, ReviewEvent, ReviewEventKind
+    from kesu.progress.models import ProgressReport, ReportStatus, ReviewEvent, ReviewEventKind
 
     for period in periods:
         submitted = timezone.make_aware(
@@ -385,7 +386,7 @@ def _parse_only(seeds: Path, out: Path) -> int:
 
     from kesu.cli.parse import load_plan, report_failure
     from kesu.plans.export import headline_text, plan_to_json, write_xlsx
-    from kesu.plans.extract import SUPPORTED_SUFFIXES
+    from kesu.plans.readers import SUPPORTED_SUFFIXES
 
     files = sorted(
         path for path in seeds.iterdir() if path.is_file() and path.suffix.lower() in SUPPORTED_SUFFIXES

@@ -163,11 +163,11 @@ def demo_surveys(plans, console, *, respondents: int = SURVEY_RESPONDENTS) -> di
 
     from django.core.files.uploadedfile import SimpleUploadedFile
 
+    from kesu.literacy import services
+    from kesu.literacy.mapping import DesignMapping
+    from kesu.literacy.models import SurveyWave
     from kesu.survey.scoring import load_questionnaire
     from kesu.survey.synthetic import QUESTIONNAIRE, demo_strata
-    from kesu.surveys import services
-    from kesu.surveys.mapping import DesignMapping
-    from kesu.surveys.models import SurveyWave
 
     counts = {"waves": 0, "respondents": 0}
     questionnaire = load_questionnaire(QUESTIONNAIRE)

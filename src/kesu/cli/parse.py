@@ -17,7 +17,7 @@ import typer
 from kesu.cli import app
 
 if TYPE_CHECKING:
-    from kesu.plans.model import Plan
+    from kesu.plans.model import ParsedPlan
 
 EXIT_FAILED = 2
 
@@ -101,10 +101,10 @@ def report_failure(path: Path | str, problem: str) -> None:
     typer.echo(message, err=True)
 
 
-def load_plan(path: Path) -> tuple[Plan | None, str | None]:
+def load_plan(path: Path) -> tuple[ParsedPlan | None, str | None]:
     """Parse one file; on failure return the problem as one line instead of raising."""
     from kesu.plans.errors import PlanParseError
-    from kesu.plans.extract import parse_file
+    from kesu.plans.parser import parse_file
 
     try:
         return parse_file(path), None
@@ -117,13 +117,13 @@ def load_plan(path: Path) -> tuple[Plan | None, str | None]:
         )
 
 
-def _render(plan: Plan, output_format: str) -> str:
+def _render(plan: ParsedPlan, output_format: str) -> str:
     from kesu.plans.export import plan_to_json, plan_to_markdown
 
     return plan_to_json(plan) if output_format == "json" else plan_to_markdown(plan)
 
 
-def _write(plan: Plan, output_format: str, target: Path) -> str | None:
+def _write(plan: ParsedPlan, output_format: str, target: Path) -> str | None:
     from kesu.plans.export import write_plan
 
     try:

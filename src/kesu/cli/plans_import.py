@@ -54,7 +54,7 @@ def plans_import(
     from rich.table import Table
 
     from kesu.org.models import Region
-    from kesu.tracking import imports
+    from kesu.plan_import import services as imports
 
     console = Console()
     target_region = Region.objects.filter(code=region).first()

@@ -48,8 +48,8 @@ def annual_command(
 
     fmt = fmt.strip().lower()
     setup_django()
-    from kesu.reports.report_data import ReportDataError, region_by_code
-    from kesu.reports.services import FORMATS, generate_annual_report
+    from kesu.evaluation.report_data import ReportDataError, region_by_code
+    from kesu.evaluation.services import FORMATS, generate_annual_report
 
     if fmt not in FORMATS:
         _fail(f"不支持的格式“{fmt}”，可选：{'、'.join(FORMATS)}")

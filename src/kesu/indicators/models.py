@@ -268,7 +268,7 @@ class TargetLink(models.Model):
     """Which indicator measures a plan's quantitative target; suggested by the matcher, confirmed by
     the office."""
 
-    target = models.OneToOneField("tracking.Target", on_delete=models.CASCADE, related_name="indicator_link")
+    target = models.OneToOneField("planning.Target", on_delete=models.CASCADE, related_name="indicator_link")
     indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="target_links")
     score = models.FloatField("匹配得分", default=0)
     status = models.CharField("状态", max_length=10, choices=LinkStatus.choices, default=LinkStatus.SUGGESTED)

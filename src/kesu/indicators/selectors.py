@@ -23,7 +23,7 @@ from kesu.indicators.models import (
     ValueStatus,
 )
 from kesu.org.models import Region
-from kesu.tracking.selectors_reports import HistoryRow, history_rows
+from kesu.progress.selectors import HistoryRow, history_rows
 
 
 @dataclass

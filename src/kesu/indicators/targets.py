@@ -76,7 +76,7 @@ def target_text(target) -> str:
 def suggest_links(plan) -> list[TargetLink]:
     """Create a suggested link for every target of the plan that has none yet (decided links and
     rejected ones are left alone)."""
-    from kesu.tracking.models import Target
+    from kesu.planning.models import Target
 
     indicators = list(Indicator.objects.all())
     created = []

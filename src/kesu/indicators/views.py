@@ -437,7 +437,7 @@ def target_links(request):
         plan = get_visible_or_404(visible_plans(request.user), pk=_int(request.GET["plan"], 0, 1, 2**62))
     elif plans:
         plan = plans[0]
-    from kesu.tracking.models import Target
+    from kesu.planning.models import Target
 
     target_rows, progress = [], []
     if plan is not None:
@@ -474,7 +474,7 @@ def target_suggest(request, plan_id: int):
 @require_POST
 def target_decide(request, target_id: int):
     from kesu.org.permissions import visible_tasks
-    from kesu.tracking.models import Target
+    from kesu.planning.models import Target
 
     target = get_visible_or_404(
         Target.objects.filter(task__in=visible_tasks(request.user)).select_related("task__plan__region"), pk=target_id

@@ -3,8 +3,8 @@ from __future__ import annotations
 from django import forms
 
 from kesu.org.models import Role, Unit, UnitKind
-from kesu.tracking.imports import ALLOWED_SUFFIXES
-from kesu.tracking.models import PeriodKind
+from kesu.plan_import.services import ALLOWED_SUFFIXES
+from kesu.progress.models import PeriodKind
 
 
 class UnitForm(forms.Form):

@@ -48,7 +48,7 @@ def visible_units(user: User) -> QuerySet[Unit]:
 
 
 def visible_plans(user: User):
-    from kesu.tracking.models import Plan
+    from kesu.planning.models import Plan
 
     region = home_region(user)
     if region is None:
@@ -59,7 +59,7 @@ def visible_plans(user: User):
 
 
 def visible_tasks(user: User):
-    from kesu.tracking.models import Task
+    from kesu.planning.models import Task
 
     if user.role == Role.UNIT_REPORTER:
         if not user.unit_id:
@@ -72,7 +72,7 @@ def visible_tasks(user: User):
 
 
 def visible_reports(user: User):
-    from kesu.tracking.models import ProgressReport
+    from kesu.progress.models import ProgressReport
 
     if user.role == Role.UNIT_REPORTER:
         if not user.unit_id:

@@ -387,7 +387,8 @@ def merge_units(source: Unit, target: Unit) -> MergeResult:
     `target`, and `source` is deleted. Where both units hold the same task the stronger role (lead)
     is kept. Two reports of the same task and period cannot both survive, so such a merge is refused.
     """
-    from kesu.tracking.models import ProgressReport, TaskUnit, UnitRole
+    from kesu.planning.models import TaskUnit, UnitRole
+    from kesu.progress.models import ProgressReport
 
     if source.pk == target.pk:
         raise OrgError("不能把单位与自身合并")

@@ -1,21 +1,17 @@
-"""Plan parser: the text of a 全民科学素质行动 implementation plan → `Plan` (see parser.py)."""
+"""Plan parser: a 全民科学素质行动 implementation plan → `ParsedPlan` (see parser.py).
 
-from __future__ import annotations
-
-from typing import TYPE_CHECKING, Any
+Documents are read into text by `kesu.plans.readers`, then parsed by `kesu.plans.parser`.
+"""
 
 from kesu.plans.errors import PlanParseError
-from kesu.plans.model import HeadlineTarget, Period, Plan, Section, Target, Task, UnitEntry
-from kesu.plans.parser import parse_text
+from kesu.plans.model import HeadlineTarget, ParsedPlan, Period, Section, Target, Task, UnitEntry
+from kesu.plans.parser import parse_file, parse_text
 from kesu.plans.units import load_alias_dictionary
-
-if TYPE_CHECKING:
-    from pathlib import Path
 
 __all__ = [
     "HeadlineTarget",
+    "ParsedPlan",
     "Period",
-    "Plan",
     "PlanParseError",
     "Section",
     "Target",
@@ -25,10 +21,3 @@ __all__ = [
     "parse_file",
     "parse_text",
 ]
-
-
-def parse_file(path: str | Path, *args: Any, **kwargs: Any) -> Plan:
-    """Read a plan document (.txt, .md, .docx, .pdf) and parse it (kesu.plans.extract)."""
-    from kesu.plans.extract import parse_file as _parse_file
-
-    return _parse_file(path, *args, **kwargs)

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from kesu.plans.model import Plan, Section, Task
+    from kesu.plans.model import ParsedPlan, Section, Task
 
 FORMATS = ("json", "xlsx", "md")
 SUFFIXES = {"json": ".json", "xlsx": ".xlsx", "md": ".md"}
@@ -51,7 +51,7 @@ class TaskRow:
     deadline: str
 
 
-def task_rows(plan: Plan) -> list[TaskRow]:
+def task_rows(plan: ParsedPlan) -> list[TaskRow]:
     kinds = _section_kinds(plan.sections)
     return [
         TaskRow(
@@ -89,7 +89,7 @@ def _enclosing_group(task: Task, kinds: dict[str, str | None]) -> str:
     return " / ".join(enclosing)
 
 
-def _deadline(task: Task, plan: Plan) -> str:
+def _deadline(task: Task, plan: ParsedPlan) -> str:
     deadlines: list[str] = []
     for target in task.targets:
         if target.deadline_year:
@@ -107,11 +107,11 @@ def _deadline(task: Task, plan: Plan) -> str:
     return ""
 
 
-def period_text(plan: Plan) -> str:
+def period_text(plan: ParsedPlan) -> str:
     return f"{plan.period.start}—{plan.period.end}年" if plan.period else ""
 
 
-def headline_text(plan: Plan) -> str:
+def headline_text(plan: ParsedPlan) -> str:
     headline = plan.headline_target
     if headline is None:
         return ""
@@ -124,7 +124,7 @@ def headline_text(plan: Plan) -> str:
 # JSON
 
 
-def plan_to_json(plan: Plan) -> str:
+def plan_to_json(plan: ParsedPlan) -> str:
     return json.dumps(plan.to_dict(), ensure_ascii=False, indent=2) + "\n"
 
 
@@ -132,7 +132,7 @@ def plan_to_json(plan: Plan) -> str:
 # Markdown
 
 
-def plan_to_markdown(plan: Plan) -> str:
+def plan_to_markdown(plan: ParsedPlan) -> str:
     out: list[str] = [f"# {plan.title or plan.source}", ""]
     facts = (
         ("文号", plan.doc_number),
@@ -236,7 +236,7 @@ def _md_cell(text: str) -> str:
 # Workbook
 
 
-def write_xlsx(plan: Plan, target: str | Path | IO[bytes]) -> None:
+def write_xlsx(plan: ParsedPlan, target: str | Path | IO[bytes]) -> None:
     """Write the 任务分解表 workbook an office circulates to its member units."""
     from openpyxl import Workbook
 
@@ -280,7 +280,7 @@ def write_xlsx(plan: Plan, target: str | Path | IO[bytes]) -> None:
     workbook.save(target if not isinstance(target, Path) else str(target))
 
 
-def _fill_task_sheet(sheet: Any, plan: Plan) -> None:
+def _fill_task_sheet(sheet: Any, plan: ParsedPlan) -> None:
     from openpyxl.cell.rich_text import CellRichText, TextBlock
     from openpyxl.cell.text import InlineFont
 
@@ -406,7 +406,7 @@ def _row_height(values: tuple[Any, ...], widths: tuple[int, ...]) -> float:
 # --------------------------------------------------------------------------------------------
 
 
-def write_plan(plan: Plan, output_format: str, path: str | Path) -> None:
+def write_plan(plan: ParsedPlan, output_format: str, path: str | Path) -> None:
     """Write `plan` to `path` in one of FORMATS."""
     path = Path(path)
     if output_format == "json":

@@ -25,9 +25,9 @@ import datetime
 import re
 from dataclasses import dataclass, field
 
+from kesu.plans.headings import chinese_number
 from kesu.plans.model import Period
 from kesu.plans.normalize import HEADING_START, Line, compact
-from kesu.plans.structure import chinese_number
 
 DOC_NUMBER = re.compile(
     r"[\u4e00-\u9fff]{1,12}(?:发|字|函|办|通|规|令|文)?[ ]?[〔\[【［(（] *\d{4} *[〕\]】］)）] *第? *\d{1,4} *号"

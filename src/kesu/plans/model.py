@@ -1,7 +1,7 @@
 """The parsed plan: the contract of `shared/plan.schema.json` as dataclasses.
 
 Everything downstream (CLI output, the plan import of the web platform, reports) reads these
-objects; `Plan.to_dict()` is exactly the JSON document the schema describes.
+objects; `ParsedPlan.to_dict()` is exactly the JSON document the schema describes.
 """
 
 from __future__ import annotations
@@ -107,7 +107,9 @@ class Period:
 
 
 @dataclass
-class Plan:
+class ParsedPlan:
+    """The parser's output for one document; the platform's stored plan is the Django model `Plan`."""
+
     source: str
     title: str
     doc_number: str | None = None
@@ -139,7 +141,7 @@ class Plan:
         }
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> Plan:
+    def from_dict(cls, data: dict[str, Any]) -> ParsedPlan:
         """Rebuild a plan from its JSON form (e.g. a preview edited by the office)."""
 
         def section(d: dict[str, Any]) -> Section:

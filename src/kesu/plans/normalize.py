@@ -1,6 +1,6 @@
 """Text clean-up before structure parsing: characters, markdown, page furniture, broken lines.
 
-The input follows the extractor's contract (one paragraph per line, table rows as TAB-separated
+The input follows the readers' contract (one paragraph per line, table rows as TAB-separated
 cells) but real documents add noise: PDF page numbers (``— 3 —``, ``第3页``), running headers,
 markdown markers (``#``, ``**``), stray spaces inside names (``市 科 协``) and paragraphs or even
 unit names broken across a page (``市教\\n\\n育局``).
@@ -158,7 +158,7 @@ def _clean_one(raw: str) -> Line | None:
     if _MD_RULE.match(stripped) or _MD_TABLE_SEPARATOR.match(stripped):
         return None
     if stripped.startswith("|") and stripped.endswith("|") and stripped.count("|") >= 3:
-        # a markdown table row becomes a TAB-separated row like the extractor's tables
+        # a markdown table row becomes a TAB-separated row like the readers' tables
         return Line(_clean_cell_line("\t".join(stripped[1:-1].split("|"))))
     if "\t" in stripped.strip("\t"):
         return Line(_clean_cell_line(stripped.strip("\t")))

@@ -1,8 +1,8 @@
-"""Plan text → `Plan`: the parser's entry point.
+"""Plan text → `ParsedPlan`: the parser's entry point (`parse_file` reads a document first).
 
-    clean lines (normalize) → metadata and body range (metadata) → paragraphs (normalize)
-    → section tree and tasks (structure, responsibility) → canonical units (units)
-    → targets and headline target (targets) → warnings
+    document → text (readers) → clean lines (normalize) → metadata and body range (metadata)
+    → paragraphs (normalize) → section tree (headings, structure, tables, responsibility)
+    → tasks (tasks) → canonical units (units) → targets and headline target (targets) → warnings
 
 `parse_text` raises only `PlanParseError`: for text that is not a plan, and — as a last line of
 defence, so that a service never crashes on a document — for an internal failure, whose message
@@ -12,13 +12,17 @@ starts with `INTERNAL_ERROR`.
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from kesu.plans.errors import PlanParseError
 from kesu.plans.metadata import extract_metadata, period_from_body
-from kesu.plans.model import Plan, Section, Task, UnitEntry
+from kesu.plans.model import ParsedPlan, Section, Task, UnitEntry
+from kesu.plans.nodes import Node
 from kesu.plans.normalize import clean_lines, join_paragraphs
-from kesu.plans.structure import Node, TaskDraft, build_tree, collect_tasks
+from kesu.plans.readers import read_plan_text
+from kesu.plans.structure import build_tree
 from kesu.plans.targets import choose_headline, extract_targets, find_headline_candidates
+from kesu.plans.tasks import TaskDraft, collect_tasks
 from kesu.plans.units import (
     AliasDictionary,
     build_catalogue,
@@ -31,7 +35,7 @@ INTERNAL_ERROR = "解析器内部错误 / internal parser error"
 _TOPIC = re.compile(r"科学素质|科普|科学技术普及|科技")
 
 
-def parse_text(text: str, name: str = "<text>", aliases: AliasDictionary | None = None) -> Plan:
+def parse_text(text: str, name: str = "<text>", aliases: AliasDictionary | None = None) -> ParsedPlan:
     """Parse the text of a science-literacy implementation plan.
 
     `name` is recorded as the plan's source and used in error messages; `aliases` replaces the
@@ -49,7 +53,20 @@ def parse_text(text: str, name: str = "<text>", aliases: AliasDictionary | None 
         raise PlanParseError(name, f"{INTERNAL_ERROR}: {type(exc).__name__}: {exc}") from exc
 
 
-def _parse(text: str, name: str, aliases: AliasDictionary | None) -> Plan:
+def parse_file(path: str | Path) -> ParsedPlan:
+    """Read a plan document and parse it; `PlanParseError` if it is unreadable or not a plan."""
+    path = Path(path)
+    plan = parse_text(read_plan_text(path), name=path.name)
+    if not plan.tasks and plan.headline_target is None:
+        raise PlanParseError(
+            str(path),
+            "未找到任何任务或科学素质目标，不像是实施方案 / "
+            "no tasks and no literacy target found; this does not look like an implementation plan",
+        )
+    return plan
+
+
+def _parse(text: str, name: str, aliases: AliasDictionary | None) -> ParsedPlan:
     warnings: list[str] = []
     if aliases is None:
         try:
@@ -92,7 +109,7 @@ def _parse(text: str, name: str, aliases: AliasDictionary | None) -> Plan:
     headline, others = choose_headline(candidates, meta.period.end if meta.period else None, reference_year)
 
     warnings.extend(_warnings(document, drafts, tasks, catalogue, headline, others))
-    return Plan(
+    return ParsedPlan(
         source=name,
         title=meta.title,
         doc_number=meta.doc_number,

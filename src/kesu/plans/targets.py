@@ -21,8 +21,8 @@ from __future__ import annotations
 
 import re
 
+from kesu.plans.headings import chinese_number
 from kesu.plans.model import HeadlineTarget, Target
-from kesu.plans.structure import chinese_number
 
 _UNITS = sorted(
     [

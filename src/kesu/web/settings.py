@@ -56,10 +56,13 @@ INSTALLED_APPS = [
     "kesu.org",
     "kesu.audit",
     "kesu.caching",
-    "kesu.tracking",
+    "kesu.planning",
+    "kesu.progress",
+    "kesu.supervision",
+    "kesu.plan_import",
     "kesu.indicators",
-    "kesu.reports",
-    "kesu.surveys",
+    "kesu.literacy",
+    "kesu.evaluation",
     # ninja is listed so that /api/docs serves its bundled Swagger UI instead of a CDN copy.
     "ninja",
     "kesu.api",
@@ -94,7 +97,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "kesu.web.context.kesu_context",
-                "kesu.tracking.context_reports.inbox_badge",
+                "kesu.progress.context_processors.inbox_badge",
             ],
             "libraries": {"shell": "kesu.web.templatetags.shell"},
         },
@@ -158,7 +161,7 @@ LOGGING = {
 # Set by `kesu demo`: every page carries a banner saying the data are demonstration data.
 KESU_DEMO = _env_flag("KESU_DEMO", False)
 
-# Task status (预警) thresholds, see kesu.tracking.status: a task is amber when its progress lags the
+# Task status (预警) thresholds, see kesu.supervision.status: a task is amber when its progress lags the
 # time elapsed by amber_gap (share, 0–1) or more, red from red_gap; an overdue or returned report is
 # amber, red after that many days. Leave empty for the defaults (0.15 / 0.30 / 30 / 30 days).
 KESU_STATUS_THRESHOLDS: dict = {}

@@ -1,6 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import include, path, re_path
 
 from kesu.api.endpoints import api as kesu_api
 from kesu.web import views
@@ -12,10 +12,13 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", kesu_api.urls),
     # Plan import and the office's unit/user/region administration.
-    path("plans/import/", include("kesu.tracking.urls_import")),
+    path("plans/import/", include("kesu.plan_import.urls")),
     path("org/", include("kesu.org.urls")),
     path("indicators/", include("kesu.indicators.urls")),
-    path("surveys/", include("kesu.surveys.urls")),
-    path("", include("kesu.tracking.urls")),
-    path("", include("kesu.reports.urls")),
+    path("literacy/", include("kesu.literacy.urls")),
+    # The survey pages lived under /surveys/ before the app was named for what it does.
+    re_path(r"^surveys/(?P<rest>.*)$", views.moved_to_literacy, name="moved_to_literacy"),
+    path("", include("kesu.progress.urls")),
+    path("", include("kesu.supervision.urls")),
+    path("", include("kesu.evaluation.urls")),
 ]

@@ -7,10 +7,10 @@ from kesu.org.models import Role
 # Where each role starts: the office, leaders and statisticians look at the whole region first;
 # a unit reporter starts from the unit's own tasks.
 LANDING_PAGES = {
-    Role.OFFICE_ADMIN: "tracking:dashboard_home",
-    Role.LEADER: "tracking:dashboard_home",
-    Role.STATISTICIAN: "tracking:dashboard_home",
-    Role.UNIT_REPORTER: "tracking:my_tasks",
+    Role.OFFICE_ADMIN: "supervision:dashboard_home",
+    Role.LEADER: "supervision:dashboard_home",
+    Role.STATISTICIAN: "supervision:dashboard_home",
+    Role.UNIT_REPORTER: "progress:my_tasks",
 }
 
 
@@ -24,3 +24,12 @@ def home(request):
             # The page's app is not installed in this build: stay on the plain welcome page.
             pass
     return render(request, "home.html")
+
+
+def moved_to_literacy(request, rest: str):
+    """Old /surveys/… links (bookmarks, exported documents) keep working: the same page under /literacy/."""
+    target = f"/literacy/{rest}"
+    if request.META.get("QUERY_STRING"):
+        target += "?" + request.META["QUERY_STRING"]
+    # 308 keeps the method and body, so an old form posting to /surveys/… still lands.
+    return redirect(target, permanent=True, preserve_request=True)

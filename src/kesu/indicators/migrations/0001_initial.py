@@ -12,7 +12,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('org', '0001_initial'),
-        ('tracking', '0001_initial'),
+        ('planning', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
@@ -154,7 +154,7 @@ class Migration(migrations.Migration):
                 ('decided_at', models.DateTimeField(blank=True, null=True)),
                 ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
                 ('indicator', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='target_links', to='indicators.indicator')),
-                ('target', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='indicator_link', to='tracking.target')),
+                ('target', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='indicator_link', to='planning.target')),
             ],
             options={
                 'verbose_name': '目标与指标关联',

@@ -1,0 +1,17 @@
+from django.urls import path
+
+from kesu.plan_import import views
+
+app_name = "plan_import"
+
+urlpatterns = [
+    path("", views.upload, name="upload"),
+    path("done/<int:plan_id>/", views.done, name="done"),
+    path("<str:token>/", views.preview, name="preview"),
+    path("<str:token>/mapping/", views.save_mapping, name="save_mapping"),
+    path("<str:token>/previous/", views.choose_previous, name="choose_previous"),
+    path("<str:token>/tasks/<str:task_id>/", views.edit_task, name="edit_task"),
+    path("<str:token>/tasks/<str:task_id>/targets/<int:index>/", views.edit_target, name="edit_target"),
+    path("<str:token>/confirm/", views.confirm, name="confirm"),
+    path("<str:token>/discard/", views.discard, name="discard"),
+]

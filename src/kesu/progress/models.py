@@ -1,0 +1,163 @@
+"""Progress reporting (进度填报): reporting periods, units' progress reports with their figures and
+evidence, the review history, and reminders (催办)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from kesu.audit.registry import audited
+from kesu.org.models import Region, Unit
+from kesu.planning.models import Plan, Target, Task
+
+
+class PeriodKind(models.TextChoices):
+    QUARTERLY = "quarterly", "季度"
+    HALF_YEARLY = "half_yearly", "半年"
+    YEARLY = "yearly", "年度"
+
+
+class ReportingPeriod(models.Model):
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="periods")
+    kind = models.CharField("周期", max_length=16, choices=PeriodKind.choices)
+    label = models.CharField("名称", max_length=32)
+    start = models.DateField("开始")
+    end = models.DateField("结束")
+    due = models.DateField("报送截止")
+
+    class Meta:
+        ordering = ["plan", "start"]
+        constraints = [models.UniqueConstraint(fields=["plan", "label"], name="period_unique_label")]
+        verbose_name = verbose_name_plural = "填报周期"
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class ReportStatus(models.TextChoices):
+    DRAFT = "draft", "草稿"
+    SUBMITTED = "submitted", "已报送"
+    RETURNED = "returned", "已退回"
+    ACCEPTED = "accepted", "已通过"
+
+
+class SelfAssessment(models.TextChoices):
+    ON_TRACK = "on_track", "按计划推进"
+    AT_RISK = "at_risk", "存在困难"
+    LAGGING = "lagging", "进度滞后"
+    COMPLETED = "completed", "已完成"
+
+
+@audited
+class ProgressReport(models.Model):
+    """A unit's report on one task for one period (进度填报). `revision` guards against stale edits."""
+
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="reports")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="reports")
+    period = models.ForeignKey(ReportingPeriod, on_delete=models.PROTECT, related_name="reports")
+    status = models.CharField("状态", max_length=16, choices=ReportStatus.choices, default=ReportStatus.DRAFT)
+    narrative = models.TextField("进展情况", blank=True)
+    self_assessment = models.CharField(
+        "自评", max_length=16, choices=SelfAssessment.choices, default=SelfAssessment.ON_TRACK
+    )
+    revision = models.PositiveIntegerField(default=0)
+    submitted_at = models.DateTimeField("报送时间", null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reviewed_at = models.DateTimeField("审核时间", null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    review_comment = models.TextField("审核意见", blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    is_demo = models.BooleanField("演示数据", default=False)
+
+    class Meta:
+        ordering = ["-period__start", "task__order"]
+        constraints = [
+            models.UniqueConstraint(fields=["task", "unit", "period"], name="report_unique_task_unit_period")
+        ]
+        indexes = [models.Index(fields=["status", "period"]), models.Index(fields=["unit", "status"])]
+        verbose_name = verbose_name_plural = "进度报告"
+
+    def __str__(self) -> str:
+        return f"{self.unit.name} · {self.task.code} · {self.period.label}"
+
+
+@audited
+class TargetFigure(models.Model):
+    """The figure a report gives for one quantitative target (e.g. 已培训科技辅导员 230 人次)."""
+
+    report = models.ForeignKey(ProgressReport, on_delete=models.CASCADE, related_name="figures")
+    target = models.ForeignKey(Target, on_delete=models.CASCADE, related_name="figures")
+    value = models.FloatField("完成值")
+    note = models.CharField("说明", max_length=255, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["report", "target"], name="figure_unique_per_target")]
+        verbose_name = verbose_name_plural = "目标完成值"
+
+    def __str__(self) -> str:
+        return f"{self.target.subject or self.target.text}: {self.value}"
+
+
+@audited
+class Evidence(models.Model):
+    """A file attached to a report, stored under MEDIA_ROOT and streamed only after a permission check."""
+
+    report = models.ForeignKey(ProgressReport, on_delete=models.CASCADE, related_name="evidence")
+    file = models.FileField(upload_to="evidence/%Y/%m/")
+    original_name = models.CharField("文件名", max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["uploaded_at"]
+        verbose_name = verbose_name_plural = "佐证材料"
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class ReviewEventKind(models.TextChoices):
+    SUBMIT = "submit", "报送"
+    RETURN = "return", "退回"
+    ACCEPT = "accept", "通过"
+
+
+class ReviewEvent(models.Model):
+    """The history of a report's submissions and reviews, oldest first."""
+
+    report = models.ForeignKey(ProgressReport, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=16, choices=ReviewEventKind.choices)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+    comment = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = verbose_name_plural = "审核记录"
+
+
+class Reminder(models.Model):
+    """催办: a message from the office to a unit, optionally about one task or report."""
+
+    region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="reminders")
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="reminders")
+    task = models.ForeignKey(Task, null=True, blank=True, on_delete=models.CASCADE, related_name="reminders")
+    period = models.ForeignKey(ReportingPeriod, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    message = models.TextField("内容")
+    sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    sent_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-sent_at"]
+        indexes = [models.Index(fields=["unit", "read_at"])]
+        verbose_name = verbose_name_plural = "催办"

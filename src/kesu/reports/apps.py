@@ -1,7 +1,0 @@
-from django.apps import AppConfig
-
-
-class ReportsConfig(AppConfig):
-    default_auto_field = "django.db.models.BigAutoField"
-    name = "kesu.reports"
-    verbose_name = "评估报告"
