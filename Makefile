@@ -41,6 +41,7 @@ test: $(STAMP) $(VENDOR_STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench
+	$(BIN)/lint-imports
 
 bench: $(STAMP)
 	$(BIN)/python -m pip install -q -e '.[bench]'

@@ -7,6 +7,8 @@ BIN=.venv/bin
 
 bash scripts/ensure-system-packages.sh
 "$BIN/ruff" check src tests bench
+# The layers of docs/architecture.md (contracts in pyproject.toml).
+"$BIN/lint-imports"
 
 echo "== tests on SQLite =="
 "$BIN/python" -m pytest -q -p no:cacheprovider "$@"
