@@ -171,6 +171,35 @@ def test_prop_accepts_yes_no_text(tmp_path):
     assert json.loads(result.stdout)[0]["estimate"] == pytest.approx((1 + 3 + 5) / 15)
 
 
+def test_yes_no_text_and_a_blank_group_estimate_exactly_like_the_same_data_written_as_1_0(tmp_path):
+    rng = np.random.default_rng(11)
+    header = ["stratum", "psu", "w", "literate", "urban"]
+    records = []
+    for row in range(60):
+        stratum = row % 3
+        literate = int(rng.random() < 0.3)
+        urban = "" if row % 7 == 3 else ("城镇" if rng.random() < 0.5 else "乡村")
+        records.append([f"0{stratum}", f"{stratum}-{row % 4}", round(float(rng.uniform(50, 150)), 2), literate, urban])
+    yes, no = ["是", "具备", "TRUE", "y"], ["否", "不具备", "false", "N"]
+    as_text = [[*record[:3], (yes if record[3] else no)[index % 4], record[4]] for index, record in enumerate(records)]
+    as_labelled = [[*record[:4], record[4] or "（缺失）"] for record in records]
+    files = {
+        name: write_rows(tmp_path / f"{name}.csv", header, rows)
+        for name, rows in [("text", as_text), ("numeric", records), ("labelled", as_labelled)]
+    }
+    options = ["--weight", "w", "--strata", "stratum", "--psu", "psu", "--prop", "literate", "--by", "urban",
+               "--ci", "logit"]
+    results = {name: kesu("estimate", path, *options) for name, path in files.items()}
+    for result in results.values():
+        assert result.exit_code == 0, result.stderr
+    estimates = {name: json.loads(result.stdout) for name, result in results.items()}
+    assert estimates["text"] == estimates["numeric"] == estimates["labelled"]
+    assert {row["domain"]["urban"] for row in estimates["text"]} == {"城镇", "乡村", "（缺失）"}
+    assert "warning:" in results["text"].stderr and "by column 'urban'" in results["text"].stderr
+    assert "form the group '（缺失）'" in results["text"].stderr
+    assert results["labelled"].stderr == ""
+
+
 def test_csv_output_puts_domain_columns_first(wave_dir, tmp_path):
     out = tmp_path / "est.csv"
     result = kesu(
@@ -229,9 +258,9 @@ def test_ratio_is_the_ratio_of_weighted_totals(tmp_path):
     assert row["variable"] == "num/den"
 
 
-def test_a_domain_without_weight_gives_nulls_strict_json_and_a_warning(tmp_path):
-    data = write_rows(tmp_path / "zero.csv", ["w", "y", "g"], [[1, 1, "a"], [0, 0, "b"], [1, 0, "a"], [2, 1, "a"]])
-    result = kesu("estimate", data, "--weight", "w", "--mean", "y", "--by", "g")
+def test_a_domain_without_values_gives_nulls_strict_json_and_a_warning(tmp_path):
+    data = write_rows(tmp_path / "empty.csv", ["w", "y", "g"], [[1, 1, "a"], [3, "", "b"], [1, 0, "a"], [2, 1, "a"]])
+    result = kesu("estimate", data, "--weight", "w", "--mean", "y", "--by", "g", "--na-rm")
     assert result.exit_code == 0, result.stderr
 
     def reject(constant: str) -> None:
@@ -239,8 +268,9 @@ def test_a_domain_without_weight_gives_nulls_strict_json_and_a_warning(tmp_path)
 
     rows = json.loads(result.stdout, parse_constant=reject)
     assert rows[0]["estimate"] == pytest.approx(3 / 4)
-    assert rows[1]["domain"] == {"g": "b"} and rows[1]["estimate"] is None and rows[1]["n"] == 1
+    assert rows[1]["domain"] == {"g": "b"} and rows[1]["estimate"] is None and rows[1]["n"] == 0
     assert result.stderr.startswith("warning: ") and "{'g': 'b'}" in result.stderr
+    assert "analysis column 'y': 1 blank value(s) (first in row 3) are left out" in result.stderr
 
 
 # --- estimate: bad input ---------------------------------------------------------------------------
@@ -253,9 +283,21 @@ def test_misspelled_column_suggests_the_right_one(wave_dir, tmp_path):
     assert not out.exists()
 
 
-def test_negative_weight_names_its_row(tmp_path):
-    data = write_rows(tmp_path / "neg.csv", ["w", "y"], [[1, 1], [2, 0], [-3, 1], [1, 1]])
-    assert_one_line_error(kesu("estimate", data, "--weight", "w", "--mean", "y"), "row 4", "negative weight -3")
+@pytest.mark.parametrize("bad_weight", [-3, 0])
+def test_a_weight_that_is_not_positive_names_its_row(tmp_path, bad_weight):
+    data = write_rows(tmp_path / "neg.csv", ["w", "y"], [[1, 1], [2, 0], [bad_weight, 1], [1, 1]])
+    assert_one_line_error(
+        kesu("estimate", data, "--weight", "w", "--mean", "y"),
+        f"neg.csv: row 4, weight column 'w': {bad_weight} is not a positive number",
+    )
+
+
+def test_every_bad_row_is_counted_in_the_one_line(tmp_path):
+    data = write_rows(tmp_path / "blank.csv", ["w", "y"], [[1, 1], ["", 0], [1, 1], ["", 1], [-1, 0]])
+    assert_one_line_error(
+        kesu("estimate", data, "--weight", "w", "--mean", "y"),
+        "row 3, weight column 'w': value is missing (3 problems in all)",
+    )
 
 
 def test_non_numeric_weight_names_its_row(tmp_path):

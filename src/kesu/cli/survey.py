@@ -22,6 +22,7 @@ from kesu.cli import app
 if TYPE_CHECKING:
     import numpy as np
 
+    from kesu.survey.columns import ColumnProblem
     from kesu.survey.io import Table
 
 survey_app = typer.Typer(
@@ -37,9 +38,6 @@ USER_ERROR_EXIT = 2
 STATISTIC_OPTIONS = ("mean", "prop", "total", "ratio")
 OUTPUT_FORMATS = ("json", "csv", "xlsx")
 RESULT_FIELDS = ("statistic", "variable", "estimate", "se", "ci_low", "ci_high", "deff", "n")
-# Spellings of a yes/no answer accepted by --prop on a text column.
-TRUE_SPELLINGS = frozenset({"1", "TRUE", "T", "YES", "Y", "是", "对", "具备"})
-FALSE_SPELLINGS = frozenset({"0", "FALSE", "F", "NO", "N", "否", "错", "不具备"})
 
 
 class _UserError(Exception):
@@ -154,7 +152,9 @@ def estimate_command(
     psu: str | None = typer.Option(None, "--psu", help="抽样单元列，多阶段用 P1,P2 / cluster column(s) per stage"),
     fpc: str | None = typer.Option(None, "--fpc", help="有限总体校正列，每阶段一个 / fpc column(s) per stage"),
     mean: str | None = typer.Option(None, "--mean", help="均值 / mean of COL"),
-    prop: str | None = typer.Option(None, "--prop", help="比例：COL 等于 1（或 true）/ share with COL == 1"),
+    prop: str | None = typer.Option(
+        None, "--prop", help="比例：COL 为 1/是/具备/TRUE（0/否/不具备/FALSE 为否）/ share with COL == 1 (or 是, TRUE, Y)"
+    ),
     total: str | None = typer.Option(None, "--total", help="总量 / total of COL"),
     ratio: str | None = typer.Option(None, "--ratio", help="比率 NUM/DEN / ratio of two totals"),
     by: str | None = typer.Option(None, "--by", help="分组列 COL[,COL] / domain columns"),
@@ -170,6 +170,7 @@ def estimate_command(
     """设计加权估计 / Design-based estimate of a mean, proportion, total or ratio, overall or by domain."""
     with _reported_errors():
         from kesu.survey import SurveyDesign, estimate
+        from kesu.survey.columns import ColumnRoles, prepare_columns
         from kesu.survey.intervals import CI_METHODS
         from kesu.survey.io import read_table
         from kesu.survey.variance import LONELY_PSU_OPTIONS
@@ -185,13 +186,20 @@ def estimate_command(
             raise _UserError(f"--lonely-psu must be one of {', '.join(LONELY_PSU_OPTIONS)}, not {lonely_psu!r}")
 
         table = read_table(data)
-        columns = _design_columns(table, weight, strata, _names(psu), _names(fpc))
-        columns.update(_analysis_columns(table, statistic, variable, denominator, na_rm))
-        for name in by_names:
-            columns[name] = _domain_column(table, name)
+        roles = ColumnRoles(
+            weight=weight,
+            strata=strata,
+            psu=tuple(_names(psu)),
+            fpc=tuple(_names(fpc)),
+            outcome=variable if statistic == "prop" else None,
+            numeric=() if statistic == "prop" else tuple(name for name in (variable, denominator) if name),
+            by=tuple(by_names),
+        )
+        prepared = prepare_columns(table, roles, missing="drop" if na_rm else "error")
+        _checked(table, prepared.problems)
 
         design = SurveyDesign.from_columns(
-            columns,
+            prepared.columns,
             weight=weight,
             strata=strata,
             psu=_single_or_list(_names(psu)),
@@ -240,99 +248,19 @@ def _single_or_list(names: list[str]) -> str | list[str] | None:
     return names[0] if len(names) == 1 else names
 
 
-def _design_columns(
-    table: Table, weight: str, strata: str | None, psu: Sequence[str], fpc: Sequence[str]
-) -> dict[str, Any]:
-    """Design columns checked here, so errors can name the file and row, before the core sees them."""
-    import numpy as np
+def _checked(table: Table, problems: Sequence[ColumnProblem]) -> None:
+    """Stop at the first error with one line naming file, row and column; else print the warnings."""
+    from kesu.survey.columns import MISSING, problem_rows
 
-    from kesu.survey.io import require_numeric
-
-    weights = require_numeric(table, weight, role="weight", allow_missing=False)
-    negative = np.flatnonzero(weights < 0)
-    if negative.size:
-        row = table.row_numbers[negative[0]]
-        raise _UserError(
-            f"{table.source}: row {row}, weight column {weight!r}: negative weight {weights[negative[0]]:g}"
-            + (f" ({negative.size} negative weights in all)" if negative.size > 1 else "")
-        )
-    columns: dict[str, Any] = {weight: weights}
-    for name, role in [(strata, "strata"), *((name, "psu") for name in psu)]:
-        if name is not None:
-            columns[name] = _domain_column(table, name, role)
-    for name in fpc:
-        columns[name] = require_numeric(table, name, role="fpc", allow_missing=False)
-    return columns
-
-
-def _domain_column(table: Table, name: str, role: str = "by") -> np.ndarray:
-    import numpy as np
-
-    from kesu.survey.io import require_column
-
-    values = require_column(table, name, role)
-    blank = np.isnan(values) if values.dtype.kind == "f" else values == ""
-    if blank.any():
-        row = table.row_numbers[np.flatnonzero(blank)[0]]
-        raise _UserError(f"{table.source}: row {row}, {role} column {name!r}: value is missing")
-    # Codes read as floats (330502.0) go to the core as integers, so labels print as 330502.
-    if values.dtype.kind == "f" and np.all(np.mod(values, 1) == 0) and np.abs(values).max() < 2**53:
-        return values.astype(np.int64)
-    return values
-
-
-def _analysis_columns(
-    table: Table, statistic: str, variable: str, denominator: str | None, na_rm: bool
-) -> dict[str, np.ndarray]:
-    import numpy as np
-
-    from kesu.survey.io import require_numeric
-
-    if statistic == "prop":
-        columns = {variable: _indicator_column(table, variable)}
-    else:
-        columns = {variable: require_numeric(table, variable, role="analysis")}
-        if denominator is not None:
-            columns[denominator] = require_numeric(table, denominator, role="analysis")
-    if not na_rm:
-        for name, values in columns.items():
-            missing = np.flatnonzero(np.isnan(values))
-            if missing.size:
-                raise _UserError(
-                    f"{table.source}: row {table.row_numbers[missing[0]]}, column {name!r}: value is missing "
-                    f"({missing.size} rows in all); pass --na-rm to leave such rows out"
-                )
-    return columns
-
-
-def _indicator_column(table: Table, name: str) -> np.ndarray:
-    """1.0 where the value is 1 or a yes/true spelling, 0.0 for other numbers or no/false, NaN if blank."""
-    import unicodedata
-
-    import numpy as np
-
-    from kesu.survey.io import require_column
-
-    values = require_column(table, name, "analysis")
-    if values.dtype.kind == "f":
-        indicator = (values == 1).astype(float)
-        indicator[np.isnan(values)] = np.nan
-        return indicator
-    indicator = np.empty(len(values))
-    for index, value in enumerate(values):
-        text = unicodedata.normalize("NFKC", str(value)).strip().upper()
-        if text == "":
-            indicator[index] = np.nan
-        elif text in TRUE_SPELLINGS:
-            indicator[index] = 1.0
-        elif text in FALSE_SPELLINGS:
-            indicator[index] = 0.0
-        else:
-            raise _UserError(
-                f"{table.source}: row {table.row_numbers[index]}, column {name!r}: {value!r} is neither "
-                "1/true/是 nor 0/false/否, so --prop cannot count it"
-            )
-    return indicator
+    errors = [problem for problem in problems if problem.is_error]
+    if errors:
+        first, count = errors[0], problem_rows(errors)
+        message = f"{table.source}: {first.en}" + (f" ({count} problems in all)" if count > 1 else "")
+        if first.code == MISSING and first.role == "analysis":
+            message += "; pass --na-rm to leave such rows out"
+        raise _UserError(message)
+    for problem in problems:
+        _stderr_line(f"warning: {table.source}: {problem.en}")
 
 
 def _result_dict(row: dict[str, Any]) -> dict[str, Any]:
@@ -449,6 +377,7 @@ def rake_command(
         import numpy as np
 
         from kesu.survey import SurveyDesign
+        from kesu.survey.columns import ColumnRoles, prepare_columns
         from kesu.survey.io import read_table, write_table
 
         bound_pair = _bounds(bounds)
@@ -461,10 +390,12 @@ def rake_command(
         table = read_table(data)
         if new_weight in table:
             raise _UserError(f"{table.source} already has a column {new_weight!r}; choose another with --out-weight")
-        columns = _design_columns(table, weight, None, (), ())
+        prepared = prepare_columns(table, ColumnRoles(weight=weight))
+        _checked(table, prepared.problems)
+        columns = prepared.columns
         margins = _read_margins(margins_path, table)
         for name in margins:
-            columns[name] = _domain_column(table, name, "margin")
+            columns[name] = _margin_column(table, name)
 
         design = SurveyDesign.from_columns(columns, weight=weight)
         raked = design.rake(margins=margins, max_iter=max_iter, tol=tol, bounds=bound_pair)
@@ -484,6 +415,16 @@ def _bounds(option: str | None) -> tuple[float, float] | None:
     if not 0 <= low < 1 < high:
         raise _UserError(f"--bounds needs 0 ≤ LO < 1 < HI (limits of final ÷ starting weight), not {option!r}")
     return low, high
+
+
+def _margin_column(table: Table, name: str) -> np.ndarray:
+    """Raking needs every respondent in a level of every margin, so a blank is an error here."""
+    from kesu.survey.columns import id_column
+
+    problems: list[ColumnProblem] = []
+    values = id_column(table, name, problems, role="margin")
+    _checked(table, problems)
+    return values
 
 
 def _margin_key(value: Any) -> str:
@@ -523,7 +464,7 @@ def _read_margins(path: Path, data: Table) -> dict[str, dict[Any, float]]:
                 raise _UserError(
                     f"row {row}: " + missing_column_message(data.source, name, data.keys(), "margin")
                 )
-            values = _domain_column(data, name, "margin")
+            values = _margin_column(data, name)
             data_levels[name] = {_margin_key(value): python_value(value) for value in np.unique(values)}
             margins[name] = {}
         key = _margin_key(level)

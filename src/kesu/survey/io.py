@@ -238,16 +238,23 @@ def _format_number(value: float) -> str:
 # --- checks used by the commands ---------------------------------------------------------------
 
 
+def closest_column(name: str, available: Iterable[str]) -> str | None:
+    """The existing column a user most likely meant by `name` (a typo or a case slip), if any."""
+    available = list(available)
+    close = difflib.get_close_matches(name, available, n=1, cutoff=0.5)
+    if close:
+        return close[0]
+    lowered = {column.lower(): column for column in available}
+    return lowered.get(name.lower())
+
+
 def missing_column_message(source: str, name: str, available: Iterable[str], role: str = "") -> str:
     available = list(available)
     what = f"{role} column" if role else "column"
-    message = f"{source}: no {what} {name!r}"
-    close = difflib.get_close_matches(name, available, n=1, cutoff=0.5)
-    if not close:
-        lowered = {column.lower(): column for column in available}
-        close = [lowered[name.lower()]] if name.lower() in lowered else []
-    if close:
-        return f"{message}; did you mean {close[0]!r}?"
+    message = f"{source}: no {what} {name!r}" if source else f"no {what} {name!r}"
+    close = closest_column(name, available)
+    if close is not None:
+        return f"{message}; did you mean {close!r}?"
     shown = ", ".join(available[:12]) + (", …" if len(available) > 12 else "")
     return f"{message}; the columns are: {shown}"
 
