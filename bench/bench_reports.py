@@ -109,7 +109,7 @@ def main() -> str:
         from django.db import connection
         from django.db.models import Count
 
-        from kesu.evaluation.report_data import annual_report_data
+        from kesu.evaluation.figures import evaluation_figures
         from kesu.evaluation.services import FORMATS, generate_annual_report
         from kesu.org.models import Region
         from kesu.progress.models import ProgressReport
@@ -126,7 +126,7 @@ def main() -> str:
         data = None
         for _ in range(RUNS):
             started = time.perf_counter()
-            data = annual_report_data(city, year)
+            data = evaluation_figures(city, year)
             timings["data"].append(time.perf_counter() - started)
         sizes = {}
         for fmt in FORMATS:

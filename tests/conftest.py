@@ -1,5 +1,5 @@
 import pytest
-from tests.paths import SEEDS, SHARED
+from tests.paths import SHARED, missing_shared_material, unavailable
 
 
 @pytest.fixture(autouse=True)
@@ -30,7 +30,7 @@ def chromium(monkeypatch):
     from tests.browser import CHROMIUM, CHROMIUM_ARGS
 
     if not CHROMIUM.exists():
-        pytest.skip("Debian's /usr/bin/chromium is not installed (make test installs it)")
+        unavailable("Debian's /usr/bin/chromium is not installed (make test installs it)")
     from playwright.sync_api import sync_playwright
 
     # Playwright's sync API keeps an event loop running in this thread; the test's own ORM calls
@@ -54,10 +54,12 @@ def browser_page(chromium):
 
 
 def pytest_sessionstart(session):
-    # The five seed plans are the first tests of the parser and the demo; without them many tests
-    # would fail with confusing errors, so say plainly what is missing.
-    if not any(SEEDS.glob("*.txt")):
+    # The five seed plans and the plan schema are the first tests of the parser, the importer and the
+    # demo; without them the run stops here, saying plainly what is missing, rather than skipping those
+    # tests or failing them with confusing errors.
+    missing = missing_shared_material()
+    if missing:
         raise pytest.UsageError(
-            f"seed plans not found in {SEEDS}: put the project's shared/ folder beside the repository "
-            f"or set KESU_SHARED_DIR (looked in {SHARED})"
+            f"shared material missing or unreadable in {SHARED}: {'; '.join(missing)}. Put the project's shared/ folder "
+            "beside the repository or set KESU_SHARED_DIR to where it is."
         )

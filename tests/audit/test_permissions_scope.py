@@ -3,6 +3,7 @@ import pytest
 from kesu.org import permissions
 from kesu.org.models import Region, RegionLevel, Role, Unit, User
 from kesu.planning.models import Plan, Task, TaskUnit, UnitRole
+from kesu.planning.selectors import visible_plans, visible_tasks
 
 pytestmark = pytest.mark.django_db
 
@@ -25,13 +26,13 @@ def test_scopes_follow_region_subtree_and_unit():
     reporter = User.objects.create_user("edu", role=Role.UNIT_REPORTER, unit=education)
 
     assert set(permissions.visible_regions(city_admin)) == {city, county}
-    assert set(permissions.visible_plans(city_admin)) == {plan}
+    assert set(visible_plans(city_admin)) == {plan}
     assert permissions.can_administer(city_admin, county)
     assert not permissions.can_administer(city_admin, other)
-    assert list(permissions.visible_tasks(reporter)) == [mine]
+    assert list(visible_tasks(reporter)) == [mine]
     assert list(permissions.visible_units(reporter)) == [education]
     assert permissions.can_report_for(reporter, education)
     assert not permissions.can_report_for(reporter, association)
     with pytest.raises(Exception) as excinfo:
-        permissions.get_visible_or_404(permissions.visible_tasks(reporter), pk=theirs.pk)
+        permissions.get_visible_or_404(visible_tasks(reporter), pk=theirs.pk)
     assert excinfo.typename == "Http404"

@@ -35,7 +35,7 @@ def test_filing_and_reviewing_a_report_replace_only_its_plans_token(world):
     report = file_report(world)
     after_submit = token(world.plan)
     assert after_submit != before
-    services.accept_report(actor=world.users["office"], report=report)
+    services.accept_report(actor=world.users["office"], report=report, expected_revision=report.revision)
     assert token(world.plan) not in (before, after_submit)
     assert token(world.other_plan) == other_before
 
@@ -106,3 +106,11 @@ def test_nothing_is_bumped_when_the_write_rolls_back(world):
         TaskUnit.objects.create(task=world.tasks[0], unit=world.units["团市委"], role=UnitRole.PARTICIPATING)
         raise RuntimeError("abandoned")
     assert token(world.plan) == before
+
+
+def test_plan_tokens_come_from_the_model_planning_registered(monkeypatch):
+    # kesu.caching sits below kesu.planning: without planning's registration there is no plan token.
+    monkeypatch.setattr(versions, "_plan_token", None)
+    with pytest.raises(RuntimeError, match="no plan token registered"):
+        versions.bump_plans([1])
+    versions.bump_plans([])  # nothing to replace, nothing asked

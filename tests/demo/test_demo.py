@@ -58,7 +58,7 @@ def test_demo_builds_and_is_idempotent(tmp_path):
     ).fetchall())
     assert years == {code: 4 for code in plans}
     statuses = {row[0] for row in db.execute("select distinct status from indicators_submission")}
-    assert {"submitted", "approved"} <= statuses
+    assert {"submitted", "accepted"} <= statuses
     assert db.execute("select count(*) from indicators_targetlink where status = 'confirmed'").fetchone()[0] >= 3
     population = db.execute(
         "select v.value from indicators_datavalue v join indicators_dataelement e on e.id = v.element_id "
@@ -74,11 +74,13 @@ def test_demo_builds_and_is_idempotent(tmp_path):
         "where w.status = 'active' and e.domain_key = '' and e.ci_method = 'logit' order by r.code, w.year"
     ).fetchall()
     by_region: dict[str, list[float]] = {}
-    for code, _year, estimate in waves:
+    wave_years: dict[str, list[int]] = {}
+    for code, year, estimate in waves:
         by_region.setdefault(code, []).append(estimate)
+        wave_years.setdefault(code, []).append(year)
     assert set(by_region) == set(plans)
+    assert wave_years == {code: [2022, 2023, 2024] for code in plans}
     for rates in by_region.values():
-        assert len(rates) >= 2
         assert all(0.05 < rate < 0.25 for rate in rates)
         assert rates[-1] > rates[0]
     assert all("演示数据" in name for (name,) in db.execute("select name from literacy_surveywave"))

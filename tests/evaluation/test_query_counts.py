@@ -1,4 +1,4 @@
-"""report_data reads in a fixed number of queries: ten times the tasks, units and reports cost nothing more."""
+"""The evaluation figures are read in a fixed number of queries: ten times the tasks, units and reports cost nothing more."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from tests.evaluation.conftest import TODAY, add_report, at
 
 from kesu.evaluation.document import build_document
-from kesu.evaluation.report_data import annual_report_data
+from kesu.evaluation.figures import evaluation_figures
 from kesu.org.models import Region, RegionLevel, Unit
 from kesu.planning.models import Plan, Target, Task, TaskUnit, UnitRole
 from kesu.progress.models import ReportingPeriod, ReportStatus
@@ -44,7 +44,7 @@ def grow(world, tag: int, tasks: int, townships: int) -> None:
 def queries_for(world) -> int:
     board_cache.clear_boards()  # the uncached cost: boards computed afresh, as after any write
     with CaptureQueriesContext(connection) as captured:
-        data = annual_report_data(world.county, 2024, today=TODAY)
+        data = evaluation_figures(world.county, 2024, today=TODAY)
         build_document(data)
     return len(captured.captured_queries)
 
@@ -53,7 +53,7 @@ def test_query_count_does_not_grow_with_the_data(annual_world):
     grow(annual_world, 1, tasks=0, townships=1)
     small = queries_for(annual_world)
     grow(annual_world, 2, tasks=27, townships=9)  # 10× the tasks and the townships
-    data = annual_report_data(annual_world.county, 2024, today=TODAY)
+    data = evaluation_figures(annual_world.county, 2024, today=TODAY)
     assert data.task_total == 3 + 27 and len(data.lower_regions) == 10
     large = queries_for(annual_world)
     assert small == large

@@ -114,7 +114,7 @@ def test_a_cached_page_costs_the_same_few_queries_for_a_county_and_a_city(annual
 
 
 def test_a_confirmed_indicator_link_and_values_entered_through_the_services_show_at_once(annual_world):
-    seed_national_set()
+    seed_national_set(actor=None)
     office = annual_world.users["office"]
     client = client_for(office)
     assert "本年度无科普能力指标数据" in page(client, dashboard_url("371083"))
@@ -125,8 +125,9 @@ def test_a_confirmed_indicator_link_and_values_entered_through_the_services_show
     element = DataElement.objects.get(code="science_tutor_training")
     for value in (180, 240):
         with acting_as(office):
-            indicator_services.write_values(office, [CellWrite(element, None, annual_world.county, None, value)],
-                                            year=2024)
+            indicator_services.write_values(
+                actor=office, writes=[CellWrite(element, None, annual_world.county, None, value)], year=2024
+            )
         row = next(line for line in page(client, dashboard_url("371083")).split("<tr>") if "科技辅导员培训人次" in line)
         assert f"<td>{value}.0人次</td>" in row
 
@@ -140,7 +141,7 @@ def test_a_report_accepted_in_a_county_changes_the_city_ranking_at_once(annual_w
     client = client_for(annual_world.users["city_office"])
     before = ranking_row(page(client, dashboard_url("371000")), "乳山市")
 
-    accept_report(actor=annual_world.users["office"], report=report)
+    accept_report(actor=annual_world.users["office"], report=report, expected_revision=report.revision)
 
     after = ranking_row(page(client, dashboard_url("371000")), "乳山市")
     # Red, amber, completion: 高素质农民 reached its 1,000 (no longer red; amber for 市科协's missing report).

@@ -12,15 +12,16 @@ def local_indicator(world):
     from kesu.audit.context import acting_as
     from kesu.indicators import services
     from kesu.indicators.models import DataElement
+    from kesu.indicators.pages import default_year
     from kesu.indicators.services import CellWrite
-    from kesu.indicators.views import _default_year
 
-    services.seed_national_set()
+    services.seed_national_set(actor=None)
     office = world.users["office"]
     lectures = DataElement.objects.get(code="lectures")
     with acting_as(office):
-        services.write_values(office, [CellWrite(lectures, None, world.county, None, 8)], year=_default_year())
-        return services.save_indicator(world.county, code="lecture_count", name="讲座次数", numerator="#{lectures}",
+        services.write_values(actor=office, writes=[CellWrite(lectures, None, world.county, None, 8)],
+                              year=default_year())
+        return services.save_indicator(actor=office, code="lecture_count", name="讲座次数", numerator="#{lectures}",
                                        denominator="", factor=1, unit="次", decimals=0)
 
 

@@ -5,6 +5,7 @@ import io
 import re
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from openpyxl import load_workbook
 from tests.factories import PASSWORD
 
@@ -13,8 +14,8 @@ from kesu.audit.models import AuditEntry
 from kesu.audit.registry import history_for
 from kesu.indicators import excel, selectors, services
 from kesu.indicators.models import DataElement, DataValue, Indicator
+from kesu.indicators.pages import default_year
 from kesu.indicators.services import CellWrite, IndicatorError
-from kesu.indicators.views import _default_year
 
 pytestmark = pytest.mark.django_db
 
@@ -27,7 +28,7 @@ def login(client, username):
 
 def write(user, region, element, value, year=2024):
     with acting_as(user):
-        return services.write_values(user, [CellWrite(element, None, region, None, value)], year=year)
+        return services.write_values(actor=user, writes=[CellWrite(element, None, region, None, value)], year=year)
 
 
 @pytest.fixture
@@ -36,11 +37,11 @@ def local(world, national):
     office = world.users["office"]
     with acting_as(office):
         element = services.create_element(
-            world.county, code="school_lectures", name="进校园科普讲座", unit="次", aggregation="sum",
+            actor=office, code="school_lectures", name="进校园科普讲座", unit="次", aggregation="sum",
             value_type="integer", definition="县级自定义", data_set=national,
         )
         indicator = services.save_indicator(
-            world.county, code="school_lecture_total", name="进校园讲座合计", numerator="#{school_lectures}",
+            actor=office, code="school_lecture_total", name="进校园讲座合计", numerator="#{school_lectures}",
             denominator="", factor=1, unit="次", decimals=0,
         )
     write(office, world.county, element, 12)
@@ -87,7 +88,7 @@ def test_edit_saves_and_the_detail_page_shows_the_new_formulas_values(client, wo
 
 def test_htmx_check_tries_the_formula_on_real_values_without_saving(client, world, local):
     element, indicator = local
-    write(world.users["office"], world.county, element, 30, year=_default_year())
+    write(world.users["office"], world.county, element, 30, year=default_year())
     login(client, "office")
     response = client.post(
         f"/indicators/{indicator.code}/edit/",
@@ -139,7 +140,7 @@ def test_national_indicators_are_read_only_and_offered_for_copying(client, world
     assert client.get(f"/indicators/{seed.code}/edit/").status_code == 403
     assert client.post(f"/indicators/{seed.code}/edit/", indicator_form(seed, name="改")).status_code == 403
     with pytest.raises(IndicatorError, match="只读"):
-        services.save_indicator(world.county, code=seed.code, name="改", numerator=seed.numerator,
+        services.save_indicator(actor=world.users["office"], code=seed.code, name="改", numerator=seed.numerator,
                                 denominator=seed.denominator, factor=seed.factor, unit=seed.unit, instance=seed)
     assert Indicator.objects.get(code=seed.code).name == "每万人科普展厅面积"
     detail = client.get(f"/indicators/{seed.code}/").content.decode()
@@ -170,7 +171,7 @@ def test_who_may_not_edit_an_offices_definitions(client, world, local, role, sta
 
 def test_the_city_office_edits_its_countys_definitions_but_not_the_reverse(client, world, national):
     with acting_as(world.users["city_office"]):
-        city_own = services.save_indicator(world.city, code="city_ratio", name="市级指标", numerator="#{lectures}",
+        city_own = services.save_indicator(actor=world.users["city_office"], code="city_ratio", name="市级指标", numerator="#{lectures}",
                                            denominator="", factor=1, unit="次")
     login(client, "office")
     assert client.get(f"/indicators/{city_own.code}/edit/").status_code == 404
@@ -178,11 +179,36 @@ def test_the_city_office_edits_its_countys_definitions_but_not_the_reverse(clien
     login(client, "city_office")
     assert client.get(f"/indicators/{city_own.code}/edit/").status_code == 200
     with acting_as(world.users["office"]):
-        county_own = services.save_indicator(world.county, code="county_ratio", name="县级指标",
+        county_own = services.save_indicator(actor=world.users["office"], code="county_ratio", name="县级指标",
                                              numerator="#{lectures}", denominator="", factor=1, unit="次")
     assert client.post(f"/indicators/{county_own.code}/edit/",
                        indicator_form(county_own, name="市里改的")).status_code == 302
     assert Indicator.objects.get(code="county_ratio").name == "市里改的"
+
+
+def test_the_definition_services_check_their_actor(world, local):
+    """The same rules as the pages, inside the services: the CLI and the demo loader pass them too."""
+    element, indicator = local
+    with pytest.raises(PermissionDenied):
+        services.seed_national_set(actor=world.users["office"])  # the national set is the system's
+    for role in ("leader", "statistician", "edu"):
+        with pytest.raises(PermissionDenied):
+            services.create_element(actor=world.users[role], code="sweep_x", name="x", unit="次", aggregation="sum")
+    with pytest.raises(PermissionDenied):
+        services.create_element(actor=None, code="sweep_x", name="x", unit="次", aggregation="sum")
+    for actor in (world.users["other_office"], world.users["leader"], None):
+        with pytest.raises(PermissionDenied):
+            services.save_indicator(actor=actor, instance=indicator, code=indicator.code, name="改",
+                                    numerator=indicator.numerator, denominator="", factor=1, unit="次")
+        with pytest.raises(PermissionDenied):
+            services.set_element_active(actor=actor, element=element, active=False)
+        with pytest.raises(PermissionDenied):
+            services.update_element(actor=actor, element=element, name="改", unit=element.unit, group=element.group,
+                                    value_type=element.value_type, aggregation=element.aggregation)
+    element.refresh_from_db()
+    indicator.refresh_from_db()
+    assert element.active and element.name == "进校园科普讲座" and indicator.name == "进校园讲座合计"
+    assert not DataElement.objects.filter(code="sweep_x").exists()
 
 
 # --- data elements --------------------------------------------------------------------------------
@@ -207,8 +233,8 @@ def test_element_edit_saves_name_unit_and_definition_with_audit(client, world, l
 def test_type_aggregation_and_category_are_fixed_once_an_element_has_values(client, world, local):
     element, _ = local
     with pytest.raises(IndicatorError, match="已有 1 个填报数值，不能再修改数值类型、汇总方式"):
-        services.update_element(element, name=element.name, unit=element.unit, group=element.group,
-                                value_type="number", aggregation="average")
+        services.update_element(actor=world.users["office"], element=element, name=element.name, unit=element.unit,
+                                group=element.group, value_type="number", aggregation="average")
     login(client, "office")
     # The page shows the fields disabled, so a posted change is ignored while the rest is saved.
     page = client.get(f"/indicators/elements/{element.code}/edit/").content.decode()
@@ -223,8 +249,8 @@ def test_type_aggregation_and_category_are_fixed_once_an_element_has_values(clie
 def test_type_and_aggregation_may_change_while_an_element_has_no_values(world, local):
     element, _ = local
     DataValue.objects.filter(element=element).delete()
-    services.update_element(element, name=element.name, unit=element.unit, group=element.group,
-                            value_type="number", aggregation="last", definition="")
+    services.update_element(actor=world.users["office"], element=element, name=element.name, unit=element.unit,
+                            group=element.group, value_type="number", aggregation="last", definition="")
     element.refresh_from_db()
     assert (element.value_type, element.aggregation) == ("number", "last")
 
@@ -235,7 +261,7 @@ def test_national_elements_are_read_only(client, world, local):
     assert client.get("/indicators/elements/lectures/edit/").status_code == 403
     assert client.post("/indicators/elements/lectures/active/", {"active": "0"}).status_code == 403
     with pytest.raises(IndicatorError, match="只读"):
-        services.set_element_active(lectures, False)
+        services.set_element_active(actor=world.users["office"], element=lectures, active=False)
     assert DataElement.objects.get(code="lectures").active
 
 

@@ -38,7 +38,7 @@ def test_city_template_has_a_column_per_editable_region_and_round_trips(world, n
     sheet.cell(row_of(sheet, "lectures"), 6).value = 12
     sheet.cell(row_of(sheet, "outreach_staff.full_time"), 6).value = "30"
     sheet.cell(row_of(sheet, "resident_population"), 5).value = 2_900_000
-    result = excel.import_template(city_office, save(workbook), world.city, 2024)
+    result = excel.import_template(actor=city_office, content=save(workbook), region=world.city, year=2024)
     assert result.cells_changed == 3
     stored = {(v.element.code, v.option.code if v.option else None, v.region.code): v.value
               for v in DataValue.objects.select_related("element", "option", "region")}
@@ -47,7 +47,7 @@ def test_city_template_has_a_column_per_editable_region_and_round_trips(world, n
     # The next download is prefilled; uploading it unchanged changes nothing.
     again = template(city_office, world.city)
     assert again[SHEET].cell(row_of(again[SHEET], "lectures"), 6).value == 12
-    assert excel.import_template(city_office, save(again), world.city, 2024).cells_changed == 0
+    assert excel.import_template(actor=city_office, content=save(again), region=world.city, year=2024).cells_changed == 0
 
 
 def test_county_template_has_one_column(world, national):
@@ -57,7 +57,7 @@ def test_county_template_has_one_column(world, national):
 
 def expect_refused(user, content, region, words, year=2024):
     with pytest.raises(excel.TemplateError) as caught:
-        excel.import_template(user, content, region, year)
+        excel.import_template(actor=user, content=content, region=region, year=year)
     message = str(caught.value)
     for word in words:
         assert word in message
@@ -112,11 +112,11 @@ def test_locked_values_cannot_be_overwritten_by_upload(world, national):
     workbook = template(office, world.county)
     sheet = workbook[SHEET]
     sheet.cell(row_of(sheet, "lectures"), 5).value = 7
-    excel.import_template(office, save(workbook), world.county, 2024)
-    services.submit(office, national, world.county, 2024)
+    excel.import_template(actor=office, content=save(workbook), region=world.county, year=2024)
+    services.submit(actor=office, data_set=national, region=world.county, year=2024)
     sheet.cell(row_of(sheet, "lectures"), 5).value = 9
     with pytest.raises(excel.TemplateError, match="已报送或已审核"):
-        excel.import_template(office, save(workbook), world.county, 2024)
+        excel.import_template(actor=office, content=save(workbook), region=world.county, year=2024)
     assert DataValue.objects.get().value == 7
 
 

@@ -8,9 +8,9 @@ pytestmark = pytest.mark.django_db
 
 
 def test_seed_loads_the_national_set_and_is_idempotent():
-    first = seed_national_set()
+    first = seed_national_set(actor=None)
     entries = AuditEntry.objects.count()
-    second = seed_national_set()
+    second = seed_national_set(actor=None)
     assert first == second
     assert AuditEntry.objects.count() == entries  # nothing changed, nothing logged
     assert first["elements"] >= 30 and first["indicators"] >= 12

@@ -40,13 +40,21 @@ def test_suggestions_on_seed_plan_targets(national, seed_targets):
     assert suggestion_for(seed_targets, "居民健康素养水平", indicators) is None
 
 
-def test_linear_projection():
-    assert targets.linear_projection([(2021, 100), (2022, 120), (2023, 140)], 2025) == pytest.approx(180)
-    assert targets.linear_projection([(2023, 100)], 2025) is None
-
-
 def put(code, region, year, value):
     DataValue.objects.create(element=DataElement.objects.get(code=code), region=region, year=year, value=value)
+
+
+def test_projection_is_the_least_squares_line_at_the_deadline(world, national):
+    target = Target.objects.get(subject="科技辅导员培训")  # 每年…200人次: yearly, judged on each year's value
+    link = TargetLink.objects.create(target=target, indicator=Indicator.objects.get(code="science_tutor_training_count"),
+                                     status="confirmed")
+    for year, value in ((2021, 100), (2022, 120), (2023, 140)):
+        put("science_tutor_training", world.county, year, value)
+    [progress] = targets.progress_for([link], 2023)
+    assert progress.deadline_year == 2025 and progress.projected == pytest.approx(180)
+    DataValue.objects.filter(year__lt=2023).delete()
+    [progress] = targets.progress_for([link], 2023)
+    assert progress.projected is None and progress.verdict == "数据不足"
 
 
 def test_suggest_confirm_and_progress(client, world, national):

@@ -17,18 +17,18 @@ def token() -> str:
     return versions.tokens(versions.INDICATORS)[0]
 
 
-def test_entering_submitting_approving_and_returning_each_replace_the_token(world, national):
+def test_entering_submitting_accepting_and_returning_each_replace_the_token(world, national):
     office, city = world.users["office"], world.users["city_office"]
     seen = [token()]
     with acting_as(office):
-        services.write_values(office, [CellWrite(DataElement.objects.get(code="lectures"), None, world.county, None, 12)],
-                              year=2024)
+        services.write_values(actor=office, writes=[CellWrite(DataElement.objects.get(code="lectures"), None,
+                                                              world.county, None, 12)], year=2024)
     seen.append(token())
-    services.submit(office, national, world.county, 2024)
+    services.submit(actor=office, data_set=national, region=world.county, year=2024)
     seen.append(token())
-    services.approve(city, Submission.objects.get())
+    services.accept_submission(actor=city, submission=Submission.objects.get())
     seen.append(token())
-    services.return_submission(city, Submission.objects.get(), "请核实讲座场次")
+    services.return_submission(actor=city, submission=Submission.objects.get(), comment="请核实讲座场次")
     seen.append(token())
     assert len(set(seen)) == len(seen)
 
@@ -45,7 +45,8 @@ def test_changing_a_data_sets_elements_replaces_the_token(national):
 def test_a_refused_write_leaves_the_token(world, national):
     before = token()
     with pytest.raises(services.IndicatorError):
-        services.write_values(world.users["office"],
-                              [CellWrite(DataElement.objects.get(code="outreach_staff"), None, world.county, None, 5)],
+        services.write_values(actor=world.users["office"],
+                              writes=[CellWrite(DataElement.objects.get(code="outreach_staff"), None, world.county,
+                                                None, 5)],
                               year=2024)
     assert token() == before

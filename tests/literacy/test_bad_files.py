@@ -126,16 +126,51 @@ def test_scored_file_without_literate_or_with_bad_values(statistician_client, me
     assert "已评分数据须有 literate 列" in response.content.decode()
     assert "是否是“Literate”列" in response.content.decode()
 
+    # 是 is a spelling of 1 (kesu.survey.columns, as on the command line); 2 is no spelling of 0 or 1.
     columns = scored_wave(n=100)
     literate = columns["literate"].astype(object)
     literate[0] = "是"
     literate[2] = 2
     columns["literate"] = literate
     response = upload(statistician_client, "330500", csv_bytes(columns))
+    assert response.status_code == 400
     text = response.content.decode()
-    assert "第 2 行，literate 列：“是”不是 0 或 1" in text
-    assert "第 4 行，literate 列：“2”不是 0 或 1" in text
+    assert "发现 1 个问题" in text
+    assert "<li>第 4 行，分析变量列“literate”：“2”不是 0 或 1（也可写 是/否、具备/不具备、TRUE/FALSE）</li>" in text
+    assert "“是”" not in text
     _nothing_stored(media)
+
+    # An all-blank literate column (nobody scored) is refused when staged.
+    columns = scored_wave(n=100)
+    columns["literate"] = np.full(len(columns["literate"]), "", dtype=object)
+    response = upload(statistician_client, "330500", csv_bytes(columns))
+    assert response.status_code == 400
+    assert "<li>分析变量列“literate”全部缺失，无法估计</li>" in response.content.decode()
+    _nothing_stored(media)
+
+
+def test_spelled_and_blank_literate_and_blank_group_values_are_accepted_with_warnings(statistician_client, media):
+    columns = scored_wave(n=200)
+    literate = columns["literate"].astype(object)
+    literate[:4] = ["是", "否", "具备", "不具备"]
+    literate[5] = ""  # row 7: an unscored respondent
+    literate[8] = ""  # row 10
+    columns["literate"] = literate
+    sex = columns["sex"].astype(object)
+    sex[3] = ""  # row 5
+    columns["sex"] = sex
+    response = upload(statistician_client, "330500", csv_bytes(columns))
+    assert response.status_code == 302
+    page = statistician_client.get(response.url).content.decode()
+    assert "<li>分析变量列“literate”有 2 行缺失（如第 7 行），估计时剔除</li>" in page
+    assert "<li>分组列“sex”有 1 行缺失（如第 5 行），归入“（缺失）”组</li>" in page
+    assert confirm(statistician_client, response.url).status_code == 302
+    wave = SurveyWave.objects.get()
+    by_sex = {row.domain["sex"]: row.n for row in LiteracyEstimate.objects.filter(
+        wave=wave, ci_method="logit", dimension="sex")}
+    assert set(by_sex) == {"男", "女", "（缺失）"} and by_sex["（缺失）"] == 1
+    overall = LiteracyEstimate.objects.get(wave=wave, ci_method="logit", domain_key="")
+    assert overall.n == len(literate) - 2
 
 
 def test_xlsx_upload_is_read(statistician_client, media):

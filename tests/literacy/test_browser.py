@@ -43,7 +43,7 @@ def test_upload_map_confirm_and_charts_in_the_browser(live_server, huzhou, brows
         page.wait_for_function("document.querySelector('#checks').innerText.includes('10 个层')")
         assert "检查通过" in page.inner_text("#checks")
         page.click("button[value=confirm]")
-        page.wait_for_url("**/surveys/330500/?wave=*")
+        page.wait_for_url(f"**{reverse('literacy:region', args=['330500'])}?wave=*")
 
     page.wait_for_function("window.kesuSurveyCharts && Object.keys(window.kesuSurveyCharts).length === 6")
     canvases = page.locator("[data-survey-chart] canvas")
@@ -63,7 +63,7 @@ def test_upload_map_confirm_and_charts_in_the_browser(live_server, huzhou, brows
 
     with page.expect_download() as download:
         page.click('[data-survey-png="dimension-0"]')
-    assert download.value.suggested_filename.endswith(".png")
+    assert download.value.suggested_filename == "按区划分：公民具备科学素质的比例.png"  # the chart's title
 
     screenshot(page, "surveys-results", full_page=True)
     assert errors == []

@@ -49,18 +49,16 @@ def test_literacy_trend_has_one_point_per_active_wave(statistician, huzhou, djan
 
 
 def test_annual_report_trend_has_every_wave_up_to_the_report_year(statistician, huzhou):
-    from kesu.evaluation.report_data import annual_report_data
+    from kesu.evaluation.figures import evaluation_figures
 
     upload_and_confirm(statistician, "330500", csv_bytes(scored_wave(n=300, seed=3)), year=2022)
     upload_and_confirm(statistician, "330500", csv_bytes(scored_wave(n=300, seed=4)), year=2024)
 
-    data = annual_report_data(huzhou.city, 2024, today=datetime.date(2025, 3, 1))
-    assert [e.wave_year for e in data.literacy_trend] == [2022, 2024]
-    assert [e.estimate for e in data.literacy_trend] == [
-        round(_overall(2022).estimate * 100, 2), round(_overall(2024).estimate * 100, 2)
-    ]
+    data = evaluation_figures(huzhou.city, 2024, today=datetime.date(2025, 3, 1))
+    assert [p.year for p in data.literacy_trend] == [2022, 2024]
+    assert [p.share for p in data.literacy_trend] == [_overall(2022).estimate, _overall(2024).estimate]
     assert data.headline.estimate.wave_year == 2024
 
-    earlier = annual_report_data(huzhou.city, 2023, today=datetime.date(2024, 3, 1))
+    earlier = evaluation_figures(huzhou.city, 2023, today=datetime.date(2024, 3, 1))
     assert earlier.headline.estimate is None  # no wave in 2023
-    assert [e.wave_year for e in earlier.literacy_trend] == [2022]
+    assert [p.year for p in earlier.literacy_trend] == [2022]

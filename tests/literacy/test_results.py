@@ -11,6 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
+from tests.literacy.by_hand import SHOWN_PERCENT, at_most_two_decimals, weighted_share
 from tests.literacy.conftest import csv_bytes, scored_wave, upload_and_confirm
 
 from kesu.literacy.models import LiteracyEstimate, SurveyWave
@@ -34,14 +35,15 @@ def statistician(client, huzhou):
 
 
 def test_results_page_shows_overall_regions_groups_and_unreliable_domains(statistician, huzhou):
-    upload_and_confirm(statistician, "330500", csv_bytes(_with_rare_group(scored_wave())),
-                       groups=["sex", "urban", "occupation"])
+    columns = _with_rare_group(scored_wave())
+    upload_and_confirm(statistician, "330500", csv_bytes(columns), groups=["sex", "urban", "occupation"])
     wave = SurveyWave.objects.get()
     response = statistician.get(reverse("literacy:region", args=["330500"]))
     assert response.status_code == 200
     page = response.content.decode()
     overall = LiteracyEstimate.objects.get(wave=wave, ci_method="logit", domain_key="")
-    assert f"{overall.estimate * 100:.2f}%" in page
+    assert overall.estimate == pytest.approx(weighted_share(columns), abs=1e-12)
+    assert f"{weighted_share(columns) * 100:.2f}%" in page
     assert f"{overall.ci_low * 100:.2f}% – {overall.ci_high * 100:.2f}%" in page
     assert f"{overall.deff:.2f}" in page
     # Region codes of the data are shown with their names; groups get their Chinese labels.
@@ -62,7 +64,15 @@ def test_results_page_shows_overall_regions_groups_and_unreliable_domains(statis
     sex_chart = next(spec for spec in specs.values() if spec["title"].startswith("按性别分"))
     assert sex_chart["type"] == "interval_bar" and sex_chart["categories"] == ["男", "女"]  # natural order, not sort order
     female = LiteracyEstimate.objects.get(wave=wave, ci_method="logit", domain_key="sex=女")
-    assert sex_chart["low"][1] == round(female.ci_low * 100, 2)
+    assert sex_chart["estimate"][1] == pytest.approx(weighted_share(columns, sex="女") * 100, abs=SHOWN_PERCENT)
+    assert sex_chart["low"][1] == pytest.approx(female.ci_low * 100, abs=SHOWN_PERCENT)
+    assert sex_chart["high"][1] == pytest.approx(female.ci_high * 100, abs=SHOWN_PERCENT)
+    # The charts' figures are percentages shown with (at most) two decimals.
+    # Region 5 levels, sex 2, urban 2, occupation 4: three figures each, none for the rare level's CI.
+    shown = [value for spec in specs.values() if spec["type"] == "interval_bar"
+             for key in ("estimate", "low", "high") for value in spec[key]]
+    assert len(shown) == 3 * 13 and shown.count(None) == 2
+    assert all(at_most_two_decimals(value) for value in shown if value is not None)
     assert 'id="survey-charts"' in page and "literacy_charts.js" in page
 
 
@@ -90,10 +100,12 @@ def test_trend_of_two_waves_against_the_headline_target(statistician, huzhou):
     response = statistician.get(reverse("literacy:region", args=["330500"]))
     trend = response.context["chart_specs"]["trend"]
     assert [point["year"] for point in trend["points"]] == [2021, 2023]
-    assert trend["points"][1]["estimate"] == round(estimates[2023] * 100, 2)
+    assert [point["estimate"] for point in trend["points"]] == [
+        pytest.approx(weighted_share(scored_wave(n=400, seed=seed)) * 100, abs=SHOWN_PERCENT) for seed in (11, 12)
+    ]
     assert trend["target"] == {"year": 2025, "value": 15.5, "label": "2025年目标 15.5%"}
     slope = (estimates[2023] - estimates[2021]) / 2
-    projected = min(1.0, max(0.0, estimates[2023] + slope * 2))
+    projected = estimates[2023] + slope * 2  # not clamped to [0, 1]: attainment.project clamps nothing but counts
     assert trend["projection"][0] == [2023, pytest.approx(round(estimates[2023] * 100, 2), abs=0.01)]
     assert trend["projection"][1] == [2025, pytest.approx(round(projected * 100, 2), abs=0.01)]
     page = response.content.decode()
@@ -173,14 +185,13 @@ def test_results_page_query_count_does_not_grow_with_waves_or_domains(statistici
 
 
 def test_annual_report_reads_the_selector_contract(statistician, huzhou):
-    """kesu.evaluation calls literacy_estimates(region, year=…); its overall row is the headline figure."""
-    from kesu.evaluation.report_data import _overall, literacy_estimates_for
+    """kesu.evaluation calls wave_shares(region, year): shares (0–1); its overall row is the headline figure."""
+    from kesu.literacy.summaries import wave_shares
 
     upload_and_confirm(statistician, "330500", csv_bytes(scored_wave(n=300, seed=8)), year=2024)
     stored = LiteracyEstimate.objects.get(ci_method="logit", domain_key="")
-    estimates = literacy_estimates_for(huzhou.city, 2024)
-    overall = _overall(estimates)
-    assert overall is not None and overall.wave_year == 2024 and overall.n == stored.n
-    assert overall.estimate == round(stored.estimate * 100, 2)
+    overall = next(share for share in wave_shares(huzhou.city, 2024) if share.overall)
+    assert overall.wave_year == 2024 and overall.n == stored.n
+    assert (overall.share, overall.low, overall.high) == (stored.estimate, stored.ci_low, stored.ci_high)
     assert overall.region_name == "湖州市"
-    assert literacy_estimates_for(huzhou.city, 2023) == []
+    assert wave_shares(huzhou.city, 2023) == ()

@@ -95,7 +95,8 @@ def test_raw_answers_are_scored_with_the_example_config(client, huzhou, tmp_path
     response = upload(client, "330500", content, source_kind="answers", questionnaire="example-total-score")
     assert response.status_code == 302
     page = client.get(response.url).content.decode()
-    assert "example-total-score" in page and "已按" in page
+    assert f"文件 wave.csv：{len(columns['id'])} 名受访者，" in page
+    assert "；已按“example-total-score 2024-example”评分。" in page
     # Answer columns are not offered as design columns.
     assert "<option value=\"q01\"" not in page and "<option value=\"score_total\"" not in page
     assert "<th>q01</th>" in page  # the preview still shows them

@@ -18,4 +18,4 @@ SEED_REGIONS = {
 def seed_regions(db):
     from kesu.org.services import SEED_REGIONS_CSV, import_regions_csv
 
-    import_regions_csv(SEED_REGIONS_CSV)
+    import_regions_csv(actor=None, source=SEED_REGIONS_CSV)

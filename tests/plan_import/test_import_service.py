@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from tests.plan_import.sample import fresh_plan, sample_plan
 
 from kesu.audit.models import AuditEntry
 from kesu.org.models import Unit, UnitAlias
-from kesu.plan_import import services as imports
+from kesu.plan_import import diff as plan_diff
+from kesu.plan_import import drafts, reading, selectors, services
+from kesu.plan_import.errors import PlanImportError
 from kesu.planning.models import Plan, Section, Target, Task, TaskUnit
+from kesu.planning.selectors import task_lineage
 from kesu.progress.models import ProgressReport, ReportingPeriod
 
 pytestmark = pytest.mark.django_db
@@ -20,21 +24,21 @@ def _plan_rows():
 
 
 def test_draft_prefills_mapping_from_existing_units(world):
-    draft = imports.start_draft(world.county, fresh_plan())
+    draft = drafts.start_draft(world.county, fresh_plan())
     units = world.units
     assert draft.mapping["乳山市教育和体育局"] == units["市教育和体育局"].pk
     assert draft.mapping["市教体局"] == units["市教育和体育局"].pk  # abbreviation dictionary
     assert draft.mapping["市科协"] == units["市科协"].pk
     assert draft.mapping["团市委"] == units["团市委"].pk
-    assert draft.mapping["市妇联"] == imports.NEW_UNIT
+    assert draft.mapping["市妇联"] == drafts.NEW_UNIT
     assert draft.match_reasons["市科协"] == "名称一致"
     assert draft.previous_id is None
 
 
 def test_confirm_writes_plan_tasks_units_targets_sections_periods(world):
     office = world.users["office"]
-    draft = imports.start_draft(world.county, fresh_plan())
-    plan = imports.confirm_import(draft, user=office)
+    draft = drafts.start_draft(world.county, fresh_plan())
+    plan = services.confirm_import(actor=office, draft=draft)
 
     assert plan.version == 1 and plan.is_current and plan.imported_by == office
     assert plan.headline_value == 17.0 and plan.period_start == 2021 and plan.period_end == 2025
@@ -72,13 +76,13 @@ def test_confirm_writes_plan_tasks_units_targets_sections_periods(world):
 
 
 def test_draft_edits_task_and_target(world):
-    draft = imports.start_draft(world.county, fresh_plan())
-    imports.draft_edit_task(
+    draft = drafts.start_draft(world.county, fresh_plan())
+    drafts.draft_edit_task(
         draft, "4.1.1", title="建设科普大篷车和流动科技馆", text="改后的内容",
         lead_units="市科协、市教体局", participating_units="市财政局、市科协",
     )
-    imports.draft_edit_target(draft, "3.1.2", 0, value="250", unit="人次", comparator=">=", deadline_year="2025")
-    plan = imports.confirm_import(draft, user=world.users["office"])
+    drafts.draft_edit_target(draft, "3.1.2", 0, value="250", unit="人次", comparator=">=", deadline_year="2025")
+    plan = services.confirm_import(actor=world.users["office"], draft=draft)
     task = plan.tasks.get(code="4.1.1")
     assert task.title == "建设科普大篷车和流动科技馆" and task.text == "改后的内容"
     roles = {(a.unit.name, a.role) for a in task.assignments.all()}
@@ -97,15 +101,15 @@ def test_draft_edits_task_and_target(world):
     ],
 )
 def test_bad_target_edit_is_refused(world, kwargs, message):
-    draft = imports.start_draft(world.county, sample_plan())
-    with pytest.raises(imports.PlanImportError, match=message):
-        imports.draft_edit_target(draft, "3.1.2", 0, **kwargs)
+    draft = drafts.start_draft(world.county, sample_plan())
+    with pytest.raises(PlanImportError, match=message):
+        drafts.draft_edit_target(draft, "3.1.2", 0, **kwargs)
 
 
 def test_task_edit_needs_a_unit(world):
-    draft = imports.start_draft(world.county, sample_plan())
-    with pytest.raises(imports.PlanImportError, match="至少需要一个责任单位"):
-        imports.draft_edit_task(draft, "3.1.1", title="x", text="", lead_units=" ", participating_units="")
+    draft = drafts.start_draft(world.county, sample_plan())
+    with pytest.raises(PlanImportError, match="至少需要一个责任单位"):
+        drafts.draft_edit_task(draft, "3.1.1", title="x", text="", lead_units=" ", participating_units="")
 
 
 def test_failure_midway_writes_nothing(world, monkeypatch):
@@ -113,7 +117,7 @@ def test_failure_midway_writes_nothing(world, monkeypatch):
     units_before = Unit.objects.count()
     audit_before = AuditEntry.objects.count()
     calls = {"n": 0}
-    real = imports._save_targets
+    real = services._save_targets
 
     def failing(task, targets):
         calls["n"] += 1
@@ -121,37 +125,48 @@ def test_failure_midway_writes_nothing(world, monkeypatch):
             raise RuntimeError("磁盘已满（测试注入）")
         real(task, targets)
 
-    monkeypatch.setattr(imports, "_save_targets", failing)
-    draft = imports.start_draft(world.county, fresh_plan())
+    monkeypatch.setattr(services, "_save_targets", failing)
+    draft = drafts.start_draft(world.county, fresh_plan())
     with pytest.raises(RuntimeError):
-        imports.confirm_import(draft, user=world.users["office"])
+        services.confirm_import(actor=world.users["office"], draft=draft)
     assert calls["n"] == 3
     assert _plan_rows() == before
     assert Unit.objects.count() == units_before  # 市妇联 and 市财政局 were not left behind
     assert AuditEntry.objects.count() == audit_before
 
 
+def test_only_an_office_of_the_region_or_above_may_confirm(world):
+    draft = drafts.start_draft(world.county, fresh_plan())
+    before = _plan_rows()
+    for role in ("edu", "leader", "other_office"):
+        with pytest.raises(PermissionDenied):
+            services.confirm_import(actor=world.users[role], draft=draft)
+    assert _plan_rows() == before
+    # The city's office administers the county under it.
+    assert services.confirm_import(actor=world.users["city_office"], draft=draft).region == world.county
+
+
 def test_unmapped_unit_or_duplicate_ids_refuse_confirmation(world):
-    draft = imports.start_draft(world.county, fresh_plan())
+    draft = drafts.start_draft(world.county, fresh_plan())
     draft.mapping["市妇联"] = None
     draft.plan["tasks"][1]["id"] = "3.1.1"
     before = _plan_rows()
-    with pytest.raises(imports.PlanImportError) as caught:
-        imports.confirm_import(draft, user=world.users["office"])
+    with pytest.raises(PlanImportError) as caught:
+        services.confirm_import(actor=world.users["office"], draft=draft)
     assert "单位“市妇联”尚未对应" in str(caught.value) and "任务编号“3.1.1”重复" in str(caught.value)
     assert _plan_rows() == before
 
 
 def test_mapping_to_a_unit_of_another_region_is_refused(world):
-    draft = imports.start_draft(world.county, sample_plan())
+    draft = drafts.start_draft(world.county, sample_plan())
     foreign = Unit.objects.get(name="徐州市教育局")
-    with pytest.raises(imports.PlanImportError, match="不属于本地区"):
-        imports.draft_set_mapping(draft, {"市妇联": str(foreign.pk)})
+    with pytest.raises(PlanImportError, match="不属于本地区"):
+        drafts.draft_set_mapping(draft, {"市妇联": str(foreign.pk)})
 
 
 def test_revised_plan_shows_changes_and_keeps_history(world):
     office = world.users["office"]
-    first = imports.confirm_import(imports.start_draft(world.county, sample_plan()), user=office)
+    first = services.confirm_import(actor=office, draft=drafts.start_draft(world.county, sample_plan()))
     # The factory's plan has the same title: the sample is its revision, so retire it first.
     assert first.version == 2 and first.previous_version == world.plan
     old_task = first.tasks.get(code="3.1.2")
@@ -169,16 +184,16 @@ def test_revised_plan_shows_changes_and_keeps_history(world):
 
     revised.tasks.append(ParsedTask("3.3.1", ["提升行动", "老年人科学素质提升行动"], "开展智慧助老行动",
                                     "开展智慧助老。", ["市科协"], [], ""))
-    draft = imports.start_draft(world.county, revised)
+    draft = drafts.start_draft(world.county, revised)
     assert draft.previous_id == first.pk
-    diff = imports.diff_against_previous(draft)
+    diff = plan_diff.diff_against_previous(draft)
     assert [t["id"] for t in diff.added] == ["3.3.1"]
     assert [t.code for t in diff.removed] == ["4.1.1"]
     changed = {c.new["id"]: c.fields for c in diff.changed}
     assert changed == {"3.1.2": ["标题", "目标"], "3.2.9": ["责任单位"]}
     assert diff.unchanged == 1
 
-    second = imports.confirm_import(draft, user=office)
+    second = services.confirm_import(actor=office, draft=draft)
     first.refresh_from_db()
     assert not first.is_current and second.is_current and second.version == 3
     assert second.previous_version == first
@@ -189,25 +204,26 @@ def test_revised_plan_shows_changes_and_keeps_history(world):
     # The report stays with its task and period, reachable from the new task.
     report.refresh_from_db()
     assert report.task == old_task
-    assert list(imports.reports_with_history(new_task)) == [report]
-    assert [t.pk for t in imports.task_lineage(new_task)] == [new_task.pk, old_task.pk, world.tasks[1].pk]
+    lineage = task_lineage(new_task)
+    assert [t.pk for t in lineage] == [new_task.pk, old_task.pk, world.tasks[1].pk]
+    assert list(ProgressReport.objects.filter(task__in=lineage)) == [report]
 
 
 def test_summary_query_count_does_not_grow_with_tasks(world, django_assert_num_queries):
-    plan = imports.confirm_import(imports.start_draft(world.county, fresh_plan()), user=None)
+    plan = services.confirm_import(actor=None, draft=drafts.start_draft(world.county, fresh_plan()))
     with django_assert_num_queries(6):
-        summary = imports.imported_plan_summary(plan)
+        summary = selectors.imported_plan_summary(plan)
     assert len(summary.tasks) == 4 and summary.target_count == 2 and summary.unit_count == 6
 
 
 def test_check_upload_rejects_bad_files():
-    with pytest.raises(imports.PlanImportError, match=r"类型 \.exe 不支持"):
-        imports.check_upload("plan.exe", 100, b"MZ\x90\x00")
-    with pytest.raises(imports.PlanImportError, match="空文件"):
-        imports.check_upload("plan.txt", 0, b"")
-    with pytest.raises(imports.PlanImportError, match="超过上限"):
-        imports.check_upload("plan.pdf", imports.MAX_UPLOAD_BYTES + 1, b"%PDF-1.7")
-    with pytest.raises(imports.PlanImportError, match="可执行程序"):
-        imports.check_upload("plan.txt", 100, b"\x7fELF\x02")
-    with pytest.raises(imports.PlanImportError, match="不是有效的 PDF"):
-        imports.check_upload("plan.pdf", 100, b"hello")
+    with pytest.raises(PlanImportError, match=r"类型 \.exe 不支持"):
+        reading.check_upload("plan.exe", 100, b"MZ\x90\x00")
+    with pytest.raises(PlanImportError, match="空文件"):
+        reading.check_upload("plan.txt", 0, b"")
+    with pytest.raises(PlanImportError, match="超过上限"):
+        reading.check_upload("plan.pdf", reading.MAX_UPLOAD_BYTES + 1, b"%PDF-1.7")
+    with pytest.raises(PlanImportError, match="可执行程序"):
+        reading.check_upload("plan.txt", 100, b"\x7fELF\x02")
+    with pytest.raises(PlanImportError, match="不是有效的 PDF"):
+        reading.check_upload("plan.pdf", 100, b"hello")

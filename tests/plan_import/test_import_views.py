@@ -10,7 +10,7 @@ from tests.factories import PASSWORD
 from tests.paths import SEEDS
 
 from kesu.org.models import Region, Unit
-from kesu.plan_import import services as imports
+from kesu.plan_import import drafts, reading
 from kesu.planning.models import Plan, Section, Target, Task, TaskUnit
 
 pytestmark = pytest.mark.django_db
@@ -50,13 +50,13 @@ def test_upload_preview_map_edit_confirm(world, client):
     assert "乳政发〔2022〕6号" in html and "单位对应" in html and "与第1版相比" in html
     assert "不一致" not in html  # the document names 乳山市, the region chosen
 
-    session_draft = imports.ImportDraft.from_json(client.session["kesu_plan_imports"][token])
-    names = imports.plan_unit_names(session_draft.plan)
+    session_draft = drafts.ImportDraft.from_json(client.session["kesu_plan_imports"][token])
+    names = drafts.plan_unit_names(session_draft.plan)
     # Pre-filled from the region's units: 市科协 exists in the world.
     science = world.units["市科协"]
     assert session_draft.mapping["市科协"] == science.pk
     # Map every unit explicitly: the first unmapped name to 团市委, the rest as they are.
-    first_new = next(n for n in names if session_draft.mapping[n] == imports.NEW_UNIT)
+    first_new = next(n for n in names if session_draft.mapping[n] == drafts.NEW_UNIT)
     youth = world.units["团市委"]
     form = {f"map-{i}": (str(youth.pk) if n == first_new else str(session_draft.mapping[n]))
             for i, n in enumerate(names)}
@@ -78,7 +78,7 @@ def test_upload_preview_map_edit_confirm(world, client):
     assert plan.version == 2 and plan.previous_version == world.plan  # same 文号 as the factory plan
     assert plan.periods.count() == 5 and plan.periods.first().kind == "yearly"
 
-    parsed = imports.parse_plan_path(SEEDS / SEED)
+    parsed = reading.parse_plan_path(SEEDS / SEED)
     assert list(plan.tasks.order_by("order").values_list("code", flat=True)) == [t.id for t in parsed.tasks]
     edited = plan.tasks.get(code=task["id"])
     assert edited.title == "改过的任务标题" and edited.text == "改过的内容"
@@ -115,7 +115,7 @@ def test_bad_upload_gives_a_clear_message_and_writes_nothing(world, client, name
 
 
 def test_oversize_upload_is_refused(world, client, monkeypatch):
-    monkeypatch.setattr(imports, "MAX_UPLOAD_BYTES", 1000)
+    monkeypatch.setattr(reading, "MAX_UPLOAD_BYTES", 1000)
     _login(client, world.users["office"])
     response = _upload(client, world.county, "plan.txt", "科学素质".encode() * 400)
     assert response.status_code == 400 and "超过上限" in response.content.decode()

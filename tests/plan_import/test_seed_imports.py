@@ -8,7 +8,8 @@ from tests.paths import SEEDS
 from tests.plan_import.conftest import SEED_REGIONS
 
 from kesu.org.models import Region, Unit
-from kesu.plan_import import services as imports
+from kesu.plan_import import diff as plan_diff
+from kesu.plan_import import drafts, reading, services
 from kesu.planning.models import Plan
 
 pytestmark = pytest.mark.django_db
@@ -42,16 +43,16 @@ def _expected(parsed, units_by_name: dict[str, str]) -> dict:
 
 @pytest.mark.parametrize("seed", sorted(SEED_REGIONS))
 def test_seed_plan_imports_into_its_region(seed, seed_regions):
-    parsed = imports.parse_plan_path(SEEDS / seed)
-    region = imports.region_for_plan(parsed)
+    parsed = reading.parse_plan_path(SEEDS / seed)
+    region = drafts.region_for_plan(parsed)
     assert region is not None and region.code == SEED_REGIONS[seed]
 
-    draft = imports.start_draft(region, parsed)
-    assert set(draft.mapping.values()) == {imports.NEW_UNIT}  # an empty region: every unit is new
-    assert imports.validate_draft(draft) == []
-    plan = imports.confirm_import(draft, user=None)
+    draft = drafts.start_draft(region, parsed)
+    assert set(draft.mapping.values()) == {drafts.NEW_UNIT}  # an empty region: every unit is new
+    assert drafts.validate_draft(draft) == []
+    plan = services.confirm_import(actor=None, draft=draft)
 
-    names = {n: n for n in imports.plan_unit_names(draft.plan)}
+    names = {n: n for n in drafts.plan_unit_names(draft.plan)}
     assert _written(plan) == _expected(parsed, names)
     assert set(Unit.objects.filter(region=region).values_list("name", flat=True)) == set(names)
     assert plan.title == parsed.title and plan.doc_number == (parsed.doc_number or "")
@@ -64,10 +65,10 @@ def test_seed_plan_imports_into_its_region(seed, seed_regions):
         assert grouped > 0
 
     # Importing the same document again is a revision with no changes.
-    again = imports.start_draft(region, imports.parse_plan_path(SEEDS / seed))
+    again = drafts.start_draft(region, reading.parse_plan_path(SEEDS / seed))
     assert again.previous_id == plan.pk
     assert all(isinstance(v, int) for v in again.mapping.values())  # units are now known
-    diff = imports.diff_against_previous(again)
+    diff = plan_diff.diff_against_previous(again)
     assert diff.is_empty and diff.unchanged == len(parsed.tasks)
 
 
@@ -80,8 +81,8 @@ def test_seed_regions_csv_has_the_chains(seed_regions):
 
 
 def test_tasks_are_grouped_by_their_action_or_programme_not_by_their_own_heading(seed_regions):
-    parsed = imports.parse_plan_path(SEEDS / "000_47cc18a54f420551.txt")
-    plan = imports.confirm_import(imports.start_draft(imports.region_for_plan(parsed), parsed), user=None)
+    parsed = reading.parse_plan_path(SEEDS / "000_47cc18a54f420551.txt")
+    plan = services.confirm_import(actor=None, draft=drafts.start_draft(drafts.region_for_plan(parsed), parsed))
 
     groups = {t.code: t.group.title for t in plan.tasks.select_related("group")}
     assert groups["3.1.1"] == "青少年科学素质提升行动"

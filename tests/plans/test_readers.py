@@ -96,7 +96,8 @@ def test_random_bytes_without_nul_are_rejected(tmp_path):
     path = tmp_path / "noise.txt"
     path.write_bytes(bytes(rng.choice(range(1, 256)) for _ in range(4000)))
     problem = _error(path).problem
-    assert "binary" in problem or "encoding" in problem
+    # Without a NUL byte the bytes are tried as UTF-8 and GB18030 first, and random bytes are neither.
+    assert problem == "无法识别文字编码（既不是 UTF-8 也不是 GB18030/GBK） / unknown text encoding (neither UTF-8 nor GB18030/GBK)"
 
 
 def test_control_characters_mark_binary(tmp_path):

@@ -60,10 +60,37 @@ def test_review_queue_pages_keep_order_and_filters(world, client):
 
     plan = world.plan.pk
     filtered = client.get(url, {"plan": plan}).content.decode()
-    assert f"plan={plan}" in filtered and "page=2" in filtered  # the pager links keep the filter
-    unit = reports[0].unit
-    by_unit = client.get(url, {"unit": unit.pk}).content.decode()
-    assert set(shown(by_unit)) == {r.pk for r in reports if r.unit_id == unit.pk} or len(shown(by_unit)) == 50
+    assert f'href="?plan={plan}&amp;page=2" rel="next"' in filtered  # the pager links keep the filter
+    assert walk_pages(client, url, {"plan": plan}) == [r.pk for r in reports]
+
+    # Each unit's filter shows exactly that unit's reports, oldest first, over however many pages.
+    by_unit = {}
+    for report in reports:
+        by_unit.setdefault(report.unit_id, []).append(report.pk)
+    assert len(by_unit) == 4 and all(len(pks) < len(reports) for pks in by_unit.values())
+    for unit_id, pks in by_unit.items():
+        page = client.get(url, {"unit": unit_id}).content.decode()
+        assert f"共 {len(pks)} 份待审核报告" in page, unit_id
+        assert walk_pages(client, url, {"unit": unit_id}) == pks, unit_id
+    # And a period's filter exactly that period's.
+    for period in world.periods:
+        expected = [r.pk for r in reports if r.period_id == period.pk]
+        assert 0 < len(expected) < len(reports)
+        assert walk_pages(client, url, {"period": period.pk}) == expected, period.label
+
+
+def walk_pages(client, url: str, filters: dict) -> list[int]:
+    """Every report the filtered queue shows, page after page until there is no next page."""
+    seen, number = [], 1
+    while True:
+        page = client.get(url, {**filters, "page": number}).content.decode()
+        rows = shown(page)
+        assert 0 < len(rows) <= REVIEW_PAGE_SIZE
+        seen.extend(rows)
+        if 'rel="next"' not in page:
+            return seen
+        number += 1
+        assert number <= 10, "the pager never ends"
 
 
 def test_review_queue_query_count_does_not_grow_with_the_queue(world, client):

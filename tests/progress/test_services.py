@@ -11,7 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from tests.progress.conftest import PDF_BYTES, PNG_BYTES, docx_upload, pdf_upload, zip_bytes
 
 from kesu.audit.registry import history_for
-from kesu.progress import selectors, services
+from kesu.progress import reminders, selectors, services
 from kesu.progress.models import Evidence, ProgressReport, Reminder, ReportStatus, ReviewEvent
 
 pytestmark = pytest.mark.django_db
@@ -45,13 +45,13 @@ def test_full_cycle_draft_submit_return_resubmit_accept(world):
     report = services.submit_report(actor=edu, report=report, expected_revision=1)
     assert report.status == ReportStatus.SUBMITTED and report.submitted_by == edu
 
-    report = services.return_report(actor=office, report=report, comment="请补充培训签到表")
+    report = services.return_report(actor=office, report=report, expected_revision=report.revision, comment="请补充培训签到表")
     assert report.status == ReportStatus.RETURNED and report.review_comment == "请补充培训签到表"
 
     report = draft(world, revision=report.revision, narrative="已开展两期培训，附签到表。", figure="240")
     assert report.status == ReportStatus.RETURNED  # still returned until resubmitted
     report = services.submit_report(actor=edu, report=report, expected_revision=report.revision)
-    report = services.accept_report(actor=office, report=report, comment="")
+    report = services.accept_report(actor=office, report=report, expected_revision=report.revision, comment="")
     assert report.status == ReportStatus.ACCEPTED and report.reviewed_by == office
 
     events = list(ReviewEvent.objects.filter(report=report).values_list("kind", "actor__username", "comment"))
@@ -78,7 +78,7 @@ def test_illegal_transitions_raise_clear_errors(world):
     edu, office = world.users["edu"], world.users["office"]
     report = draft(world)
     with pytest.raises(services.IllegalTransitionError, match="只能审核已报送的报告"):
-        services.accept_report(actor=office, report=report)
+        services.accept_report(actor=office, report=report, expected_revision=report.revision)
     report = services.submit_report(actor=edu, report=report, expected_revision=1)
     with pytest.raises(services.IllegalTransitionError, match="请勿重复报送"):
         services.submit_report(actor=edu, report=report, expected_revision=report.revision)
@@ -90,12 +90,12 @@ def test_illegal_transitions_raise_clear_errors(world):
             narrative="再报一次", submit=True,
         )
     with pytest.raises(services.ReportError, match="必须填写退回意见"):
-        services.return_report(actor=office, report=report, comment="  ")
-    report = services.accept_report(actor=office, report=report)
+        services.return_report(actor=office, report=report, expected_revision=report.revision, comment="  ")
+    report = services.accept_report(actor=office, report=report, expected_revision=report.revision)
     with pytest.raises(services.IllegalTransitionError, match="已审核通过"):
         services.submit_report(actor=edu, report=report, expected_revision=report.revision)
     with pytest.raises(services.IllegalTransitionError, match="只能审核已报送的报告"):
-        services.return_report(actor=office, report=report, comment="再看看")
+        services.return_report(actor=office, report=report, expected_revision=report.revision, comment="再看看")
     assert ReviewEvent.objects.filter(report=report).count() == 2
 
 
@@ -119,6 +119,23 @@ def test_stale_edit_is_detected_and_nothing_is_overwritten(world):
         draft(world, revision=0, narrative="另一个窗口")
 
 
+def test_a_review_of_a_revision_the_reviewer_did_not_read_is_refused(world):
+    edu, office = world.users["edu"], world.users["office"]
+    report = services.submit_report(actor=edu, report=draft(world), expected_revision=1)
+    read = report.revision
+    report = services.return_report(actor=office, report=report, expected_revision=read, comment="请补充")
+    report = draft(world, revision=report.revision, narrative="补充后的版本")
+    report = services.submit_report(actor=edu, report=report, expected_revision=report.revision)
+    events = ReviewEvent.objects.filter(report=report).count()
+    for review, comment in ((services.accept_report, ""), (services.return_report, "再补充")):
+        with pytest.raises(services.StaleReportError, match="本次审核未执行") as excinfo:
+            review(actor=office, report=report, expected_revision=read, comment=comment)
+        assert excinfo.value.current.revision == report.revision
+    stored = ProgressReport.objects.get(pk=report.pk)
+    assert (stored.status, stored.revision) == (ReportStatus.SUBMITTED, report.revision)
+    assert ReviewEvent.objects.filter(report=report).count() == events
+
+
 def test_only_reporters_of_an_assigned_unit_may_write(world):
     with pytest.raises(services.ReportPermissionError, match=r"不是任务 3\.1\.2 的责任单位"):
         draft(world, user="agri")
@@ -127,9 +144,9 @@ def test_only_reporters_of_an_assigned_unit_may_write(world):
     report = services.submit_report(actor=world.users["edu"], report=draft(world), expected_revision=1)
     for reviewer in ("edu", "other_office", "leader"):
         with pytest.raises(services.ReportPermissionError, match="纲要办管理员"):
-            services.accept_report(actor=world.users[reviewer], report=report)
+            services.accept_report(actor=world.users[reviewer], report=report, expected_revision=report.revision)
     # The city office is above the county and may review its reports.
-    services.accept_report(actor=world.users["city_office"], report=report)
+    services.accept_report(actor=world.users["city_office"], report=report, expected_revision=report.revision)
     assert not ProgressReport.objects.filter(unit=world.units["市农业农村局"]).exists()
 
 
@@ -297,24 +314,24 @@ def test_reminders_single_and_bulk(world):
     }
     other_city_unit_id = world.other_plan.tasks.get().assignments.get().unit_id
     unit_ids = [world.units["市农业农村局"].pk, world.units["团市委"].pk, other_city_unit_id]
-    sent = services.send_bulk_reminders(actor=office, period=period, message="请尽快报送", unit_ids=unit_ids)
+    sent = reminders.send_bulk_reminders(actor=office, period=period, message="请尽快报送", unit_ids=unit_ids)
     assert sorted(r.unit.name for r in sent) == ["团市委", "市农业农村局"]  # the other city's unit is ignored
     assert "3.2.1" in Reminder.objects.get(unit=world.units["市农业农村局"]).message
     assert history_for(sent[0]).get().reason == "批量催办"
 
     with pytest.raises(services.ReportPermissionError):
-        services.send_bulk_reminders(actor=world.users["other_office"], period=period, message="x", unit_ids=unit_ids)
+        reminders.send_bulk_reminders(actor=world.users["other_office"], period=period, message="x", unit_ids=unit_ids)
     with pytest.raises(services.ReportError, match="不能为空"):
-        services.send_reminder(actor=office, unit=world.units["团市委"], message=" ")
+        reminders.send_reminder(actor=office, unit=world.units["团市委"], message=" ")
     with pytest.raises(services.ReportError, match=r"不是任务 3\.2\.1 的责任单位"):
-        services.send_reminder(actor=office, unit=world.units["团市委"], message="请报送", task=world.tasks[2])
-    single = services.send_reminder(
+        reminders.send_reminder(actor=office, unit=world.units["团市委"], message="请报送", task=world.tasks[2])
+    single = reminders.send_reminder(
         actor=office, unit=world.units["市教育和体育局"], message="3.1.1 请报送", task=world.tasks[0], period=period
     )
     assert selectors.unread_count(world.users["edu"]) == 1
     with pytest.raises(services.ReportPermissionError):
-        services.mark_reminder_read(actor=world.users["agri"], reminder=single)
-    services.mark_reminder_read(actor=world.users["edu"], reminder=single)
+        reminders.mark_reminder_read(actor=world.users["agri"], reminder=single)
+    reminders.mark_reminder_read(actor=world.users["edu"], reminder=single)
     assert selectors.unread_count(world.users["edu"]) == 0
 
 

@@ -168,9 +168,9 @@ def test_review_return_and_accept(world, client_for):
     page = office.get(reverse("progress:report_detail", args=[report.pk])).content.decode()
     assert "审核通过" in page and "退回修改" in page and "230" in page and "200" in page and "培训签到表.pdf" in page
 
-    missing_comment = office.post(review_url, {"action": "return", "comment": ""})
+    missing_comment = office.post(review_url, {"action": "return", "comment": "", "revision": report.revision})
     assert missing_comment.status_code == 400 and "必须填写退回意见" in missing_comment.content.decode()
-    assert office.post(review_url, {"action": "return", "comment": "请补充照片"}).status_code == 302
+    assert office.post(review_url, {"action": "return", "comment": "请补充照片", "revision": report.revision}).status_code == 302
     report.refresh_from_db()
     assert report.status == ReportStatus.RETURNED
 
@@ -181,10 +181,11 @@ def test_review_return_and_accept(world, client_for):
     assert "退回意见" in form and "请补充照片" in form
     resubmit = edu.post(edit_url(world), form_data(world, revision=report.revision, action="submit"))
     assert resubmit.status_code == 302
-    assert office.post(review_url, {"action": "accept", "comment": "好"}).status_code == 302
+    report.refresh_from_db()
+    assert office.post(review_url, {"action": "accept", "comment": "好", "revision": report.revision}).status_code == 302
     report.refresh_from_db()
     assert report.status == ReportStatus.ACCEPTED
-    again = office.post(review_url, {"action": "accept"})
+    again = office.post(review_url, {"action": "accept", "revision": report.revision})
     assert again.status_code == 400 and "只能审核已报送的报告" in again.content.decode()
     history = client_for("edu").get(reverse("progress:report_detail", args=[report.pk])).content.decode()
     assert history.count("badge-event-submit") == 2 and "badge-event-return" in history and "修改记录" in history
@@ -252,7 +253,7 @@ def test_single_and_bulk_reminders_and_inbox(world, client_for):
 
 def test_task_page_scope_progress_timeline_and_history(world, client_for):
     report = submitted_report(world)
-    services.accept_report(actor=world.users["office"], report=report)
+    services.accept_report(actor=world.users["office"], report=report, expected_revision=report.revision)
     url = reverse("supervision:task_detail", args=[tutor_task(world).pk])
     for username in ("edu", "office", "leader", "statistician", "city_office"):
         assert client_for(username).get(url).status_code == 200, username

@@ -129,7 +129,7 @@ EXPECTATIONS: dict[str, Access] = {
                                       office=200)),
     # Outreach statistics (kesu.indicators.permissions): definitions are read by everyone and defined by
     # offices; each role enters its own scope's values (the page shows the user's home region or unit);
-    # the city approves its counties, so the county office's own submission is 403 to it.
+    # the city reviews its counties, so the county office's own submission is 403 to it.
     "indicators:list": EVERY_ROLE,
     "indicators:detail": EVERY_ROLE,
     "indicators:new": OFFICE_ONLY,
@@ -143,11 +143,17 @@ EXPECTATIONS: dict[str, Access] = {
     "indicators:entry_submit": OFFICE_ONLY_POST,
     "indicators:template": INDICATOR_TEMPLATE,
     "indicators:upload": OFFICE_ONLY_POST,
-    "indicators:approvals": OFFICE_ONLY,
-    "indicators:approve": Access(None, post=_get(agri=403, edu=403, leader=403, statistician=403,
-                                                  other_office=404, office=403)),
+    "indicators:review_queue": OFFICE_ONLY,
+    "indicators:accept": Access(None, post=_get(agri=403, edu=403, leader=403, statistician=403,
+                                                 other_office=404, office=403)),
     "indicators:return": Access(None, post=_get(agri=403, edu=403, leader=403, statistician=403,
                                                  other_office=404, office=403)),
+    # The paths from before the review acts were named accept / return: the same views.
+    "indicators:review_queue_old_path": OFFICE_ONLY,
+    "indicators:accept_old_path": Access(None, post=_get(agri=403, edu=403, leader=403, statistician=403,
+                                                          other_office=404, office=403)),
+    "indicators:return_old_path": Access(None, post=_get(agri=403, edu=403, leader=403, statistician=403,
+                                                          other_office=404, office=403)),
     "indicators:targets": REGION_READERS,
     # agri has a task in the plan, so the plan is visible to it; only the office may suggest links.
     "indicators:target_suggest": Access(None, post=_get(agri=403, edu=403, leader=403, statistician=403,

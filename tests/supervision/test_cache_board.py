@@ -72,7 +72,7 @@ def test_status_changes_at_once_when_a_report_is_accepted(world):
     row_before = next(r for r in before.rows if r.task.pk == task.pk)
     assert all(not t.figures for t in row_before.data.targets if t.label == (target.subject or target.text))
 
-    services.accept_report(actor=world.users["office"], report=report)
+    services.accept_report(actor=world.users["office"], report=report, expected_revision=report.revision)
 
     after = load_board(Task.objects.filter(plan=world.plan), today)
     assert after is not before

@@ -60,7 +60,7 @@ def test_scorecard_workbook(scored_world):
     assert "按时报送30分，目标完成40分，审核通过30分" in sheet["A1"].value
     assert [c.value for c in sheet[2]][:2] == ["排名", "单位"]
     first = rows_of(sheet)[0]
-    assert first[:5] == [1, "市农业农村局", "100%", "69%", "100%"] and first[9] == 87.48
+    assert first[:5] == [1, "市农业农村局", "100%", "69%", "100%"] and first[9] == 87.5
 
 
 def test_download_views_send_xlsx_with_chinese_names(client, scored_world):

@@ -99,7 +99,8 @@ def test_reports_submitted_then_returned_show_at_once_on_every_page(world):
     assert queued(text(office, page_urls["review"])) == [report.pk, later.pk]
     assert "市教育和体育局 2024年上半年报告逾期" not in api_reasons(api, world.plan, spirit)
 
-    services.return_report(actor=world.users["office"], report=report, comment="请补充活动照片")
+    services.return_report(actor=world.users["office"], report=report, expected_revision=report.revision,
+                           comment="请补充活动照片")
 
     assert queued(text(office, page_urls["review"])) == [later.pk]
     assert RETURNED in text(office, page_urls["dashboard"])
@@ -244,9 +245,11 @@ def test_a_form_posted_from_a_cached_page_passes_csrf_with_the_viewers_own_token
     accept = reverse("progress:report_review", args=[report.pk])
     # The first viewer's token is not the second's: had it been cached in the body, this is what the
     # second viewer's form would have sent.
-    refused = second.post(accept, {"action": "accept", "csrfmiddlewaretoken": csrf_token(first_page)})
+    refused = second.post(accept, {"action": "accept", "revision": report.revision,
+                                   "csrfmiddlewaretoken": csrf_token(first_page)})
     assert refused.status_code == 403
-    accepted = second.post(accept, {"action": "accept", "csrfmiddlewaretoken": csrf_token(second_page)})
+    accepted = second.post(accept, {"action": "accept", "revision": report.revision,
+                                    "csrfmiddlewaretoken": csrf_token(second_page)})
     assert accepted.status_code == 302
     assert ProgressReport.objects.get(pk=report.pk).status == ReportStatus.ACCEPTED
     assert queued(text(second, review)) == []

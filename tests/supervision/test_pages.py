@@ -5,8 +5,10 @@ import datetime
 
 import pytest
 from django.urls import reverse
+from tests.pagetext import kpi_cards, parse
 
 from kesu.audit.registry import history_for
+from kesu.planning.models import Task
 from kesu.supervision.models import ScoreAdjustment, ScoreWeights
 
 pytestmark = pytest.mark.django_db
@@ -29,7 +31,16 @@ def test_pages_render_for_office_and_leaders(client, scored_world, role):
     dashboard = client.get(urls["dashboard"])
     assert dashboard.status_code == 200
     body = dashboard.content.decode()
-    assert "公民具备科学素质的比例目标" in body and "17" in body and "2025年" in body
+    # The headline card shows the plan's own headline figure (17.0 % by 2025 in the world), and the
+    # task count is the plan's tasks.
+    plan = world.plan
+    headline = parse(body).find(cls="headline")
+    assert headline.find(cls="kpi-label").text == f"{plan.headline_indicator}目标"
+    assert headline.find(cls="kpi-value").text == f"{plan.headline_value:g}{plan.headline_unit}" == "17%"
+    assert headline.find(cls="muted").text == f"{plan.headline_year}年" == "2025年"
+    cards = kpi_cards(body)
+    assert cards["任务总数"] == str(Task.objects.filter(plan=plan).count()) == "3"
+    assert sum(int(cards[label]) for label in ("绿灯（正常）", "黄灯（预警）", "红灯（滞后）")) == 3
     assert 'id="dashboard-charts"' in body and "vendor/echarts.min.js" in body
     assert "培育高素质农民" in body
     matrix = client.get(urls["matrix"]).content.decode()
@@ -117,9 +128,10 @@ def test_matrix_filters_and_htmx_partial(client, scored_world):
     partial = client.get(url, {"group": farmers_group.pk}, HTTP_HX_REQUEST="true")
     body = partial.content.decode()
     assert body.lstrip().startswith('<div id="matrix">') and "<html" not in body
-    assert "3.2.1" in body and "3.1.1" not in body
+    assert _task_rows(body) == ["3.2.1"]  # the one task of 农民科学素质提升行动
     by_unit = client.get(url, {"unit": world.units["团市委"].pk}).content.decode()
-    assert 'data-task="3.1.2"' in by_unit and 'data-task="3.1.1"' not in by_unit
+    assert _task_rows(by_unit) == ["3.1.2"]  # 团市委 takes part in 3.1.2 only
+    assert _task_rows(client.get(url).content.decode()) == ["3.1.1", "3.1.2", "3.2.1"]
     bad = client.get(url, {"status": "purple", "unit": "abc"}).content.decode()
     assert "筛选条件“状态”无效：purple" in bad and "筛选条件“单位”无效：abc" in bad
 
@@ -140,8 +152,56 @@ def test_dashboard_numbers_match_the_board(client, scored_world, monkeypatch):
     monkeypatch.setattr("django.utils.timezone.localdate", lambda *a, **k: datetime.date(2025, 2, 1))
     client.force_login(world.users["office"])
     response = client.get(reverse("supervision:dashboard", args=[world.plan.pk]))
+    page = parse(response.content)
+    # By hand from scored_world on 2025-02-01: 3.1.1 lacks only 市科协's second half, 17 days late
+    # (amber); 3.1.2 has 团市委's first half returned on 2024-07-14 and never resubmitted (red); 3.2.1
+    # lacks 市科协's first half, due 2024-07-15 (red).
+    assert kpi_cards(response.content) == {
+        "公民具备科学素质的比例目标": "17%", "任务总数": "3", "绿灯（正常）": "0", "黄灯（预警）": "1", "红灯（滞后）": "2",
+    }
     charts = response.context["charts"]
-    assert sum(charts["status_pie"]["series"][0]["data"]) == 3
-    overdue = response.context["overdue"]
-    assert any(item.unit_name == "市科协" and item.period_label == "2024年下半年" and item.days == 17 for item in overdue)
-    assert any(item.kind == "returned" and item.unit_name == "团市委" for item in overdue)
+    assert charts["status_pie"]["series"][0]["data"] == [0, 1, 2]
+
+    today = datetime.date(2025, 2, 1)
+    first_due, second_due = (period.due for period in world.periods)
+    late_first, late_second = (today - first_due).days, (today - second_due).days
+    returned_for = (today - datetime.date(2024, 7, 14)).days
+    assert (late_first, late_second, returned_for) == (201, 17, 202)
+    # Reds first, then the longest wait, then the plan's task order.
+    overdue = _section(page, "逾期与退回")
+    assert overdue.find("h2").text == "逾期与退回（6）"
+    assert [_cells(row)[1:] for row in overdue.find("tbody").find_all("tr")] == [
+        ["3.1.2 加强科技辅导员队伍建设", "团市委", "2024年上半年", f"团市委 2024年上半年报告被退回 {returned_for} 天未重新报送"],
+        ["3.2.1 培育高素质农民", "市科协", "2024年上半年", f"市科协 2024年上半年报告逾期 {late_first} 天未报送"],
+        ["3.1.1 弘扬和传承科学精神", "市科协", "2024年下半年", f"市科协 2024年下半年报告逾期 {late_second} 天未报送"],
+        ["3.1.2 加强科技辅导员队伍建设", "市教育和体育局", "2024年下半年",
+         f"市教育和体育局 2024年下半年报告逾期 {late_second} 天未报送"],
+        ["3.1.2 加强科技辅导员队伍建设", "团市委", "2024年下半年", f"团市委 2024年下半年报告逾期 {late_second} 天未报送"],
+        ["3.2.1 培育高素质农民", "市科协", "2024年下半年", f"市科协 2024年下半年报告逾期 {late_second} 天未报送"],
+    ]
+
+    # The ranking, by hand: a report is on time when first submitted by its due date (市教育和体育局's
+    # 3.1.1 second half came on 2025-01-20, after 01-15; 团市委's returned report was first sent on
+    # time); completion is the accepted to-date figure over the target (550 of 1000, 150 of 200).
+    ranking = page.find("table", id="unit-ranking").find("tbody").find_all("tr")
+    assert [_cells(row)[:6] for row in ranking] == [
+        ["1", "市农业农村局", "100%", "2/2", "55%", "0"],
+        ["2", "市教育和体育局", "50%", "2/4", "75%", "1"],
+        ["3", "团市委", "50%", "1/2", "—", "1"],
+        ["4", "市科协", "25%", "1/4", "—", "0"],
+    ]
+
+
+def _section(page, heading: str):
+    """The page section whose heading starts with ``heading``."""
+    found = [s for s in page.find_all("section") if s.find_all("h2") and s.find_all("h2")[0].text.startswith(heading)]
+    assert len(found) == 1, heading
+    return found[0]
+
+
+def _task_rows(html: str) -> list[str]:
+    return [row.attrs["data-task"] for row in parse(html).find_all("tr") if "data-task" in row.attrs]
+
+
+def _cells(row) -> list[str]:
+    return [cell.text for cell in row.find_all("td")]

@@ -3,8 +3,8 @@
 Year 2024, judged on 2025-02-01 (both half-years past due), default weights 30/40/30:
 
 - 市农业农村局 (leads 3.2.1, target 1000 by 2025): both reports on time and accepted first time →
-  on-time 2/2, review 2/2. Completion: 550 reached by the end of 2024, when 1461 of 1825 days of
-  2021–2025 had passed → 0.55 ÷ 0.80055 = 0.68703. 30 + 40 × 0.68703 + 30 = 87.48; +2 adjustment = 89.48.
+  on-time 2/2, review 2/2. Completion: 550 reached by the end of 2024, when 1461 of 1826 days of
+  2021–2025 had passed → 0.55 ÷ 0.80011 = 0.68741. 30 + 40 × 0.68741 + 30 = 87.50; +2 adjustment = 89.50.
 - 市教育和体育局 (leads 3.1.1 and 3.1.2, 4 reports due): 3.1.1 H1 on time, 3.1.1 H2 late (1-20 for
   1-15), 3.1.2 H1 first submitted on time then returned and accepted, 3.1.2 H2 missing → on-time 2/4;
   reviewed 3, accepted without return 2 → 2/3. Completion: 3.1.2 yearly 200, 150 accepted for 2024,
@@ -45,10 +45,10 @@ def test_scorecard_matches_hand_computation(scored_world):
     scores = by_unit(data["scores"])
     agri, edu, cast, youth = (scores[n] for n in ("市农业农村局", "市教育和体育局", "市科协", "团市委"))
 
-    assert agri.rates == pytest.approx({"on_time_reporting": 1, "target_completion": 0.55 / (1461 / 1825),
+    assert agri.rates == pytest.approx({"on_time_reporting": 1, "target_completion": 0.55 / (1461 / 1826),
                                         "review_outcome": 1})
-    assert agri.points == {"on_time_reporting": 30, "target_completion": 27.48, "review_outcome": 30}
-    assert agri.base == 87.48 and agri.adjustment_points == 2 and agri.total == 89.48
+    assert agri.points == {"on_time_reporting": 30, "target_completion": 27.5, "review_outcome": 30}
+    assert agri.base == 87.5 and agri.adjustment_points == 2 and agri.total == 89.5
 
     assert (edu.due_reports, edu.on_time_reports, edu.reviewed_reports, edu.first_pass_reports) == (4, 2, 3, 2)
     assert edu.rates["target_completion"] == pytest.approx(0.75)

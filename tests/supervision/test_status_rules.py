@@ -35,7 +35,7 @@ def task(targets=(), obligations=()):
     return TaskStatusInput(2021, 2025, None, tuple(targets), PERIODS, tuple(obligations))
 
 
-# 2021-01-01 … 2025-12-31 with the horizon at the end of 2024-H1: 1277 of 1825 days = 70 %.
+# 2021-01-01 … 2025-12-31 with the horizon at the end of 2024-H1: 1277 of 1826 days = 70 %.
 AFTER_FIRST_DUE = D(2024, 8, 1)
 
 
@@ -132,11 +132,11 @@ def test_worst_finding_wins_and_thresholds_are_configurable(settings):
 
 
 def test_completion_for_year_divides_progress_by_time():
-    # 550 of 1000 reached by the end of 2024, when 1461 of 1825 days (80.05 %) had passed.
+    # 550 of 1000 reached by the end of 2024, when 1461 of 1826 days (80.05 %) had passed.
     target = TargetInput("高素质农民培训", 1000, "名", ">=", "", 2025, (
         FigureInput(FIRST_HALF.start, FIRST_HALF.end, 400, 1), FigureInput(SECOND_HALF.start, SECOND_HALF.end, 550, 1),
     ))
-    assert completion_for_year(task([target]), 2024, D(2025, 2, 1)) == pytest.approx(0.55 / (1461 / 1825))
+    assert completion_for_year(task([target]), 2024, D(2025, 2, 1)) == pytest.approx(0.55 / (1461 / 1826))
     assert completion_for_year(task([target]), 2024, D(2024, 3, 1)) is None
 
 

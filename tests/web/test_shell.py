@@ -14,7 +14,7 @@ from tests.factories import PASSWORD, make_user
 
 from kesu.org.auth import UserWithRegionBackend
 from kesu.org.models import Role
-from kesu.progress import services as services_reports
+from kesu.progress import reminders
 from kesu.progress.models import Reminder
 
 pytestmark = pytest.mark.django_db
@@ -85,7 +85,7 @@ def test_an_unread_reminder_shows_in_its_units_top_bar_only_until_read(world):
     office_client, colleague_client = _client(office), _client(colleague)
     assert "nav-count" not in _nav(edu_client)  # cached for edu's variant without a badge
 
-    reminder = services_reports.send_reminder(actor=office, unit=edu.unit, message="请尽快填报上半年进度")
+    reminder = reminders.send_reminder(actor=office, unit=edu.unit, message="请尽快填报上半年进度")
     assert re.search(r'class="nav-count"[^>]*>1<', _nav(edu_client))
     assert re.search(r'class="nav-count"[^>]*>1<', _nav(colleague_client))  # the same unit's inbox
     assert "nav-count" not in _nav(office_client)

@@ -1,6 +1,7 @@
-"""The /api/ endpoints: thin functions over kesu.api.selectors (reads) and the reporting services
-(writes). Access is decided by kesu.org.permissions only: objects out of scope are 404, operations
-the role may not perform are 403."""
+"""The /api/ endpoints: thin functions over kesu.api.selectors (reads) and kesu.progress.services
+(writes: the same functions the pages call, so the rules, row locks, revision checks and audit are
+the web's). Objects out of scope are 404 (kesu.org.permissions); the services' refusals become HTTP
+statuses in one table below (REFUSAL_STATUS)."""
 
 from typing import Literal
 
@@ -13,7 +14,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.pagination import LimitOffsetPagination, paginate
 from ninja.security import HttpBearer
 
-from kesu.api import reporting, selectors
+from kesu.api import selectors
 from kesu.api.schemas import (
     ErrorOut,
     PlanDetailOut,
@@ -33,7 +34,7 @@ from kesu.api.schemas import (
 from kesu.api.tokens import user_for_token
 from kesu.caching import fragments
 from kesu.planning.models import Task
-from kesu.progress import services as services_reports
+from kesu.progress import services
 from kesu.progress.models import ReportStatus
 from kesu.supervision.page_cache import plan_status_key
 
@@ -108,21 +109,20 @@ def _invalid_data(request, exc):
     return api.create_response(request, {"detail": "; ".join(exc.messages)}, status=400)
 
 
-@api.exception_handler(services_reports.ReportError)
+# The one map from the workflow's refusals to HTTP statuses: the first class the error is an instance
+# of decides (subclasses before ReportError).
+REFUSAL_STATUS = (
+    (services.ReportPermissionError, 403),
+    (services.StaleReportError, 409),
+    (services.IllegalTransitionError, 409),
+    (services.ReportError, 400),
+)
+
+
+@api.exception_handler(services.ReportError)
 def _refused(request, exc):
-    return api.create_response(request, {"detail": str(exc)}, status=400)
-
-
-@api.exception_handler(services_reports.ReportPermissionError)
-def _refused_role(request, exc):
-    return api.create_response(request, {"detail": str(exc)}, status=403)
-
-
-@api.exception_handler(services_reports.StaleReportError)
-@api.exception_handler(services_reports.IllegalTransitionError)
-def _conflict(request, exc):
-    body = {"detail": str(exc)}
-    return api.create_response(request, body, status=409)
+    status = next(code for kind, code in REFUSAL_STATUS if isinstance(exc, kind))
+    return api.create_response(request, {"detail": str(exc)}, status=status)
 
 
 @api.exception_handler(HttpError)
@@ -259,23 +259,39 @@ def get_report(request, report_id: int):
           description="同一任务、单位、周期只有一份报告：已存在时修改它（须回传 expected_revision），"
                       "否则新建（201）。只有该单位的填报员可以填报；已报送或已通过的报告不能修改（409）。")
 def save_draft(request, payload: ReportDraftIn):
-    report, created = reporting.save_draft(actor=request.auth, data=payload)
+    task, period = selectors.task_and_period_in_scope(
+        user=request.auth, task_id=payload.task_id, period_id=payload.period_id
+    )
+    report = services.save_draft(
+        actor=request.auth,
+        task=task,
+        period=period,
+        expected_revision=payload.expected_revision,
+        narrative=payload.narrative,
+        self_assessment=payload.self_assessment,
+        figures={figure.target_id: figure.value for figure in payload.figures},
+        figure_notes={figure.target_id: figure.note for figure in payload.figures},
+        confirm_large=payload.confirm_large,
+    )
+    # Revision 0 is "no report yet": the service refuses it (409) once one exists.
+    created = payload.expected_revision == 0
     return Status(201 if created else 200, selectors.report_detail(user=request.auth, report_id=report.pk))
 
 
 @api.post("/reports/{report_id}/submit", response={200: ReportDetailOut, **WRITE_ERRORS},
           operation_id="submit_report", tags=["进度报告"], summary="报送进度报告（填报员）")
 def submit(request, report_id: int, payload: TransitionIn):
-    reporting.submit(actor=request.auth, report_id=report_id, expected_revision=payload.expected_revision)
+    report = selectors.report_in_scope(user=request.auth, report_id=report_id)
+    services.submit_report(actor=request.auth, report=report, expected_revision=payload.expected_revision)
     return selectors.report_detail(user=request.auth, report_id=report_id)
 
 
 @api.post("/reports/{report_id}/return", response={200: ReportDetailOut, **WRITE_ERRORS},
           operation_id="return_report", tags=["进度报告"], summary="退回进度报告（纲要办，须填写意见）")
 def return_(request, report_id: int, payload: TransitionIn):
-    reporting.return_(
-        actor=request.auth, report_id=report_id, expected_revision=payload.expected_revision,
-        comment=payload.comment,
+    report = selectors.report_in_scope(user=request.auth, report_id=report_id)
+    services.return_report(
+        actor=request.auth, report=report, expected_revision=payload.expected_revision, comment=payload.comment
     )
     return selectors.report_detail(user=request.auth, report_id=report_id)
 
@@ -283,8 +299,8 @@ def return_(request, report_id: int, payload: TransitionIn):
 @api.post("/reports/{report_id}/accept", response={200: ReportDetailOut, **WRITE_ERRORS},
           operation_id="accept_report", tags=["进度报告"], summary="审核通过进度报告（纲要办）")
 def accept(request, report_id: int, payload: TransitionIn):
-    reporting.accept(
-        actor=request.auth, report_id=report_id, expected_revision=payload.expected_revision,
-        comment=payload.comment,
+    report = selectors.report_in_scope(user=request.auth, report_id=report_id)
+    services.accept_report(
+        actor=request.auth, report=report, expected_revision=payload.expected_revision, comment=payload.comment
     )
     return selectors.report_detail(user=request.auth, report_id=report_id)

@@ -10,13 +10,12 @@ from django.db.models import Count, Prefetch, QuerySet
 from kesu.org.models import Role
 from kesu.org.permissions import (
     get_visible_or_404,
-    visible_plans,
-    visible_reports,
-    visible_tasks,
     visible_units,
 )
 from kesu.planning.models import TaskUnit
+from kesu.planning.selectors import visible_plans, visible_tasks
 from kesu.progress.models import ProgressReport, ReviewEvent
+from kesu.progress.selectors import visible_reports
 from kesu.supervision.selectors import load_board
 
 
@@ -116,6 +115,17 @@ def report_detail(*, user, report_id: int) -> ProgressReport:
         Prefetch("events", queryset=ReviewEvent.objects.select_related("actor").order_by("at", "id"))
     )
     return get_visible_or_404(queryset, pk=report_id)
+
+
+def report_in_scope(*, user, report_id: int) -> ProgressReport:
+    """The report a write names, if the user may see it (404 otherwise); the service then decides
+    whether they may change it (403) and locks it."""
+    return get_visible_or_404(visible_reports(user), pk=report_id)
+
+
+def task_and_period_in_scope(*, user, task_id: int, period_id: int):
+    task = get_visible_or_404(visible_tasks(user).select_related("plan"), pk=task_id)
+    return task, get_visible_or_404(task.plan.periods.all(), pk=period_id)
 
 
 def status_viewpoint(user) -> tuple:

@@ -8,6 +8,8 @@ processes already cached different data under) whenever a row it covers is writt
 * ``Plan.data_version``: everything a plan's pages are computed from — the plan, its sections,
   tasks, assignments, targets, periods, reports, figures, review events, score weights and
   adjustments, and the units working on it. Read with the plan, so a plan page knows its version without a query of its own.
+  This package sits below kesu.planning, so the plan model and its token field are registered by
+  kesu.planning's AppConfig.ready() through :func:`register_plan_token`.
 * :class:`~kesu.caching.models.DataVersion` rows for whole kinds of data (:data:`REGIONS`,
   :data:`INDICATORS`, :data:`SURVEYS`): read in one query by :func:`tokens`.
 
@@ -47,17 +49,31 @@ def bump(*scopes: str) -> None:
     )
 
 
+_plan_token: tuple[type, str] | None = None
+
+
+def register_plan_token(model: type, field: str) -> None:
+    """Name the model whose rows carry a plan's token and the field that holds it."""
+    global _plan_token
+    _plan_token = (model, field)
+
+
+def _registered_plan_token() -> tuple[type, str]:
+    if _plan_token is None:
+        raise RuntimeError("no plan token registered: kesu.planning must be installed (its ready() registers it)")
+    return _plan_token
+
+
 def bump_plans(plan_ids: Iterable[int | None]) -> None:
     """Replace the tokens of these plans; a ``None`` among them (a row whose plan cannot be told)
     replaces every plan's token."""
-    from kesu.planning.models import Plan
-
     ids = set(plan_ids)
     if not ids:
         return
-    plans = Plan.objects.all() if None in ids else Plan.objects.filter(pk__in=ids)
+    model, field = _registered_plan_token()
+    plans = model._default_manager.all() if None in ids else model._default_manager.filter(pk__in=ids)
     # One token for all of them is fine: a key always names the plan as well as its token.
-    plans.update(data_version=new_token())
+    plans.update(**{field: new_token()})
 
 
 def tokens(*scopes: str) -> tuple[str, ...]:
@@ -71,7 +87,8 @@ def tokens(*scopes: str) -> tuple[str, ...]:
 def plan_tokens(plans) -> tuple[tuple[int, str], ...]:
     """(id, token) of each plan of a queryset, sorted, in one query: the version of a page that shows
     several plans (a city's review queue, a region dashboard)."""
-    return tuple(plans.order_by("pk").values_list("pk", "data_version"))
+    _, field = _registered_plan_token()
+    return tuple(plans.order_by("pk").values_list("pk", field))
 
 
 def connect_plan_models(models: Iterable[type], plan_id_of: Callable[[object], int | None]) -> None:

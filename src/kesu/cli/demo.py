@@ -98,10 +98,11 @@ def demo_command(
 def build_demo(seeds: Path, console) -> None:
     from kesu.org.models import Role
     from kesu.org.services import SEED_REGIONS_CSV, create_user, import_regions_csv
-    from kesu.plan_import import services as imports
+    from kesu.plan_import import drafts, reading, services
+    from kesu.plan_import.errors import PlanImportError
     from kesu.plans.readers import SUPPORTED_SUFFIXES
 
-    result = import_regions_csv(SEED_REGIONS_CSV)
+    result = import_regions_csv(actor=None, source=SEED_REGIONS_CSV)
     console.print(f"行政区划：新增 {len(result.created)} 个")
 
     files = sorted(p for p in seeds.iterdir() if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES)
@@ -112,11 +113,11 @@ def build_demo(seeds: Path, console) -> None:
     plans = []
     for path in files:
         try:
-            parsed = imports.parse_plan_path(path)
-        except imports.PlanImportError as exc:
+            parsed = reading.parse_plan_path(path)
+        except PlanImportError as exc:
             console.print(f"[red]跳过[/red] {path.name}：{exc}")
             continue
-        region = imports.region_for_plan(parsed)
+        region = drafts.region_for_plan(parsed)
         if region is None:
             console.print(f"[red]跳过[/red] {path.name}：找不到方案所属地区“{parsed.region}”")
             continue
@@ -125,11 +126,12 @@ def build_demo(seeds: Path, console) -> None:
         office = offices.get(region.pk)
         if office is None:
             office = offices[region.pk] = create_user(
-                username=f"office-{region.code}", password=DEMO_PASSWORD, role=Role.OFFICE_ADMIN, region=region,
+                actor=None, username=f"office-{region.code}", password=DEMO_PASSWORD, role=Role.OFFICE_ADMIN,
+                region=region,
                 display_name=f"{region.name}纲要办", is_demo_password_ok=True,
             )
-        draft = imports.start_draft(region, parsed)
-        plan = imports.confirm_import(draft, user=office, is_demo=True)
+        draft = drafts.start_draft(region, parsed)
+        plan = services.confirm_import(actor=office, draft=draft, is_demo=True)
         plans.append((plan, office))
         console.print(f"已导入 {region.name}：《{plan.title}》 {plan.tasks.count()} 项任务")
 
@@ -139,10 +141,10 @@ def build_demo(seeds: Path, console) -> None:
                  and any(q.region.parent_id == p.region.pk for q, _ in plans)), None)
     city = city or (plans[0][0].region if plans else None)
     if city is not None:
-        create_user(username=f"leader-{city.code}", password=DEMO_PASSWORD, role=Role.LEADER, region=city,
-                    display_name=f"{city.name}分管领导", is_demo_password_ok=True)
-        create_user(username=f"stat-{city.code}", password=DEMO_PASSWORD, role=Role.STATISTICIAN, region=city,
-                    display_name=f"{city.name}统计员", is_demo_password_ok=True)
+        create_user(actor=None, username=f"leader-{city.code}", password=DEMO_PASSWORD, role=Role.LEADER,
+                    region=city, display_name=f"{city.name}分管领导", is_demo_password_ok=True)
+        create_user(actor=None, username=f"stat-{city.code}", password=DEMO_PASSWORD, role=Role.STATISTICIAN,
+                    region=city, display_name=f"{city.name}统计员", is_demo_password_ok=True)
 
     for plan, office in plans:
         reporters = _create_reporters(plan)
@@ -185,7 +187,7 @@ def demo_totals() -> dict[str, int]:
         "reports": ProgressReport.objects.filter(is_demo=True).count(),
         "indicator_values": DataValue.objects.filter(region__is_demo=True).count(),
         "submissions": Submission.objects.filter(region__is_demo=True).exclude(status="draft").count(),
-        "approved": Submission.objects.filter(region__is_demo=True, status="approved").count(),
+        "accepted": Submission.objects.filter(region__is_demo=True, status="accepted").count(),
         "links": TargetLink.objects.filter(target__task__plan__is_demo=True, status=LinkStatus.CONFIRMED).count(),
         "waves": SurveyWave.objects.filter(region__is_demo=True, status=WaveStatus.ACTIVE).count(),
         "estimates": LiteracyEstimate.objects.filter(wave__region__is_demo=True).count(),
@@ -201,7 +203,7 @@ def _print_summary(console, added: dict[str, int]) -> None:
     console.print(
         f"演示数据 / demo data：方案 {totals['plans']} 个，进度填报 {totals['reports']} 份；"
         f"科普统计数值 {totals['indicator_values']} 个（{min(INDICATOR_YEARS)}—{max(INDICATOR_YEARS)}年），"
-        f"已报送 {totals['submissions']} 张、其中已审核 {totals['approved']} 张，"
+        f"已报送 {totals['submissions']} 张、其中已审核通过 {totals['accepted']} 张，"
         f"已确认目标—指标对应 {totals['links']} 条；抽样调查 {totals['waves']} 轮，估计值 {totals['estimates']} 个"
         + ("（本次新增）" if any(added.values()) else "")
     )
@@ -227,8 +229,8 @@ def _create_reporters(plan) -> list:
     )
     return [
         create_user(
-            username=f"unit-{plan.region.code}-{index}", password=DEMO_PASSWORD, role=Role.UNIT_REPORTER,
-            unit=unit, display_name=f"{unit.name}填报员", is_demo_password_ok=True,
+            actor=None, username=f"unit-{plan.region.code}-{index}", password=DEMO_PASSWORD,
+            role=Role.UNIT_REPORTER, unit=unit, display_name=f"{unit.name}填报员", is_demo_password_ok=True,
         )
         for index, unit in enumerate(busiest, start=1)
     ]
@@ -296,9 +298,11 @@ def _sample_reports(plan, office, reporters) -> dict[str, int]:
                     continue
                 report = reports.submit_report(actor=reporter, report=report, expected_revision=report.revision)
                 if outcome == "accepted":
-                    reports.accept_report(actor=office, report=report, comment="材料齐全，同意。")
+                    reports.accept_report(actor=office, report=report, expected_revision=report.revision,
+                                          comment="材料齐全，同意。")
                 elif outcome == "returned":
-                    reports.return_report(actor=office, report=report, comment="请补充活动照片和参与人数等佐证材料。")
+                    reports.return_report(actor=office, report=report, expected_revision=report.revision,
+                                          comment="请补充活动照片和参与人数等佐证材料。")
     ProgressReport.objects.filter(task__plan=plan).update(is_demo=True)
     _backdate_history(plan, due)
     return counts

@@ -79,15 +79,15 @@ def _indicator_figures(code: str, year: int) -> dict[str, float | dict[str, floa
 
 def demo_indicators(plans, console) -> dict[str, int]:
     """Seed the national set; enter 2021–2024 values for each demo plan's region as its office,
-    submit the earlier years (the city office approves its county's), and confirm a few suggested
+    submit the earlier years (the city office accepts its county's), and confirm a few suggested
     target → indicator links per plan."""
     from kesu.audit.context import acting_as
     from kesu.indicators import services, targets
     from kesu.indicators.models import DataElement, DataSet, DataValue, LinkStatus, Submission, TargetLink
 
-    counts = {"values": 0, "submitted": 0, "approved": 0, "links": 0}
+    counts = {"values": 0, "submitted": 0, "accepted": 0, "links": 0}
     with acting_as(None, reason="kesu demo：载入全国科普统计指标集"):
-        services.seed_national_set()
+        services.seed_national_set(actor=None)
     elements = {e.code: e for e in DataElement.objects.select_related("category").prefetch_related("category__options")}
     data_set = DataSet.objects.get(code="annual_statistics")
     offices = {plan.region.pk: office for plan, office in plans}
@@ -106,17 +106,17 @@ def demo_indicators(plans, console) -> dict[str, int]:
                                    for o, v in figure.items()]
                     else:
                         writes.append(services.CellWrite(element, None, region, None, float(figure)))
-                counts["values"] += services.write_values(office, writes, year=year)
+                counts["values"] += services.write_values(actor=office, writes=writes, year=year)
             # Earlier years are reported; the latest stays a draft the office is still filling in.
             for year in INDICATOR_YEARS[:-1]:
-                services.submit(office, data_set, region, year)
+                services.submit(actor=office, data_set=data_set, region=region, year=year)
                 counts["submitted"] += 1
-        approver = offices.get(region.parent_id)
-        if approver is not None:
-            with acting_as(approver, reason="kesu demo：审核下级统计数据"):
+        reviewer = offices.get(region.parent_id)
+        if reviewer is not None:
+            with acting_as(reviewer, reason="kesu demo：审核下级统计数据"):
                 for submission in Submission.objects.filter(region=region, year__in=INDICATOR_YEARS[:-2]):
-                    services.approve(approver, submission)
-                    counts["approved"] += 1
+                    services.accept_submission(actor=reviewer, submission=submission)
+                    counts["accepted"] += 1
 
     for plan, office in plans:
         if TargetLink.objects.filter(target__task__plan=plan).exists():

@@ -45,7 +45,7 @@ def seed() -> None:
     from kesu.indicators.services import seed_national_set
 
     with acting_as(None, reason="kesu indicators seed"):
-        counts = seed_national_set()
+        counts = seed_national_set(actor=None)
     typer.echo(
         f"指标集已载入：数据项 {counts['elements']} 个，指标 {counts['indicators']} 个，"
         f"报表 {counts['data_sets']} 张，校验规则 {counts['rules']} 条"
@@ -89,7 +89,8 @@ def import_values(
     actor = _user(user)
     try:
         with acting_as(actor, reason=f"kesu indicators import-values {file.name}"):
-            result = import_template(actor, file.read_bytes(), _region(region), year, quarter)
+            result = import_template(actor=actor, content=file.read_bytes(), region=_region(region), year=year,
+                                     quarter=quarter)
     except IndicatorError as exc:
         typer.echo(str(exc), err=True)
         raise typer.Exit(1) from exc

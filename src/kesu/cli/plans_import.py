@@ -50,11 +50,14 @@ def plans_import(
     new_plan: Annotated[bool, typer.Option("--new", help="即使有同名现行方案也作为新方案导入")] = False,
 ) -> None:
     _django()
+    from django.core.exceptions import PermissionDenied
     from rich.console import Console
     from rich.table import Table
 
     from kesu.org.models import Region
-    from kesu.plan_import import services as imports
+    from kesu.plan_import import diff as plan_diff
+    from kesu.plan_import import drafts, reading, services
+    from kesu.plan_import.errors import PlanImportError
 
     console = Console()
     target_region = Region.objects.filter(code=region).first()
@@ -63,11 +66,11 @@ def plans_import(
     if not file.is_file():
         _fail(f"文件“{file}”不存在")
     try:
-        imports.check_upload(file.name, file.stat().st_size, file.open("rb").read(8))
-        parsed = imports.parse_plan_path(file)
-    except imports.PlanImportError as exc:
+        reading.check_upload(file.name, file.stat().st_size, file.open("rb").read(8))
+        parsed = reading.parse_plan_path(file)
+    except PlanImportError as exc:
         _fail(str(exc))
-    draft = imports.start_draft(target_region, parsed)
+    draft = drafts.start_draft(target_region, parsed)
     if new_plan:
         draft.previous_id = None
 
@@ -80,27 +83,27 @@ def plans_import(
         table.add_column(column)
     names = dict(target_region.units.values_list("pk", "name"))
     for name, choice in draft.mapping.items():
-        shown = "新建" if choice == imports.NEW_UNIT else names.get(choice, "?")
+        shown = "新建" if choice == drafts.NEW_UNIT else names.get(choice, "?")
         table.add_row(name, shown, draft.match_reasons.get(name, ""))
     console.print(table)
     console.print(f"{len(parsed.tasks)} 项任务，{sum(len(t.targets) for t in parsed.tasks)} 个量化目标")
     for warning in parsed.warnings:
         console.print(f"[yellow]提示[/yellow] {warning}")
-    diff = imports.diff_against_previous(draft)
+    diff = plan_diff.diff_against_previous(draft)
     if diff is not None:
         console.print(
             f"修订第{diff.previous.version}版：新增 {len(diff.added)}，删除 {len(diff.removed)}，"
             f"修改 {len(diff.changed)}，未变 {diff.unchanged}"
         )
-    problems = imports.validate_draft(draft)
+    problems = drafts.validate_draft(draft)
     if problems:
         _fail("；".join(problems))
     if not yes and not typer.confirm("确认导入？", default=False):
         typer.echo("已取消，未写入任何数据")
         raise typer.Exit(1)
     try:
-        plan = imports.confirm_import(draft, user=_actor(as_user), period_kind=period_kind)
-    except (imports.PlanImportError, ValueError) as exc:
+        plan = services.confirm_import(actor=_actor(as_user), draft=draft, period_kind=period_kind)
+    except (PlanImportError, PermissionDenied, ValueError) as exc:
         _fail(str(exc))
     console.print(f"[green]已导入[/green] 《{plan.title}》第{plan.version}版（id {plan.pk}），{plan.tasks.count()} 项任务")
 
@@ -116,7 +119,7 @@ def regions_import(
     if not path.is_file():
         _fail(f"文件“{path}”不存在")
     try:
-        result = import_regions_csv(path)
+        result = import_regions_csv(actor=None, source=path)
     except RegionImportError as exc:
         _fail(str(exc))
     typer.echo(f"新增 {len(result.created)}，更新 {len(result.updated)}，未变 {result.unchanged}")
@@ -147,8 +150,8 @@ def users_create(
         if unit_obj is None:
             _fail(f"{region_obj.name}没有名为“{unit}”的单位")
     try:
-        user = create_user(username=username, password=password, role=role, region=region_obj, unit=unit_obj,
-                           display_name=name)
+        user = create_user(actor=None, username=username, password=password, role=role, region=region_obj,
+                           unit=unit_obj, display_name=name)
     except OrgError as exc:
         _fail(str(exc))
     if superuser:

@@ -48,7 +48,7 @@ def annual_command(
 
     fmt = fmt.strip().lower()
     setup_django()
-    from kesu.evaluation.report_data import ReportDataError, region_by_code
+    from kesu.evaluation.figures import EvaluationError, region_by_code
     from kesu.evaluation.services import FORMATS, generate_annual_report
 
     if fmt not in FORMATS:
@@ -62,7 +62,7 @@ def annual_command(
             report = generate_annual_report(
                 target_region, year, fmt, progress=lambda message: progress.update(task, description=message)
             )
-    except ReportDataError as exc:
+    except EvaluationError as exc:
         _fail(str(exc))
     path = output or Path(report.filename)
     if path.parent and not path.parent.exists():

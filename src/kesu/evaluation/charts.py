@@ -295,7 +295,8 @@ def _pct(share: float | None) -> float | None:
 
 
 def report_charts(data) -> dict[str, ChartSpec]:
-    """Charts for an :class:`~kesu.evaluation.report_data.AnnualReportData`; empty ones are left out."""
+    """Charts for an :class:`~kesu.evaluation.figures.EvaluationFigures`; empty ones are left out."""
+    from kesu.evaluation.narrative import share_percent
     from kesu.supervision.status import Colour
 
     status_names = [f"{c.lamp}（{c.label}）" for c in Colour]
@@ -324,14 +325,14 @@ def report_charts(data) -> dict[str, ChartSpec]:
     }
     if data.literacy_trend:
         charts["literacy_trend"] = ChartSpec(
-            "bar", "公民具备科学素质的比例（历次调查）", [f"{e.wave_year}年" for e in data.literacy_trend],
-            [("比例", [e.estimate for e in data.literacy_trend])], "%",
+            "bar", "公民具备科学素质的比例（历次调查）", [f"{p.year}年" for p in data.literacy_trend],
+            [("比例", [share_percent(p.share) for p in data.literacy_trend])], "%",
         )
     groups = [e for e in data.literacy if e is not data.headline.estimate]
     if groups:
         charts["literacy_groups"] = ChartSpec(
             "bar", "分群体公民科学素质比例", [e.domain or e.region_name for e in groups],
-            [("比例", [e.estimate for e in groups])], "%",
+            [("比例", [share_percent(e.share) for e in groups])], "%",
         )
     lower = [r for r in data.lower_regions if r.has_plan]
     if lower:

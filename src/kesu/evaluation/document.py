@@ -1,23 +1,29 @@
 """The annual report as a format-neutral document: cover, seven numbered sections, each a list of blocks.
 
 The docx, pdf and xlsx writers only lay these blocks out, so the three files say the same thing. The
-text is built from templates filled with figures of :class:`AnnualReportData`; a section without data
-says so in a sentence rather than being left out, because an office reading the report must be able
-to tell "nothing to report" from "forgotten".
+blocks arrange the numbers of :class:`~kesu.evaluation.figures.EvaluationFigures` and the sentences
+:mod:`kesu.evaluation.narrative` builds from them; a section without data says so in a sentence
+rather than being left out, because an office reading the report must be able to tell "nothing to
+report" from "forgotten".
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from kesu.evaluation import narrative
 from kesu.evaluation.charts import ChartSpec, report_charts
-from kesu.evaluation.report_data import (
+from kesu.evaluation.figures import EvaluationFigures, rank_lower_regions
+from kesu.evaluation.narrative import (
     NO_INDICATOR_TEXT,
     NO_SURVEY_TEXT,
-    AnnualReportData,
+    ON_TRACK_LABELS,
+    OUTSTANDING_LABELS,
+    ci_text,
+    kind_label,
     number_text,
     percent_text,
-    rank_lower_regions,
+    share_percent,
 )
 from kesu.supervision.status import Colour
 
@@ -95,7 +101,7 @@ class ReportDocument:
     date_text: str
     subtitle: str
     sections: list[Section]
-    data: AnnualReportData
+    data: EvaluationFigures
 
     @property
     def figures(self) -> list[Figure]:
@@ -136,7 +142,7 @@ class _Numbering:
         return Table(f"表{self.tables} {title}", columns, rows, **kwargs)
 
 
-def build_document(data: AnnualReportData) -> ReportDocument:
+def build_document(data: EvaluationFigures) -> ReportDocument:
     charts = report_charts(data)
     numbering = _Numbering()
     plan = data.plan
@@ -148,10 +154,11 @@ def build_document(data: AnnualReportData) -> ReportDocument:
         _scores(data, charts, numbering),
         _indicators(data, numbering),
         _literacy(data, charts, numbering),
-        _issues(data),
+        _issues(*narrative.problems_and_next_steps(data)),
     ]
     subtitle = f"依据《{plan.title}》{doc_number}，统计截至{data.as_of.year}年{data.as_of.month}月{data.as_of.day}日"
-    return ReportDocument(data.title, data.issuer, data.date_text, subtitle, sections, data)
+    return ReportDocument(narrative.title(data), narrative.issuer(data), narrative.date_text(data.generated_on),
+                          subtitle, sections, data)
 
 
 def _overview(data, charts, numbering, doc_number) -> Section:
@@ -178,14 +185,14 @@ def _overview(data, charts, numbering, doc_number) -> Section:
         if gap is not None:
             gap_text = f"，距目标尚差{gap:.2f}个百分点" if gap > 0 else "，已达到目标值"
         section.blocks.append(Paragraph(
-            f"最新监测：{estimate.wave_year}年抽样调查显示，{headline.indicator}为{estimate.estimate:.2f}%"
-            f"（95%置信区间 {estimate.ci_text}，样本量{number_text(estimate.n)}）{gap_text}。"
+            f"最新监测：{estimate.wave_year}年抽样调查显示，{headline.indicator}为{share_percent(estimate.share):.2f}%"
+            f"（95%置信区间 {ci_text(estimate)}，样本量{number_text(estimate.n)}）{gap_text}。"
         ))
     else:
         section.blocks.append(NoData(f"{NO_SURVEY_TEXT}，暂无法评估总体目标的实现程度。"))
     section.blocks.append(numbering.table(
         "主要数据", [Column("项目", width=1.2), Column("数据", width=2.5)],
-        [[k.label, k.value] for k in data.key_numbers],
+        [[k.label, k.value] for k in narrative.key_numbers(data)],
     ))
     if data.lower_regions:
         ranked = rank_lower_regions(data.lower_regions)
@@ -218,7 +225,7 @@ def _progress(data, charts, numbering) -> Section:
         [Column("行动/工程", width=2.2), Column("类别", width=0.8), Column("任务数", "int", 0.6),
          Column("绿灯", "int", 0.5), Column("黄灯", "int", 0.5), Column("红灯", "int", 0.5),
          Column("平均完成进度", "pct", 0.9)],
-        [[g.title, g.kind_label, g.tasks, g.green, g.amber, g.red, g.mean_progress] for g in data.groups],
+        [[g.title, kind_label(g.kind), g.tasks, g.green, g.amber, g.red, g.mean_progress] for g in data.groups],
     ))
     section.blocks.extend(numbering.figure("group_status", "各行动/工程任务状态", charts.get("group_status")))
     section.blocks.extend(numbering.figure("status_pie", "任务状态分布", charts.get("status_pie")))
@@ -250,7 +257,8 @@ def _alerts(data, numbering) -> Section:
             "预警与滞后任务",
             [Column("状态", width=0.5), Column("任务", width=1.6), Column("所属行动/工程", width=1.1),
              Column("原因", width=2.2), Column("牵头单位", width=1.0)],
-            [[t.colour.lamp, f"{t.code} {t.title}", t.group, t.reason, t.lead_units] for t in data.alert_tasks],
+            [[t.colour.lamp, f"{t.code} {t.title}", t.group, t.reason, "、".join(t.lead_units) or "—"]
+             for t in data.alert_tasks],
             row_colours=[t.colour for t in data.alert_tasks], status_column=0,
         ))
     else:
@@ -261,7 +269,8 @@ def _alerts(data, numbering) -> Section:
             f"{data.year}年逾期与退回的报告",
             [Column("状态", width=0.5), Column("责任单位", width=1.1), Column("任务", width=1.8),
              Column("报告期", width=0.9), Column("情况", width=0.7), Column("天数", "int", 0.5)],
-            [[o.colour.lamp, o.unit_name, f"{o.task_code} {o.task_title}", o.period_label, o.kind_label, o.days]
+            [[o.colour.lamp, o.unit_name, f"{o.task_code} {o.task_title}", o.period_label, OUTSTANDING_LABELS[o.kind],
+              o.days]
              for o in data.overdue_reports],
             row_colours=[o.colour for o in data.overdue_reports], status_column=0,
         ))
@@ -277,7 +286,7 @@ def _scores(data, charts, numbering) -> Section:
         section.blocks.append(NoData(f"{data.year}年尚无到期报告或可考核的目标，暂无成员单位考核得分。"))
         return section
     section.blocks.append(Paragraph(
-        f"按照目标管理考核办法（{data.weight_text}，另计加减分），{data.year}年度{len(scored)}个成员单位考核结果如下。"
+        f"按照目标管理考核办法（{narrative.weight_text(data.weights)}，另计加减分），{data.year}年度{len(scored)}个成员单位考核结果如下。"
     ))
     section.blocks.append(numbering.table(
         f"{data.year}年度成员单位考核排名",
@@ -302,7 +311,7 @@ def _indicators(data, numbering) -> Section:
          Column("目标值", "num", 0.7), Column("目标年", width=0.6), Column("差距", "num", 0.6),
          Column("预计值", "num", 0.7), Column("研判", width=0.7)],
         [[i.name, i.unit, i.value, i.target, i.target_year, i.gap, i.projection,
-          {True: "可如期完成", False: "难以如期完成", None: "—"}[i.on_track]] for i in data.indicators],
+          ON_TRACK_LABELS[i.on_track]] for i in data.indicators],
         row_colours=[None if i.on_track is not False else Colour.RED for i in data.indicators], status_column=7,
     ))
     return section
@@ -317,7 +326,8 @@ def _literacy(data, charts, numbering) -> Section:
         "公民科学素质抽样调查估计",
         [Column("调查年度", width=0.6), Column("群体/地区", width=1.4), Column("比例", "percent", 0.7),
          Column("标准误", "percent", 0.6), Column("95%置信区间", width=1.3), Column("样本量", "int", 0.6)],
-        [[e.wave_year, e.domain or e.region_name or "总体", e.estimate, e.se, e.ci_text, e.n] for e in data.literacy],
+        [[e.wave_year, e.domain or e.region_name or "总体", share_percent(e.share), share_percent(e.se), ci_text(e), e.n]
+         for e in data.literacy],
     ))
     section.blocks.extend(numbering.figure("literacy_groups", "分群体公民科学素质比例", charts.get("literacy_groups")))
     section.blocks.extend(numbering.figure("literacy_trend", "历次调查公民具备科学素质的比例",
@@ -325,14 +335,14 @@ def _literacy(data, charts, numbering) -> Section:
     return section
 
 
-def _issues(data) -> Section:
+def _issues(issues: list[str], next_steps: list[str]) -> Section:
     section = Section(SECTION_TITLES[6])
     section.blocks.append(Subheading("（一）存在问题"))
-    if data.issues:
-        section.blocks.append(Bullets(data.issues))
+    if issues:
+        section.blocks.append(Bullets(issues))
     else:
         section.blocks.append(NoData("根据本年度数据，未发现逾期报告、滞后任务或预计不能完成的指标。"))
     section.blocks.append(Subheading("（二）下一步工作"))
-    steps = data.next_steps or ["继续按季度调度各成员单位任务进展，巩固现有工作成效。"]
+    steps = next_steps or ["继续按季度调度各成员单位任务进展，巩固现有工作成效。"]
     section.blocks.append(Bullets(steps))
     return section

@@ -1,6 +1,7 @@
-"""Reads behind the region dashboard: the annual report data regrouped for the page, its charts as
+"""Reads behind the region dashboard: the evaluation figures regrouped for the page, its charts as
 JSON for charts.js, one mini chart per lower region, the page's content rendered once per version of
-its data, and a chart's numbers as a workbook."""
+its data (the cache key is built here, beside the computation it caches), and a chart's numbers as a
+workbook."""
 
 from __future__ import annotations
 
@@ -13,17 +14,13 @@ from django.db.models import Q
 from django.template.loader import render_to_string
 
 from kesu.caching import fragments, versions
+from kesu.evaluation import narrative
 from kesu.evaluation.charts import ChartSpec, report_charts
-from kesu.evaluation.report_data import (
-    ReportDataError,
-    annual_report_data,
-    lower_region_lines,
-    plan_for_year,
-    rank_lower_regions,
-)
+from kesu.evaluation.figures import EvaluationError, evaluation_figures, plan_for_year, rank_lower_regions
 from kesu.evaluation.services import FORMATS, check_year
 from kesu.org.models import Region
 from kesu.planning.models import Plan
+from kesu.supervision.plan_year import lower_region_standings
 from kesu.supervision.status import thresholds_from_settings
 
 DASHBOARD_CHARTS = (
@@ -55,14 +52,18 @@ def _mini_charts(lower) -> dict[str, ChartSpec]:
 
 
 def dashboard_context(region: Region, year: int, today: datetime.date | None = None) -> dict:
-    data = annual_report_data(region, year, today=today)
+    data = evaluation_figures(region, year, today=today)
     specs = report_charts(data)
     charts = {key: specs[key] for key in DASHBOARD_CHARTS if key in specs}
     minis = _mini_charts(data.lower_regions)
     all_specs = charts | minis
     years = list(range(data.plan.period_start or year, (data.plan.period_end or year) + 1))
+    estimate = data.headline.estimate
     return {
         "data": data,
+        "key_numbers": narrative.key_numbers(data),
+        "headline_percent": None if estimate is None else narrative.share_percent(estimate.share),
+        "headline_ci": None if estimate is None else narrative.ci_text(estimate),
         "years": years,
         "chart_ids": list(charts),
         "mini_ids": list(minis),
@@ -97,18 +98,25 @@ def rendered_dashboard(region: Region, requested_year: int | None, today: dateti
     if requested_year is not None and not _valid_year(requested_year):
         # Not cached: any number in the query string would otherwise make an entry.
         return _render_dashboard(region, requested_year, today)
+    return fragments.get_or_compute(
+        dashboard_cache_key(region, requested_year, today),
+        lambda: _render_dashboard(region, requested_year, today), cost=_cost,
+    )
+
+
+def dashboard_cache_key(region: Region, requested_year: int | None, today: datetime.date) -> tuple:
+    """Every input of :func:`_render_dashboard` (see :func:`rendered_dashboard`), as version tokens."""
     plans = Plan.objects.filter(region__in=Region.objects.filter(Q(pk=region.pk) | Q(parent=region)))
-    key = (
+    return (
         "evaluation:region-dashboard", region.pk, requested_year, today, versions.plan_tokens(plans),
         versions.tokens(versions.REGIONS, versions.INDICATORS, versions.SURVEYS), astuple(thresholds_from_settings()),
     )
-    return fragments.get_or_compute(key, lambda: _render_dashboard(region, requested_year, today), cost=_cost)
 
 
 def _valid_year(year: int) -> bool:
     try:
         check_year(year)
-    except ReportDataError:
+    except EvaluationError:
         return False
     return True
 
@@ -119,9 +127,9 @@ def _render_dashboard(region: Region, requested_year: int | None, today: datetim
     try:
         check_year(year)
         context |= dashboard_context(region, year, today)
-    except ReportDataError as exc:
+    except EvaluationError as exc:
         context["problem"] = str(exc)
-        context["lower_regions"] = rank_lower_regions(lower_region_lines(region, year, today))
+        context["lower_regions"] = rank_lower_regions(lower_region_standings(region, year, today))
     body = render_to_string("evaluation/region_dashboard_body.html", context)
     return RenderedDashboard(year, body, context.get("chart_specs", {}))
 

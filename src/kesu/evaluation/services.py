@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from kesu.evaluation.document import ReportDocument, build_document
-from kesu.evaluation.report_data import ReportDataError, annual_report_data
+from kesu.evaluation.figures import EvaluationError, evaluation_figures
 from kesu.org.models import Region
 
 CONTENT_TYPES = {
@@ -38,12 +38,12 @@ def _renderer(fmt: str) -> Callable[[ReportDocument], bytes]:
         from kesu.evaluation.xlsx import render_xlsx
 
         return render_xlsx
-    raise ReportDataError(f"不支持的报告格式“{fmt}”，可选：{'、'.join(FORMATS)}")
+    raise EvaluationError(f"不支持的报告格式“{fmt}”，可选：{'、'.join(FORMATS)}")
 
 
 def check_year(year: int) -> None:
     if not 2000 <= year <= 2100:
-        raise ReportDataError(f"年度无效：{year}")
+        raise EvaluationError(f"年度无效：{year}")
 
 
 def generate_annual_report(
@@ -55,9 +55,9 @@ def generate_annual_report(
     render = _renderer(fmt)
     check_year(year)
     step("读取数据")
-    data = annual_report_data(region, year, today=today)
+    data = evaluation_figures(region, year, today=today)
     step("编排报告")
     document = build_document(data)
     step(f"生成 {fmt.upper()} 文件")
     content = render(document)
-    return GeneratedReport(f"{data.title}.{fmt}", CONTENT_TYPES[fmt], content)
+    return GeneratedReport(f"{document.title}.{fmt}", CONTENT_TYPES[fmt], content)

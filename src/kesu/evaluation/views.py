@@ -1,7 +1,7 @@
 """Region dashboard (地区仪表盘), chart data as Excel, and the annual report download.
 
 Thin views: access through kesu.org.permissions (a role that may not read dashboards → 403, a region
-outside the user's subtree → 404), data through report_data, files through services.
+outside the user's subtree → 404), content through selectors, files through services.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET
 
-from kesu.evaluation.report_data import ReportDataError, plan_for_year
+from kesu.evaluation.figures import EvaluationError, plan_for_year
 from kesu.evaluation.selectors import chart_workbook, dashboard_year, rendered_dashboard
 from kesu.evaluation.services import CONTENT_TYPES, FORMATS, generate_annual_report
 from kesu.org.models import Role
@@ -76,7 +76,7 @@ def annual_report_download(request, code: str, year: int, fmt: str):
         raise Http404("不支持的报告格式")
     try:
         report = generate_annual_report(region, year, fmt)
-    except ReportDataError as exc:
+    except EvaluationError as exc:
         return HttpResponse(str(exc), status=404, content_type="text/plain; charset=utf-8")
     return _attachment(report.content, report.filename, report.content_type)
 
@@ -85,7 +85,7 @@ def annual_report_download(request, code: str, year: int, fmt: str):
 @require_GET
 def plan_annual_report(request, plan_id: int, fmt: str):
     """From a plan's dashboard: the report of the plan's region for ?year= (default: this year within the plan)."""
-    from kesu.org.permissions import visible_plans
+    from kesu.planning.selectors import visible_plans
 
     require_role(request.user, *READ_ROLES)
     plan = get_visible_or_404(visible_plans(request.user).select_related("region"), pk=plan_id)

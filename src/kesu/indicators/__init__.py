@@ -1,1 +1,1 @@
-"""科普统计: data elements, indicators, data entry, approval, aggregation and target progress."""
+"""科普统计: data elements, indicators, data entry, review (accept / return), aggregation and target progress."""

@@ -129,8 +129,10 @@ def _where(sheet: str, row: int, column: int) -> str:
     return f"工作表“{sheet}”第{row}行{get_column_letter(column)}列"
 
 
-def import_template(user, content: bytes, region: Region, year: int, quarter: int = 0) -> UploadResult:
-    """Read a filled template for `region` (its own column and its children's) and store it."""
+def import_template(*, actor, content: bytes, region: Region, year: int, quarter: int = 0) -> UploadResult:
+    """Read a filled template for `region` (its own column and its children's) and store it through
+    `services.write_values` (which checks each cell's permission and lock again, inside its
+    transaction). `actor` None is the system, as there."""
     from kesu.indicators.models import DataValue
 
     try:
@@ -181,7 +183,7 @@ def import_template(user, content: bytes, region: Region, year: int, quarter: in
             target = regions_by_code.get(code)
             if target is None:
                 problems.append(f"{_where(title, 3, column)}：区划代码“{code}”不存在或不在{region.name}范围内")
-            elif not can_enter_values(user, target):
+            elif not can_enter_values(actor, target):
                 problems.append(f"{_where(title, 3, column)}：无权填报区划“{target.name}（{code}）”")
             else:
                 column_regions[column] = target
@@ -214,10 +216,10 @@ def import_template(user, content: bytes, region: Region, year: int, quarter: in
                 if stored.get((target.pk, element.pk, option.pk if option else None)) == value:
                     continue
                 if (target.pk, None) in locked:
-                    problems.append(f"{_where(title, row, column)}：{target.name}的数据已报送或已审核，不能修改")
+                    problems.append(f"{_where(title, row, column)}：{target.name}的数据已报送或已审核通过，不能修改")
                     continue
                 writes.append(CellWrite(element, option, target, None, value))
     if problems:
         raise TemplateError(problems)
-    changed = write_values(user, writes, year=year, quarter=quarter) if writes else 0
+    changed = write_values(actor=actor, writes=writes, year=year, quarter=quarter) if writes else 0
     return UploadResult(cells_read, changed)

@@ -1,5 +1,5 @@
 """Outreach statistics (科普统计): data elements, indicators, data sets, values, validation rules,
-approval of a region's values for a period, and links from plan targets to indicators.
+review of a region's values for a period, and links from plan targets to indicators.
 
 A period is (year, quarter) with quarter 0 meaning the whole year; values of quarters aggregate to
 the year by the element's aggregation rule (see kesu.indicators.aggregation).
@@ -150,11 +150,11 @@ class DataSet(models.Model):
 class ValueStatus(models.TextChoices):
     DRAFT = "draft", "草稿"
     SUBMITTED = "submitted", "已报送"
-    APPROVED = "approved", "已审核"
+    ACCEPTED = "accepted", "已通过"
     RETURNED = "returned", "已退回"
 
 
-LOCKED_STATUSES = (ValueStatus.SUBMITTED, ValueStatus.APPROVED)
+LOCKED_STATUSES = (ValueStatus.SUBMITTED, ValueStatus.ACCEPTED)
 
 
 @audited
@@ -191,7 +191,7 @@ class DataValue(models.Model):
 
 @audited
 class Submission(models.Model):
-    """The approval state of one region's (or unit's) data set for one period."""
+    """The review state of one region's (or unit's) data set for one period."""
 
     data_set = models.ForeignKey(DataSet, on_delete=models.PROTECT, related_name="submissions")
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+")

@@ -1,10 +1,10 @@
-"""Who may enter, approve and read outreach statistics; builds on kesu.org.permissions.
+"""Who may enter, review and read outreach statistics; builds on kesu.org.permissions.
 
 - office admins and statisticians enter values for their region and every region under it
   (a county office its own county, a city office the city and its counties);
 - unit reporters enter only their own unit's values (unit-level values), in their unit's region;
-- approval belongs to an office admin of a region strictly above the submitting one
-  (the city approves its counties); only such an approver may unlock approved values;
+- review (accept / return) belongs to an office admin of a region strictly above the submitting
+  one (the city reviews its counties); only such a reviewer may unlock accepted values;
 - leaders read everything in their subtree and never write;
 - definitions (data elements, indicators) are read by everyone; an office admin edits those its own
   region or a region under it defined. The national set (owner None) is read-only to every office:
@@ -50,9 +50,10 @@ def require_enter_values(user: User | None, region: Region, unit: Unit | None = 
         raise PermissionDenied("当前账号无权填报该区划（单位）的统计数据")
 
 
-def can_approve(user: User, region: Region) -> bool:
+def can_review(user: User | None, region: Region) -> bool:
     return (
-        user.is_authenticated
+        user is not None
+        and user.is_authenticated
         and user.role == Role.OFFICE_ADMIN
         and user.region_id is not None
         and region.pk != user.region_id
@@ -60,8 +61,8 @@ def can_approve(user: User, region: Region) -> bool:
     )
 
 
-def require_approve(user: User, region: Region) -> None:
-    if not can_approve(user, region):
+def require_review(user: User | None, region: Region) -> None:
+    if not can_review(user, region):
         raise PermissionDenied("只有上级纲要办管理员可以审核、退回或解锁本区划的数据")
 
 

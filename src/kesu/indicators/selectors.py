@@ -1,5 +1,5 @@
 """Reads: the element/indicator catalogue, indicator tables over regions × years, the entry form's
-rows, validation findings and approval queues. Query counts are bounded and independent of the
+rows, validation findings and review queues. Query counts are bounded and independent of the
 number of regions (see tests/indicators/test_aggregation.py)."""
 
 from __future__ import annotations
@@ -8,10 +8,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from django.db.models import QuerySet
+
 from kesu.audit.registry import history_for
 from kesu.indicators import formulas
 from kesu.indicators.aggregation import Aggregate, aggregate
 from kesu.indicators.models import (
+    LOCKED_STATUSES,
     CategoryOption,
     DataElement,
     DataSet,
@@ -211,7 +214,7 @@ class EntryRow:
 
     @property
     def locked(self) -> bool:
-        return self.value is not None and self.value.status in (ValueStatus.SUBMITTED, ValueStatus.APPROVED)
+        return self.value is not None and self.value.status in LOCKED_STATUSES
 
 
 def own_values(region: Region, year: int, quarter: int, unit=None, element_ids=None) -> dict:
@@ -242,15 +245,20 @@ def submission_for(data_set: DataSet, region: Region, year: int, quarter: int = 
     return Submission.objects.filter(data_set=data_set, region=region, year=year, quarter=quarter, unit=unit).first()
 
 
-def pending_approvals(user) -> list[Submission]:
+def visible_submissions(user) -> QuerySet[Submission]:
+    """Submissions of the user's region and every region under it."""
+    if not user.is_authenticated or user.region_id is None:
+        return Submission.objects.none()
+    return Submission.objects.filter(region__path__startswith=user.region.path).select_related(
+        "region", "data_set", "unit"
+    )
+
+
+def pending_reviews(user) -> list[Submission]:
     """Submissions of regions strictly below the user's region awaiting review."""
-    if user.region_id is None:
-        return []
     return list(
-        Submission.objects.filter(
-            region__path__startswith=user.region.path, status=ValueStatus.SUBMITTED
-        ).exclude(region_id=user.region_id).select_related("data_set", "region", "unit", "submitted_by")
-        .order_by("submitted_at")
+        visible_submissions(user).filter(status=ValueStatus.SUBMITTED).exclude(region_id=user.region_id)
+        .select_related("submitted_by").order_by("submitted_at")
     )
 
 

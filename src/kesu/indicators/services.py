@@ -1,17 +1,23 @@
-"""Writes: loading the national set, defining elements and indicators, entering values (audited),
-submission and approval. Every function that writes runs in one transaction and validates first."""
+"""Writes: loading the national set, defining elements and indicators, entering values, submission
+and review (accept / return). Every write is `verb(*, actor, …)`: the permission check, row locks
+and audit attribution are inside, so pages, the CLI and the demo loader take the same path. `actor`
+None is the system itself (`kesu indicators …` run by the server's operator): it may load the
+national set and enter values, never define or review."""
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from dataclasses import dataclass
 from importlib import resources
 
 import yaml
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
+from kesu.audit.context import acting_as, current_reason
 from kesu.audit.registry import record, snapshot
 from kesu.caching import versions
 from kesu.indicators import formulas
@@ -28,8 +34,15 @@ from kesu.indicators.models import (
     ValueStatus,
     ValueType,
 )
-from kesu.indicators.permissions import NATIONAL_READ_ONLY, require_approve, require_enter_values
+from kesu.indicators.permissions import (
+    NATIONAL_READ_ONLY,
+    can_edit_definition,
+    can_manage_definitions,
+    require_enter_values,
+    require_review,
+)
 from kesu.indicators.selectors import Catalogue, Finding, validate
+from kesu.org.models import Region, Unit, User
 
 
 class IndicatorError(ValueError):
@@ -42,6 +55,18 @@ class SubmissionBlocked(IndicatorError):
         super().__init__("存在未通过的校验规则，不能报送：" + "；".join(str(f) for f in findings))
 
 
+def _service(function):
+    """One transaction per call, with audit entries attributed to the actor; the reason a caller
+    (the CLI, the demo loader) gave stays on them."""
+
+    @functools.wraps(function)
+    def wrapper(*, actor, **kwargs):
+        with acting_as(actor, reason=current_reason()), transaction.atomic():
+            return function(actor=actor, **kwargs)
+
+    return wrapper
+
+
 # --- national set ----------------------------------------------------------------------------
 
 
@@ -50,10 +75,13 @@ def load_national_definition() -> dict:
     return yaml.safe_load(text)
 
 
-@transaction.atomic
-def seed_national_set() -> dict[str, int]:
+@_service
+def seed_national_set(*, actor: User | None) -> dict[str, int]:
     """Create or update the national categories, elements, indicators, data sets and rules by code
-    (idempotent: running it twice changes nothing the second time)."""
+    (idempotent: running it twice changes nothing the second time). Only the system loads it: the
+    set is shared by every region and read-only to each office."""
+    if actor is not None:
+        raise PermissionDenied(NATIONAL_READ_ONLY)
     spec = load_national_definition()
     for category_spec in spec["categories"]:
         category, _ = Category.objects.update_or_create(
@@ -135,9 +163,24 @@ def _check_code(code: str) -> None:
         raise IndicatorError("代码只能由小写英文字母、数字和下划线组成，以字母开头，2—40个字符")
 
 
-@transaction.atomic
-def create_element(owner, *, code: str, name: str, unit: str, aggregation: str, value_type: str = "number",
+def _check_definer(actor: User | None) -> Region:
+    """The region whose definition the actor's new element or indicator becomes."""
+    if actor is None or not can_manage_definitions(actor):
+        raise PermissionDenied("仅纲要办管理员可以定义指标和数据项")
+    return actor.region
+
+
+def _check_editable(actor: User | None, definition) -> None:
+    if definition.owner_id is None:
+        raise IndicatorError(NATIONAL_READ_ONLY)
+    if actor is None or not can_edit_definition(actor, definition):
+        raise PermissionDenied("仅定义该项的纲要办（或其上级）可以修改")
+
+
+@_service
+def create_element(*, actor: User, code: str, name: str, unit: str, aggregation: str, value_type: str = "number",
                    group: str = "activities", definition: str = "", category=None, data_set=None) -> DataElement:
+    owner = _check_definer(actor)
     _check_code(code)
     if DataElement.objects.filter(code=code).exists():
         raise IndicatorError(f"数据项代码“{code}”已存在")
@@ -150,20 +193,23 @@ def create_element(owner, *, code: str, name: str, unit: str, aggregation: str, 
     return element
 
 
-@transaction.atomic
-def save_indicator(owner, *, code: str, name: str, numerator: str, denominator: str, factor: float, unit: str,
-                   decimals: int = 1, definition: str = "", group: str = "activities", keywords: str = "",
-                   instance: Indicator | None = None) -> Indicator:
-    """Create or edit an indicator; refused with the position of the first error in a formula."""
-    if instance is not None and instance.owner_id is None:
-        raise IndicatorError(NATIONAL_READ_ONLY)
+@_service
+def save_indicator(*, actor: User, code: str, name: str, numerator: str, denominator: str, factor: float,
+                   unit: str, decimals: int = 1, definition: str = "", group: str = "activities",
+                   keywords: str = "", instance: Indicator | None = None) -> Indicator:
+    """Create (`instance` None, owned by the actor's region) or edit an indicator; refused with the
+    position of the first error in a formula."""
+    if instance is None:
+        indicator = Indicator(owner=_check_definer(actor), order=Indicator.objects.count())
+    else:
+        indicator = Indicator.objects.select_for_update().select_related("owner").get(pk=instance.pk)
+        _check_editable(actor, indicator)
     _check_code(code)
-    if Indicator.objects.filter(code=code).exclude(pk=instance.pk if instance else None).exists():
+    if Indicator.objects.filter(code=code).exclude(pk=indicator.pk).exists():
         raise IndicatorError(f"指标代码“{code}”已存在")
     check = formulas.check_indicator(numerator, denominator, factor, unit, Catalogue.load().formula_elements())
     if not check.ok:
         raise IndicatorError("；".join(check.errors))
-    indicator = instance or Indicator(owner=owner, order=Indicator.objects.count())
     for key, value in dict(code=code, name=name, numerator=numerator, denominator=denominator or "",
                            factor=factor, unit=unit, decimals=decimals, definition=definition, group=group,
                            keywords=keywords).items():
@@ -174,19 +220,18 @@ def save_indicator(owner, *, code: str, name: str, numerator: str, denominator: 
 
 # Fixed once an element has values. Refused rather than confirmed, because no confirmation makes the
 # stored values right: they were checked against the old value type (integer, percentage ≤ 100); the
-# aggregation rule decides every past total, approved ones already reported upward included; and
+# aggregation rule decides every past total, accepted ones already reported upward included; and
 # values are stored per option of the old category, which a new category's total no longer adds up.
 # An office whose definition really changed defines a new element and deactivates this one.
 FIXED_ONCE_COLLECTED = {"value_type": "数值类型", "aggregation": "汇总方式", "category_id": "分类"}
 
 
-@transaction.atomic
-def update_element(element: DataElement, *, name: str, unit: str, aggregation: str, value_type: str,
-                   group: str, definition: str = "", category=None) -> DataElement:
+@_service
+def update_element(*, actor: User, element: DataElement, name: str, unit: str, aggregation: str,
+                   value_type: str, group: str, definition: str = "", category=None) -> DataElement:
     """Edit an office's element (its code stays: formulas, rules and templates refer to it)."""
-    element = DataElement.objects.select_for_update().get(pk=element.pk)
-    if element.owner_id is None:
-        raise IndicatorError(NATIONAL_READ_ONLY)
+    element = DataElement.objects.select_for_update().select_related("owner").get(pk=element.pk)
+    _check_editable(actor, element)
     fields = dict(name=name, unit=unit, aggregation=aggregation, value_type=value_type, group=group,
                   definition=definition, category_id=category.pk if category else None)
     fixed = [label for field, label in FIXED_ONCE_COLLECTED.items() if getattr(element, field) != fields[field]]
@@ -203,12 +248,11 @@ def update_element(element: DataElement, *, name: str, unit: str, aggregation: s
     return element
 
 
-@transaction.atomic
-def set_element_active(element: DataElement, active: bool) -> DataElement:
+@_service
+def set_element_active(*, actor: User, element: DataElement, active: bool) -> DataElement:
     """Stop (or resume) collecting an element; its values and the indicators over them stay."""
-    element = DataElement.objects.select_for_update().get(pk=element.pk)
-    if element.owner_id is None:
-        raise IndicatorError(NATIONAL_READ_ONLY)
+    element = DataElement.objects.select_for_update().select_related("owner").get(pk=element.pk)
+    _check_editable(actor, element)
     if element.active != active:
         element.active = active
         element.save()
@@ -259,25 +303,25 @@ class CellWrite:
 
 
 def locked_cells(region_ids, year: int, quarter: int) -> set[tuple[int, int | None]]:
-    """(region_id, unit_id) pairs whose data are submitted or approved for the period."""
+    """(region_id, unit_id) pairs whose data are submitted or accepted for the period."""
     return set(
         Submission.objects.filter(region_id__in=region_ids, year=year, quarter=quarter, status__in=LOCKED_STATUSES)
         .values_list("region_id", "unit_id")
     )
 
 
-@transaction.atomic
-def write_values(user, writes: list[CellWrite], *, year: int, quarter: int = 0) -> int:
+@_service
+def write_values(*, actor: User | None, writes: list[CellWrite], year: int, quarter: int = 0) -> int:
     """Store the given cells (each through save()/delete(), so the audit log has before/after);
     refused as a whole if any cell may not be written. Returns the number of cells changed."""
     # Every writer of indicator data locks the scope's token row when it replaces the token; taking it
-    # before the value rows keeps the lock order of submit/approve and avoids deadlocking with them.
+    # before the value rows keeps the lock order of submit/accept and avoids deadlocking with them.
     versions.bump(versions.INDICATORS)
     locked = locked_cells({w.region.pk for w in writes}, year, quarter)
     for write in writes:
-        require_enter_values(user, write.region, write.unit)
+        require_enter_values(actor, write.region, write.unit)
         if (write.region.pk, write.unit.pk if write.unit else None) in locked:
-            raise IndicatorError(f"{write.region.name}{year}年的数据已报送或已审核，已锁定，不能修改")
+            raise IndicatorError(f"{write.region.name}{year}年的数据已报送或已审核通过，已锁定，不能修改")
         if write.element.category_id and write.option is None:
             raise IndicatorError(f"{write.element.name}按分类填报，请填写各分类项")
         if not write.element.active:
@@ -298,12 +342,12 @@ def write_values(user, writes: list[CellWrite], *, year: int, quarter: int = 0) 
         if existing is None:
             DataValue.objects.create(
                 element=write.element, option=write.option, region=write.region, unit=write.unit, year=year,
-                quarter=quarter, value=write.value, entered_by=user if user and user.pk else None,
+                quarter=quarter, value=write.value, entered_by=actor if actor and actor.pk else None,
             )
             changed += 1
         elif existing.value != write.value:
             existing.value = write.value
-            existing.entered_by = user if user and user.pk else None
+            existing.entered_by = actor if actor and actor.pk else None
             if existing.status == ValueStatus.RETURNED:
                 existing.status = ValueStatus.DRAFT
             existing.save()
@@ -311,7 +355,16 @@ def write_values(user, writes: list[CellWrite], *, year: int, quarter: int = 0) 
     return changed
 
 
-# --- approval --------------------------------------------------------------------------------
+def enter_value(*, actor: User | None, element: DataElement, option: CategoryOption | None, region: Region,
+                unit: Unit | None, year: int, quarter: int, raw) -> float | None:
+    """One cell as typed on the entry page: parsed for the element, then stored (an empty cell
+    clears it). Returns the stored number."""
+    value = parse_number(raw, element)
+    write_values(actor=actor, writes=[CellWrite(element, option, region, unit, value)], year=year, quarter=quarter)
+    return value
+
+
+# --- review ----------------------------------------------------------------------------------
 
 
 def _submission(data_set, region, year, quarter, unit, *, lock: bool = True) -> Submission:
@@ -336,10 +389,11 @@ def _set_value_status(submission: Submission, status: str) -> None:
     versions.bump(versions.INDICATORS)
 
 
-@transaction.atomic
-def submit(user, data_set: DataSet, region, year: int, quarter: int = 0, unit=None) -> list[Finding]:
+@_service
+def submit(*, actor: User | None, data_set: DataSet, region: Region, year: int, quarter: int = 0,
+           unit: Unit | None = None) -> list[Finding]:
     """Send the period's values up for review; validation errors block, warnings are returned."""
-    require_enter_values(user, region, unit)
+    require_enter_values(actor, region, unit)
     submission = _submission(data_set, region, year, quarter, unit)
     if submission.status in LOCKED_STATUSES:
         raise IndicatorError(f"该报表已是“{submission.get_status_display()}”状态，不能重复报送")
@@ -351,38 +405,38 @@ def submit(user, data_set: DataSet, region, year: int, quarter: int = 0, unit=No
                                     element__in=data_set.elements.all()).exists():
         raise IndicatorError("尚未填报任何数据，不能报送")
     submission.status = ValueStatus.SUBMITTED
-    submission.submitted_by = user
+    submission.submitted_by = actor if actor and actor.pk else None
     submission.submitted_at = timezone.now()
     submission.save()
     _set_value_status(submission, ValueStatus.SUBMITTED)
     return findings
 
 
-@transaction.atomic
-def approve(user, submission: Submission) -> Submission:
-    require_approve(user, submission.region)
+@_service
+def accept_submission(*, actor: User, submission: Submission) -> Submission:
+    require_review(actor, submission.region)
     submission = Submission.objects.select_for_update().get(pk=submission.pk)
     if submission.status != ValueStatus.SUBMITTED:
         raise IndicatorError("只有已报送的报表可以审核通过")
-    submission.status = ValueStatus.APPROVED
-    submission.reviewed_by = user
+    submission.status = ValueStatus.ACCEPTED
+    submission.reviewed_by = actor
     submission.reviewed_at = timezone.now()
     submission.save()
-    _set_value_status(submission, ValueStatus.APPROVED)
+    _set_value_status(submission, ValueStatus.ACCEPTED)
     return submission
 
 
-@transaction.atomic
-def return_submission(user, submission: Submission, comment: str) -> Submission:
-    """Send a submitted report back, or unlock an approved one; either way a comment is required."""
-    require_approve(user, submission.region)
+@_service
+def return_submission(*, actor: User, submission: Submission, comment: str) -> Submission:
+    """Send a submitted data set back, or unlock an accepted one; either way a comment is required."""
+    require_review(actor, submission.region)
     submission = Submission.objects.select_for_update().get(pk=submission.pk)
     if submission.status not in LOCKED_STATUSES:
-        raise IndicatorError("只有已报送或已审核的报表可以退回（解锁）")
+        raise IndicatorError("只有已报送或已审核通过的报表可以退回（解锁）")
     if not (comment or "").strip():
         raise IndicatorError("退回或解锁时请填写意见")
     submission.status = ValueStatus.RETURNED
-    submission.reviewed_by = user
+    submission.reviewed_by = actor
     submission.reviewed_at = timezone.now()
     submission.comment = comment.strip()
     submission.save()

@@ -9,12 +9,15 @@ when they clearly do not (人 vs 平方米). Suggestions need SUGGESTION_THRESHO
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.db import transaction
 from django.utils import timezone
 
-from kesu.indicators.models import Indicator, LinkStatus, TargetLink
+from kesu.indicators import formulas
+from kesu.indicators.models import AggregationRule, Indicator, LinkStatus, TargetLink
+from kesu.plans import attainment
+from kesu.plans.attainment import Basis, Kind, Verdict
 
 SUGGESTION_THRESHOLD = 0.5
 
@@ -116,52 +119,89 @@ def decide_link(user, target, indicator: Indicator | None, *, confirm: bool) -> 
 
 @dataclass
 class TargetProgress:
+    """A confirmed target against its indicator's values, judged by kesu.plans.attainment: indicator
+    values are each the amount of their own year (Basis.PER_YEAR)."""
+
     link: TargetLink
-    series: list[tuple[int, float]] = field(default_factory=list)
-    deadline_year: int | None = None
-    projected: float | None = None
+    goal: attainment.Target
+    series: list[tuple[int, float]] = field(default_factory=list)  # the indicator's values, oldest first
+    projection: attainment.Projection | None = None  # None without a year to project to
 
     @property
     def target(self):
         return self.link.target
 
     @property
+    def deadline_year(self) -> int | None:
+        return self.goal.deadline_year
+
+    @property
+    def kind_label(self) -> str:
+        return self.goal.kind.label
+
+    @property
+    def points(self) -> tuple[tuple[int, float], ...]:
+        """The amount reached each year (a cumulative target: the running total)."""
+        if self.projection is not None:
+            return self.projection.points
+        return attainment.series(self.goal, self._figures(), basis=Basis.PER_YEAR)
+
+    def _figures(self) -> list[attainment.Figure]:
+        return [attainment.Figure(year, value) for year, value in self.series]
+
+    @property
     def current(self) -> tuple[int, float] | None:
-        return self.series[-1] if self.series else None
+        return self.points[-1] if self.points else None
 
     @property
     def gap(self) -> float | None:
-        """How far the latest value is from the target (positive = still short)."""
-        if not self.series:
-            return None
-        value = self.series[-1][1]
-        return value - self.target.value if self.target.comparator == "<=" else self.target.value - value
+        """How far the latest amount is from the target (positive = still short)."""
+        return attainment.gap(self.goal, self.current[1]) if self.current else None
+
+    @property
+    def projected(self) -> float | None:
+        return self.projection.value if self.projection is not None else None
+
+    @property
+    def outcome(self) -> Verdict:
+        if self.projection is not None:
+            return self.projection.verdict
+        met = attainment.is_met(self.goal, self.current[1]) if self.current else None
+        return Verdict.MET if met else Verdict.UNKNOWN
 
     @property
     def verdict(self) -> str:
-        if self.projected is None:
-            return "数据不足，无法预测"
-        meets = (
-            self.projected <= self.target.value if self.target.comparator == "<="
-            else self.projected >= self.target.value
-        )
-        return "预计可完成" if meets else "难以完成"
+        return self.outcome.label
 
 
-def linear_projection(points: list[tuple[int, float]], year: int) -> float | None:
-    """Least-squares line through (year, value) evaluated at `year`; None with fewer than 2 years."""
-    if len({x for x, _ in points}) < 2:
+def indicator_kind(indicator: Indicator, catalogue) -> Kind | None:
+    """LEVEL when the indicator measures a state, not a flow: a ratio (it has a denominator) or a
+    stock (every element of its numerator is aggregated as 期末值). None: the target's own kind."""
+    if indicator.denominator.strip():
+        return Kind.LEVEL
+    try:
+        codes = {ref.element for ref in formulas.references(formulas.parse(indicator.numerator))}
+    except formulas.FormulaError:
         return None
-    n = len(points)
-    mean_x = sum(x for x, _ in points) / n
-    mean_y = sum(y for _, y in points) / n
-    slope = sum((x - mean_x) * (y - mean_y) for x, y in points) / sum((x - mean_x) ** 2 for x, _ in points)
-    return mean_y + slope * (year - mean_x)
+    elements = [catalogue.elements.get(code) for code in codes]
+    if elements and all(e is not None and e.aggregation == AggregationRule.LAST for e in elements):
+        return Kind.LEVEL
+    return None
+
+
+def judged_target(link: TargetLink, deadline_year: int | None, catalogue) -> attainment.Target:
+    """The linked target as attainment judges it. The office's kind wins; otherwise a state
+    indicator makes a yearly or cumulative reading a level (a ceiling stays a ceiling)."""
+    goal = link.target.attainment_target(deadline_year)
+    if link.target.kind or goal.kind not in (Kind.YEARLY, Kind.CUMULATIVE):
+        return goal
+    kind = indicator_kind(link.indicator, catalogue)
+    return goal if kind is None else replace(goal, kind=kind)
 
 
 def progress_for(links: list[TargetLink], last_year: int) -> list[TargetProgress]:
     """Progress of confirmed links, their regions' indicator values read in one `values()` call."""
-    from kesu.indicators.selectors import values
+    from kesu.indicators.selectors import Catalogue, values
 
     if not links:
         return []
@@ -169,7 +209,8 @@ def progress_for(links: list[TargetLink], last_year: int) -> list[TargetProgress
     first_year = min((p.period_start or last_year - 4) for p in plans)
     regions = {p.region.pk: p.region for p in plans}
     indicators = {link.indicator.pk: link.indicator for link in links}
-    table = values(regions.values(), indicators.values(), range(first_year, last_year + 1))
+    catalogue = Catalogue.load()
+    table = values(regions.values(), indicators.values(), range(first_year, last_year + 1), catalogue=catalogue)
     result = []
     for link in links:
         plan = link.target.task.plan
@@ -177,7 +218,9 @@ def progress_for(links: list[TargetLink], last_year: int) -> list[TargetProgress
             (year, value) for year in range(max(plan.period_start or first_year, first_year), last_year + 1)
             if (value := table.value(plan.region.code, link.indicator.code, year)) is not None
         ]
-        deadline = link.target.deadline_year or plan.period_end or plan.headline_year
-        projected = linear_projection(series, deadline) if deadline else None
-        result.append(TargetProgress(link, series, deadline, projected))
+        goal = judged_target(link, link.target.task.deadline_year or plan.period_end or plan.headline_year, catalogue)
+        item = TargetProgress(link, goal, series)
+        if goal.deadline_year:
+            item.projection = attainment.project(goal, item._figures(), basis=Basis.PER_YEAR)
+        result.append(item)
     return result

@@ -15,9 +15,14 @@ urlpatterns = [
     path("entry/submit/", views.entry_submit, name="entry_submit"),
     path("entry/template.xlsx", views.template_download, name="template"),
     path("entry/upload/", views.template_upload, name="upload"),
-    path("approvals/", views.approvals, name="approvals"),
-    path("approvals/<int:submission_id>/approve/", views.approve, name="approve"),
-    path("approvals/<int:submission_id>/return/", views.return_submission, name="return"),
+    path("reviews/", views.review_queue, name="review_queue"),
+    path("reviews/<int:submission_id>/accept/", views.accept_submission, name="accept"),
+    path("reviews/<int:submission_id>/return/", views.return_submission, name="return"),
+    # The paths before the review acts were named accept / return: bookmarks and forms left open in a
+    # browser still work. Same views, so the same checks (a redirect would not carry a POST's checks).
+    path("approvals/", views.review_queue, name="review_queue_old_path"),
+    path("approvals/<int:submission_id>/approve/", views.accept_submission, name="accept_old_path"),
+    path("approvals/<int:submission_id>/return/", views.return_submission, name="return_old_path"),
     path("targets/", views.target_links, name="targets"),
     path("targets/plan/<int:plan_id>/suggest/", views.target_suggest, name="target_suggest"),
     path("targets/<int:target_id>/decide/", views.target_decide, name="target_decide"),

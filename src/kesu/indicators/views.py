@@ -1,9 +1,8 @@
-"""Pages for outreach statistics. Thin: access through kesu.indicators.permissions, reads through
-selectors, writes through services."""
+"""Pages for outreach statistics. Thin: they scope the request (kesu.indicators.permissions), call a
+service or a read (services, selectors, pages) and render."""
 
 from __future__ import annotations
 
-import datetime
 from urllib.parse import quote, urlencode
 
 from django.contrib import messages
@@ -14,39 +13,31 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
-from kesu.indicators import excel, selectors, services, targets
+from kesu.indicators import excel, pages, selectors, services, targets
 from kesu.indicators.forms import ElementEditForm, ElementForm, IndicatorEditForm, IndicatorForm, UploadForm
-from kesu.indicators.models import (
-    DataElement,
-    DataSet,
-    DataValue,
-    ElementGroup,
-    Indicator,
-    LinkStatus,
-    Submission,
-    TargetLink,
-)
+from kesu.indicators.models import DataElement, Indicator
 from kesu.indicators.permissions import (
-    can_approve,
     can_edit_definition,
     can_enter_values,
     can_manage_definitions,
+    can_review,
     editable_definition_or_404,
     editable_owner_ids,
     region_in_scope_or_404,
-    require_approve,
     require_enter_values,
 )
+from kesu.org.http import posted
 from kesu.org.models import Role
-from kesu.org.permissions import get_visible_or_404, home_region, require_role, visible_plans
-from kesu.web.forms import posted
+from kesu.org.permissions import (
+    can_administer,
+    get_visible_or_404,
+    home_region,
+    require_office_admin,
+    require_role,
+)
+from kesu.planning.selectors import visible_plans, visible_tasks
 
 TREND_YEARS = 6
-
-
-def _default_year() -> int:
-    # Statistics for a year are collected in the following spring.
-    return datetime.date.today().year - 1
 
 
 def _int(value, default: int, low: int, high: int) -> int:
@@ -59,14 +50,17 @@ def _int(value, default: int, low: int, high: int) -> int:
     return number
 
 
+def _params(request):
+    return request.POST if request.method == "POST" else request.GET
+
+
 def _period(request) -> tuple[int, int]:
-    params = request.POST if request.method == "POST" else request.GET
-    return _int(params.get("year"), _default_year(), 2000, 2100), _int(params.get("quarter"), 0, 0, 4)
+    params = _params(request)
+    return _int(params.get("year"), pages.default_year(), 2000, 2100), _int(params.get("quarter"), 0, 0, 4)
 
 
 def _region(request):
-    params = request.POST if request.method == "POST" else request.GET
-    code = params.get("region")
+    code = _params(request).get("region")
     if not code:
         region = home_region(request.user)
         if region is None:
@@ -77,8 +71,7 @@ def _region(request):
 
 def _entry_scope(request):
     """(data set, region, unit) of the entry page; unit reporters always work on their own unit."""
-    params = request.POST if request.method == "POST" else request.GET
-    data_set = DataSet.objects.filter(code=params.get("dataset")).first() or DataSet.objects.first()
+    data_set = pages.data_set_or_default(_params(request).get("dataset"))
     if data_set is None:
         raise Http404("尚未载入报表，请先运行 kesu indicators seed")
     if request.user.role == Role.UNIT_REPORTER:
@@ -93,66 +86,34 @@ def _entry_url(data_set, region, year, quarter) -> str:
     return f"{reverse('indicators:entry')}?{query}"
 
 
+# --- definitions -----------------------------------------------------------------------------
+
+
 @login_required
 @require_GET
 def indicator_list(request):
     catalogue = selectors.Catalogue.load()
-    indicators = list(Indicator.objects.all())
-    elements = list(catalogue.elements.values())
-    groups = []
-    for value, label in ElementGroup.choices:
-        groups.append({
-            "label": label,
-            "indicators": [i for i in indicators if i.group == value],
-            "elements": [e for e in elements if e.group == value and e.active],
-        })
     can_manage = can_manage_definitions(request.user)
     return render(request, "indicators/list.html", {
-        "groups": groups, "options": catalogue.options, "can_manage": can_manage,
+        "groups": pages.catalogue_groups(catalogue), "options": catalogue.options, "can_manage": can_manage,
         "editable": editable_owner_ids(request.user),
         # Offices still need to find what they deactivated, to turn it back on.
-        "inactive": [e for e in elements if not e.active] if can_manage else [],
+        "inactive": pages.inactive_elements(catalogue) if can_manage else [],
     })
-
-
-def _sample(request, indicator: Indicator):
-    """Try an indicator on the user's region's real values for the latest year."""
-    region = home_region(request.user)
-    year = _default_year()
-    table = selectors.values([region], [indicator], [year])
-    return region, year, table.get(region.code, indicator.code, year)
-
-
-_INDICATOR_FIELDS = ("code", "name", "group", "numerator", "denominator", "factor", "unit", "decimals", "keywords",
-                     "definition")
-
-
-def _indicator_fields(indicator: Indicator) -> dict:
-    return {name: getattr(indicator, name) for name in _INDICATOR_FIELDS}
-
-
-def _copy_of(request) -> dict | None:
-    """A form prefilled from an existing indicator: how an office adapts a national one."""
-    source = Indicator.objects.filter(code=request.GET.get("copy", "")).first()
-    if source is None:
-        return None
-    suffix = f"_{request.user.region.code}"
-    return _indicator_fields(source) | {
-        "code": f"{source.code[:40 - len(suffix)]}{suffix}", "name": f"{source.name}（{request.user.region.name}）",
-    }
 
 
 @login_required
 def indicator_new(request):
     if not can_manage_definitions(request.user):
         raise PermissionDenied("仅纲要办管理员可以定义指标")
-    return _indicator_editor(request, IndicatorForm(posted(request), initial=_copy_of(request)), None)
+    initial = pages.indicator_copy(request.GET.get("copy", ""), request.user.region)
+    return _indicator_editor(request, IndicatorForm(posted(request), initial=initial), None)
 
 
 @login_required
 def indicator_edit(request, code: str):
     indicator = editable_definition_or_404(request.user, Indicator.objects.all(), code=code)
-    form = IndicatorEditForm(posted(request), initial=_indicator_fields(indicator))
+    form = IndicatorEditForm(posted(request), initial=pages.indicator_fields(indicator))
     return _indicator_editor(request, form, indicator)
 
 
@@ -164,12 +125,10 @@ def _indicator_editor(request, form: IndicatorForm, instance: Indicator | None):
         data = form.cleaned_data
         check = selectors.check_formula(data["numerator"], data["denominator"], data["factor"], data["unit"])
         if check.ok:
-            unsaved = Indicator(**{k: data[k] for k in ("code", "name", "numerator", "factor", "unit", "decimals")},
-                                denominator=data["denominator"] or "")
-            sample = _sample(request, unsaved)
+            sample = pages.formula_sample(home_region(request.user), data)
         if "save" in request.POST and check.ok:
             try:
-                indicator = services.save_indicator(request.user.region, instance=instance, **data)
+                indicator = services.save_indicator(actor=request.user, instance=instance, **data)
             except services.IndicatorError as exc:
                 form.add_error(None, str(exc))
             else:
@@ -186,7 +145,7 @@ def element_new(request):
     form = ElementForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
-            element = services.create_element(request.user.region, **form.cleaned_data)
+            element = services.create_element(actor=request.user, **form.cleaned_data)
         except services.IndicatorError as exc:
             form.add_error(None, str(exc))
         else:
@@ -198,12 +157,12 @@ def element_new(request):
 @login_required
 def element_edit(request, code: str):
     element = editable_definition_or_404(request.user, DataElement.objects.all(), code=code)
-    value_count = DataValue.objects.filter(element=element).count()
-    form = ElementEditForm(posted(request), initial=_element_fields(element), has_values=value_count > 0)
+    value_count = pages.value_count(element)
+    form = ElementEditForm(posted(request), initial=pages.element_fields(element), has_values=value_count > 0)
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "code"}
         try:
-            element = services.update_element(element, **data)
+            element = services.update_element(actor=request.user, element=element, **data)
         except services.IndicatorError as exc:
             form.add_error(None, str(exc))
         else:
@@ -215,18 +174,12 @@ def element_edit(request, code: str):
     })
 
 
-def _element_fields(element: DataElement) -> dict:
-    return {"code": element.code, "name": element.name, "group": element.group, "value_type": element.value_type,
-            "unit": element.unit, "aggregation": element.aggregation, "category": element.category_id,
-            "definition": element.definition}
-
-
 @login_required
 @require_POST
 def element_active(request, code: str):
     element = editable_definition_or_404(request.user, DataElement.objects.all(), code=code)
     active = request.POST.get("active") == "1"
-    services.set_element_active(element, active)
+    services.set_element_active(actor=request.user, element=element, active=active)
     if active:
         messages.success(request, f"已重新启用数据项“{element.name}”")
     else:
@@ -239,27 +192,11 @@ def element_active(request, code: str):
 def indicator_detail(request, code: str):
     indicator = get_visible_or_404(Indicator.objects.select_related("owner"), code=code)
     region = _region(request)
-    last_year = _int(request.GET.get("year"), _default_year(), 2000, 2100)
-    years = list(range(last_year - TREND_YEARS + 1, last_year + 1))
-    lower = list(region.children.order_by("code"))
-    table = selectors.values([region, *lower], [indicator], years)
-    rows = [{"region": r, "cells": [table.get(r.code, code, y) for y in years]} for r in lower]
-    # Ranked by the latest year that has a value; regions without one go last.
-    rows.sort(key=lambda row: (row["cells"][-1].result.value is None, -(row["cells"][-1].result.value or 0)))
-    for rank, row in enumerate(rows, start=1):
-        row["rank"] = rank if row["cells"][-1].result.value is not None else None
-    charts = {
-        f"trend_{row['region'].code}": {
-            "title": row["region"].name, "type": "bar", "unit": indicator.unit, "colours": ["#2f6db5"],
-            "categories": [str(y) for y in years],
-            "series": [{"name": indicator.name, "data": [c.result.value for c in row["cells"]]}],
-            "rows": [[str(y), c.result.value] for y, c in zip(years, row["cells"], strict=True)],
-        }
-        for row in rows
-    }
+    last_year = _int(request.GET.get("year"), pages.default_year(), 2000, 2100)
+    trend = pages.indicator_trend(indicator, region, last_year, TREND_YEARS)
     return render(request, "indicators/detail.html", {
-        "indicator": indicator, "region": region, "years": years, "rows": rows, "charts": charts,
-        "own": [table.get(region.code, code, y) for y in years], "year": last_year,
+        "indicator": indicator, "region": region, "years": trend.years, "rows": trend.rows,
+        "charts": trend.charts, "own": trend.own, "year": last_year,
         "can_edit": can_edit_definition(request.user, indicator), "can_copy": can_manage_definitions(request.user),
         "history": selectors.definition_history(indicator),
     })
@@ -268,19 +205,15 @@ def indicator_detail(request, code: str):
 # --- data entry ------------------------------------------------------------------------------
 
 
-def _entry_context(request, data_set, region, unit, year, quarter, findings=None):
-    submission = selectors.submission_for(data_set, region, year, quarter, unit)
-    locked = submission is not None and submission.status in ("submitted", "approved")
+def _entry_context(request, data_set, region, unit, year, quarter) -> dict:
+    page = pages.entry_page(data_set, region, year, quarter, unit)
+    may_enter = can_enter_values(request.user, region, unit) and not page.locked
     return {
-        "data_set": data_set, "data_sets": DataSet.objects.all(), "region": region, "unit": unit,
-        "year": year, "quarter": quarter, "rows": selectors.entry_rows(data_set, region, year, quarter, unit),
-        "submission": submission, "locked": locked,
-        "can_edit": can_enter_values(request.user, region, unit) and not locked,
-        "can_submit": can_enter_values(request.user, region, unit) and not locked,
-        "can_review": can_approve(request.user, region) and submission is not None,
-        "findings": findings if findings is not None else selectors.validate(data_set, region, year, quarter, unit),
-        "lower": region.children.order_by("code") if unit is None else [],
-        "upload_form": UploadForm(),
+        "data_set": data_set, "data_sets": page.data_sets, "region": region, "unit": unit,
+        "year": year, "quarter": quarter, "rows": page.rows, "submission": page.submission, "locked": page.locked,
+        "can_edit": may_enter, "can_submit": may_enter,
+        "can_review": can_review(request.user, region) and page.submission is not None,
+        "findings": page.findings, "lower": page.lower, "upload_form": UploadForm(),
     }
 
 
@@ -300,23 +233,18 @@ def entry_cell(request):
     year, quarter = _period(request)
     require_enter_values(request.user, region, unit)
     catalogue = selectors.Catalogue.load()
-    element_code, _, option_code = request.POST.get("key", "").partition(".")
-    element = catalogue.elements.get(element_code)
-    if element is None or not element.active or not data_set.elements.filter(pk=element.pk).exists():
+    cell = pages.entry_cell(catalogue, data_set, request.POST.get("key", ""))
+    if cell is None:
         raise Http404("数据项不存在")
-    option = catalogue.options[element.pk].get(option_code) if option_code else None
+    element, option = cell
     error = ""
     raw = request.POST.get("value", "")
     try:
-        value = services.parse_number(raw, element)
-        services.write_values(
-            request.user, [services.CellWrite(element, option, region, unit, value)], year=year, quarter=quarter
-        )
+        services.enter_value(actor=request.user, element=element, option=option, region=region, unit=unit,
+                             year=year, quarter=quarter, raw=raw)
     except services.IndicatorError as exc:
         error = str(exc)
-    rows = selectors.entry_rows(data_set, region, year, quarter, unit, catalogue)
-    key = f"{element.code}.{option.code}" if option else element.code
-    row = next(r for r in rows if r.key == key)
+    row = pages.entry_row(data_set, region, year, quarter, unit, catalogue, element, option)
     findings = selectors.validate(data_set, region, year, quarter, unit, catalogue)
     return render(request, "indicators/_cell.html", {
         "row": row, "error": error, "raw": raw, "saved": not error, "findings": findings, "oob": True,
@@ -330,7 +258,8 @@ def entry_submit(request):
     data_set, region, unit = _entry_scope(request)
     year, quarter = _period(request)
     try:
-        findings = services.submit(request.user, data_set, region, year, quarter, unit)
+        findings = services.submit(actor=request.user, data_set=data_set, region=region, year=year, quarter=quarter,
+                                   unit=unit)
     except services.IndicatorError as exc:
         messages.error(request, str(exc))
     else:
@@ -366,7 +295,8 @@ def template_upload(request):
         messages.error(request, "请选择要上传的 .xlsx 文件")
         return redirect(_entry_url(data_set, region, year, quarter))
     try:
-        result = excel.import_template(request.user, form.cleaned_data["file"].read(), region, year, quarter)
+        result = excel.import_template(actor=request.user, content=form.cleaned_data["file"].read(), region=region,
+                                       year=year, quarter=quarter)
     except excel.TemplateError as exc:
         context = _entry_context(request, data_set, region, unit, year, quarter)
         context["upload_problems"] = exc.problems
@@ -378,38 +308,37 @@ def template_upload(request):
     return redirect(_entry_url(data_set, region, year, quarter))
 
 
-# --- approval --------------------------------------------------------------------------------
+# --- review (accept / return) ----------------------------------------------------------------
 
 
 @login_required
-def approvals(request):
+def review_queue(request):
     require_role(request.user, Role.OFFICE_ADMIN)
-    return render(request, "indicators/approvals.html", {"pending": selectors.pending_approvals(request.user)})
+    return render(request, "indicators/review_queue.html", {"pending": selectors.pending_reviews(request.user)})
 
 
-def _reviewable(request, submission_id: int) -> Submission:
+def _reviewable(request, submission_id: int):
+    """The submission to review, among those the office sees; whether it may review this one (only a
+    region above the submitting one may) is the service's check."""
     require_role(request.user, Role.OFFICE_ADMIN)
-    submission = get_visible_or_404(
-        Submission.objects.select_related("region", "data_set", "unit").filter(
-            region__path__startswith=request.user.region.path
-        ),
-        pk=submission_id,
-    )
-    require_approve(request.user, submission.region)
-    return submission
+    return get_visible_or_404(selectors.visible_submissions(request.user), pk=submission_id)
+
+
+def _after_review(request):
+    return redirect(request.POST.get("next") or reverse("indicators:review_queue"))
 
 
 @login_required
 @require_POST
-def approve(request, submission_id: int):
+def accept_submission(request, submission_id: int):
     submission = _reviewable(request, submission_id)
     try:
-        services.approve(request.user, submission)
+        services.accept_submission(actor=request.user, submission=submission)
     except services.IndicatorError as exc:
         messages.error(request, str(exc))
     else:
         messages.success(request, f"已审核通过{submission.region.name}{submission.year}年数据，数值已锁定")
-    return redirect(request.POST.get("next") or reverse("indicators:approvals"))
+    return _after_review(request)
 
 
 @login_required
@@ -417,12 +346,12 @@ def approve(request, submission_id: int):
 def return_submission(request, submission_id: int):
     submission = _reviewable(request, submission_id)
     try:
-        services.return_submission(request.user, submission, request.POST.get("comment", ""))
+        services.return_submission(actor=request.user, submission=submission, comment=request.POST.get("comment", ""))
     except services.IndicatorError as exc:
         messages.error(request, str(exc))
     else:
         messages.success(request, f"已退回{submission.region.name}{submission.year}年数据")
-    return redirect(request.POST.get("next") or reverse("indicators:approvals"))
+    return _after_review(request)
 
 
 # --- targets ---------------------------------------------------------------------------------
@@ -437,24 +366,14 @@ def target_links(request):
         plan = get_visible_or_404(visible_plans(request.user), pk=_int(request.GET["plan"], 0, 1, 2**62))
     elif plans:
         plan = plans[0]
-    from kesu.planning.models import Target
-
     target_rows, progress = [], []
     if plan is not None:
-        plan_targets = list(
-            Target.objects.filter(task__plan=plan).select_related("task", "indicator_link__indicator")
-        )
-        target_rows = [(t, getattr(t, "indicator_link", None)) for t in plan_targets]
-        confirmed = list(
-            TargetLink.objects.filter(target__task__plan=plan, status=LinkStatus.CONFIRMED)
-            .select_related("target__task__plan__region", "indicator")
-        )
-        progress = targets.progress_for(confirmed, _default_year())
+        target_rows = pages.plan_target_links(plan)
+        progress = targets.progress_for(pages.confirmed_links(plan), pages.default_year())
     return render(request, "indicators/targets.html", {
         "plans": plans, "plan": plan, "target_rows": target_rows, "progress": progress,
         "indicators": Indicator.objects.all(),
-        "can_decide": plan is not None and request.user.role == Role.OFFICE_ADMIN
-        and request.user.region_id is not None and plan.region.is_within(request.user.region),
+        "can_decide": plan is not None and can_administer(request.user, plan.region),
     })
 
 
@@ -462,8 +381,6 @@ def target_links(request):
 @require_POST
 def target_suggest(request, plan_id: int):
     plan = get_visible_or_404(visible_plans(request.user), pk=plan_id)
-    from kesu.org.permissions import require_office_admin
-
     require_office_admin(request.user, plan.region)
     created = targets.suggest_links(plan)
     messages.success(request, f"已生成 {len(created)} 条匹配建议，请逐条确认")
@@ -473,12 +390,7 @@ def target_suggest(request, plan_id: int):
 @login_required
 @require_POST
 def target_decide(request, target_id: int):
-    from kesu.org.permissions import visible_tasks
-    from kesu.planning.models import Target
-
-    target = get_visible_or_404(
-        Target.objects.filter(task__in=visible_tasks(request.user)).select_related("task__plan__region"), pk=target_id
-    )
+    target = get_visible_or_404(pages.targets_in(visible_tasks(request.user)), pk=target_id)
     indicator = Indicator.objects.filter(code=request.POST.get("indicator")).first()
     try:
         targets.decide_link(request.user, target, indicator, confirm=request.POST.get("decision") == "confirm")

@@ -1,9 +1,11 @@
 """Which column plays which part in the sample design, checks of those columns, and the estimates.
 
 Pure numpy and kesu.survey, no Django: guessing the mapping from column names, checking the
-mapped columns row by row (every problem with its spreadsheet row number, so that a statistician
-can fix the file in one pass), and estimating 公民具备科学素质的比例 overall, by region and by
-each group column with every CI method.
+mapping, and estimating 公民具备科学素质的比例 overall, by region and by each group column with
+every CI method.  The mapped columns are prepared by kesu.survey.columns, the rules the command
+line uses too, so `kesu survey estimate` and the upload page accept the same files and give the
+same estimates; every problem names its spreadsheet row, so a statistician can fix the file in
+one pass.
 """
 
 from __future__ import annotations
@@ -19,6 +21,8 @@ from typing import Any
 import numpy as np
 
 from kesu.survey import SurveyDesign, SurveyError, estimate
+from kesu.survey.columns import MISSING_LEVEL, ColumnProblem, ColumnRoles, prepare_columns
+from kesu.survey.columns import ROLE_LABELS as COLUMN_ROLE_LABELS
 from kesu.survey.design import factorize
 from kesu.survey.intervals import CI_METHODS
 from kesu.survey.io import Table, display_value
@@ -28,7 +32,6 @@ from kesu.survey.variance import LONELY_PSU_OPTIONS
 MAX_SHOWN_PROBLEMS = 50
 MAX_GROUP_LEVELS = 50
 PREVIEW_ROWS = 10
-MISSING_LEVEL = "（缺失）"
 
 # Spellings of each design role's column, compared after NFKC, lower-casing and removing _ - and spaces.
 ROLE_SPELLINGS: dict[str, tuple[str, ...]] = {
@@ -54,8 +57,8 @@ LEVEL_ORDERS: tuple[tuple[str, ...], ...] = (
     ("小学及以下", "初中", "高中", "大专及以上"),
     ("小学及以下", "初中", "高中及中专", "大专", "本科及以上"),
 )
-ROLE_LABELS = {"weight": "权数列", "strata": "分层列", "psu": "初级抽样单元列", "fpc": "有限总体校正列",
-               "region": "区划列", "group": "分组列"}
+# The layer's labels, so that a mapping problem and a column problem name a role alike.
+ROLE_LABELS = {**COLUMN_ROLE_LABELS, "group": COLUMN_ROLE_LABELS["by"]}
 
 
 def _normalised(name: str) -> str:
@@ -169,10 +172,15 @@ class Problems:
         self.messages: list[str] = []
         self.count = 0
 
-    def add(self, message: str) -> None:
-        self.count += 1
+    def add(self, message: str, count: int = 1) -> None:
+        """One message standing for `count` problems (a row problem and the rows like it not listed)."""
+        self.count += count
         if len(self.messages) < self.limit:
             self.messages.append(message)
+
+    def extend(self, column_problems: Iterable[ColumnProblem]) -> None:
+        for problem in column_problems:
+            self.add(problem.zh, 1 + problem.unlisted_rows)
 
     @property
     def hidden(self) -> int:
@@ -205,104 +213,6 @@ class CheckResult:
         return not self.problems and self.prepared is not None
 
 
-def _missing(values: np.ndarray) -> np.ndarray:
-    if values.dtype.kind == "f":
-        return np.isnan(values)
-    return np.asarray([value == "" for value in values.tolist()], dtype=bool)
-
-
-def _numbers(table: Table, name: str, label: str, problems: Problems, *, positive: bool) -> np.ndarray:
-    """The column as floats; text, blanks and (with `positive`) values ≤ 0 become row problems."""
-    values = table[name]
-    rows = table.row_numbers
-    if values.dtype.kind == "f":
-        numbers = values.astype(float)
-    else:
-        numbers = np.full(len(values), math.nan)
-        for index, value in enumerate(values.tolist()):
-            if value == "":
-                continue
-            try:
-                number = float(str(value).strip())
-            except ValueError:
-                number = math.nan
-            if not math.isfinite(number):
-                problems.add(f"第 {rows[index]} 行，{label}“{name}”：“{value}”不是数字")
-                numbers[index] = math.inf  # neither missing nor checked again below
-                continue
-            numbers[index] = number
-    for index in np.flatnonzero(np.isnan(numbers)):
-        problems.add(f"第 {rows[index]} 行，{label}“{name}”：缺少取值")
-    if positive:
-        finite = np.isfinite(numbers)
-        for index in np.flatnonzero(finite & (numbers <= 0)):
-            problems.add(f"第 {rows[index]} 行，{label}“{name}”：{numbers[index]:g} 不是正数")
-    return numbers
-
-
-def _labels(values: np.ndarray) -> np.ndarray:
-    """Codes read as floats (330502.0) become integers so that labels print as 330502."""
-    if values.dtype.kind == "f" and len(values) and np.all(np.mod(values, 1) == 0) and np.abs(values).max() < 2**53:
-        return values.astype(np.int64)
-    return values
-
-
-def _domain_column(table: Table, name: str, label: str, warnings_out: list[str]) -> np.ndarray:
-    values = table[name]
-    blank = _missing(values)
-    if blank.any():
-        first_row = table.row_numbers[np.flatnonzero(blank)[0]]
-        warnings_out.append(
-            f"{label}“{name}”有 {int(blank.sum())} 行缺失（如第 {first_row} 行），归入“{MISSING_LEVEL}”组"
-        )
-        shown = [MISSING_LEVEL if missing else str(display_value(value))
-                 for value, missing in zip(values.tolist(), blank.tolist(), strict=True)]
-        return np.asarray(shown, dtype=object)
-    return _labels(values)
-
-
-def _required_labels(table: Table, name: str, label: str, problems: Problems) -> np.ndarray:
-    values = table[name]
-    for index in np.flatnonzero(_missing(values)):
-        problems.add(f"第 {table.row_numbers[index]} 行，{label}“{name}”：缺少取值")
-    return _labels(values)
-
-
-def _literate(table: Table, problems: Problems, warnings_out: list[str]) -> tuple[np.ndarray, bool]:
-    if LITERATE_COLUMN not in table:
-        problems.add(f"数据中没有 {LITERATE_COLUMN} 列（1 = 具备科学素质，0 = 不具备）")
-        return np.zeros(0), False
-    values = literate_values(table, problems)
-    blank = np.isnan(values)
-    if blank.all():
-        problems.add(f"{LITERATE_COLUMN} 列全部缺失，无法估计")
-    elif blank.any():
-        warnings_out.append(f"{int(blank.sum())} 名受访者的 {LITERATE_COLUMN} 缺失（未完成评分），估计时剔除")
-    return values, bool(blank.any())
-
-
-def literate_values(table: Table, problems: Problems) -> np.ndarray:
-    """The literate column as 1.0/0.0/NaN; any other value is a row problem."""
-    values = table[LITERATE_COLUMN]
-    rows = table.row_numbers
-    result = np.full(len(values), math.nan)
-    if values.dtype.kind == "f":
-        bad = ~np.isnan(values) & (values != 0) & (values != 1)
-        for index in np.flatnonzero(bad):
-            problems.add(f"第 {rows[index]} 行，{LITERATE_COLUMN} 列：{values[index]:g} 不是 0 或 1")
-        result[~bad] = values[~bad]
-        return result
-    for index, value in enumerate(values.tolist()):
-        text = str(value).strip()
-        if text == "":
-            continue
-        if text in ("0", "1", "0.0", "1.0"):
-            result[index] = float(text)
-        else:
-            problems.add(f"第 {rows[index]} 行，{LITERATE_COLUMN} 列：“{value}”不是 0 或 1")
-    return result
-
-
 def check_mapping(table: Table, mapping: DesignMapping, exclude: Iterable[str] = ()) -> CheckResult:
     """Check the mapped columns; a passing result carries the prepared design columns.
 
@@ -327,27 +237,32 @@ def check_mapping(table: Table, mapping: DesignMapping, exclude: Iterable[str] =
             seen[name] = role
     if mapping.lonely_psu not in LONELY_PSU_OPTIONS:
         problems.add(f"未知的单 PSU 层处理方式“{mapping.lonely_psu}”")
+    if LITERATE_COLUMN not in table:
+        problems.add(f"数据中没有 {LITERATE_COLUMN} 列（1 = 具备科学素质，0 = 不具备）")
     if problems:
         return result
 
-    columns: dict[str, np.ndarray] = {}
-    columns[mapping.weight] = _numbers(table, mapping.weight, ROLE_LABELS["weight"], problems, positive=True)
-    if mapping.strata:
-        columns[mapping.strata] = _required_labels(table, mapping.strata, ROLE_LABELS["strata"], problems)
-    if mapping.psu:
-        columns[mapping.psu] = _required_labels(table, mapping.psu, ROLE_LABELS["psu"], problems)
-    if mapping.fpc:
-        columns[mapping.fpc] = _numbers(table, mapping.fpc, ROLE_LABELS["fpc"], problems, positive=True)
-    literate, na_rm = _literate(table, problems, notes)
-    columns[LITERATE_COLUMN] = literate
+    roles = ColumnRoles(
+        weight=mapping.weight,
+        strata=mapping.strata or None,
+        psu=(mapping.psu,) if mapping.psu else (),
+        fpc=(mapping.fpc,) if mapping.fpc else (),
+        outcome=LITERATE_COLUMN,
+        region=mapping.region or None,
+        by=mapping.groups,
+    )
+    # Unscored respondents (a blank literate) are left out of the estimate, as with the CLI's --na-rm.
+    prepared_columns = prepare_columns(table, roles, missing="drop", rows_per_issue=MAX_SHOWN_PROBLEMS)
+    problems.extend(prepared_columns.errors)
+    notes.extend(problem.zh for problem in prepared_columns.warnings)
+    columns = prepared_columns.columns
+    na_rm = prepared_columns.incomplete_rows > 0
     for role, name in [("region", mapping.region)] + [("group", name) for name in mapping.groups]:
-        if not name:
+        if name not in columns:
             continue
-        values = _domain_column(table, name, ROLE_LABELS[role], notes)
-        levels = len(factorize(values)[0])
+        levels = len(factorize(columns[name])[0])
         if levels > MAX_GROUP_LEVELS:
             problems.add(f"{ROLE_LABELS[role]}“{name}”有 {levels} 个不同取值，不适合作为分组（最多 {MAX_GROUP_LEVELS} 个）")
-        columns[name] = values
     if problems:
         return result
 

@@ -10,12 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-import numpy as np
-
 from kesu.literacy.mapping import dimension_label, natural_order
 from kesu.literacy.models import CiMethod, LiteracyEstimate, SurveyWave, WaveStatus
 from kesu.org.models import Region
 from kesu.planning.models import Plan
+from kesu.plans import attainment
+from kesu.plans.attainment import Basis
 
 DEFAULT_CI_METHOD = CiMethod.LOGIT.value
 OVERALL_LABEL = "总体"
@@ -144,7 +144,9 @@ class Trend:
     plan: Plan | None
     target: float | None  # share 0–1
     target_year: int | None
-    projection: list[tuple[int, float]] | None = None  # from the last wave to the target year
+    projection: list[tuple[int, float]] | None = None  # the chart's segment, last wave → target year
+    goal: attainment.Target | None = None  # the headline target as kesu.plans.attainment reads it
+    forecast: attainment.Projection | None = None
 
     @property
     def projected(self) -> float | None:
@@ -152,9 +154,9 @@ class Trend:
 
     @property
     def projection_meets_target(self) -> bool | None:
-        if self.projected is None or self.target is None:
+        if self.goal is None or self.forecast is None or self.forecast.value is None:
             return None
-        return self.projected >= self.target
+        return attainment.is_met(self.goal, self.forecast.value)
 
 
 def headline_plan(region: Region) -> Plan | None:
@@ -170,20 +172,31 @@ def headline_share(plan: Plan) -> float:
     return value / 100 if plan.headline_unit.strip() in ("%", "％") or value > 1 else value
 
 
-def naive_projection(points: list[tuple[int, float]], target_year: int) -> list[tuple[int, float]] | None:
-    """A least-squares straight line through the waves, from the last wave to the target year.
+def headline_target(plan: Plan) -> attainment.Target:
+    """The plan's headline (公民具备科学素质的比例达到15%) as a target of shares, 0–1."""
+    return attainment.Target.classify(
+        headline_share(plan), ">=", "", plan.headline_unit.strip() or "%", text=plan.headline_indicator,
+        deadline_year=plan.headline_year,
+    )
 
-    Naive on purpose: it ignores sampling error and any curvature; the page says so.
-    """
-    years = sorted({year for year, _ in points})
-    if len(years) < 2 or target_year <= years[-1]:
+
+def naive_projection(points: list[tuple[int, float]], goal: attainment.Target) -> attainment.Projection:
+    """The waves' least-squares line read at the target year, by the one projection rule
+    (kesu.plans.attainment.project; each wave measures its own year). Naive on purpose: it ignores
+    sampling error and any curvature; the page says so. Not clamped to [0, 1]: a line that leaves
+    the possible range says the trend cannot go on, which is worth seeing."""
+    return attainment.project(goal, [attainment.Figure(year, value) for year, value in points], basis=Basis.PER_YEAR)
+
+
+def projection_segment(forecast: attainment.Projection) -> list[tuple[int, float]] | None:
+    """The chart's dashed segment, from the line at the last wave to the target year; None without
+    a line or when the target year is not after the last wave."""
+    if forecast.line is None or forecast.value is None or not forecast.points:
         return None
-    xs = np.array([year for year, _ in points], dtype=float)
-    ys = np.array([value for _, value in points], dtype=float)
-    slope, intercept = np.polyfit(xs, ys, 1)
-    last = years[-1]
-    return [(last, float(slope * last + intercept)),
-            (target_year, float(min(1.0, max(0.0, slope * target_year + intercept))))]
+    last = forecast.points[-1][0]
+    if forecast.year <= last:
+        return None
+    return [(last, forecast.line.at(last)), (forecast.year, forecast.value)]
 
 
 def trend(region: Region, ci_method: str = DEFAULT_CI_METHOD) -> Trend:
@@ -200,9 +213,11 @@ def trend(region: Region, ci_method: str = DEFAULT_CI_METHOD) -> Trend:
     if plan is not None:
         result.target = headline_share(plan)
         result.target_year = plan.headline_year
-    if result.target_year is not None:
+    if plan is not None and result.target_year is not None:
+        result.goal = headline_target(plan)
         known = [(point.year, point.estimate) for point in points if point.estimate is not None]
-        result.projection = naive_projection(known, result.target_year)
+        result.forecast = naive_projection(known, result.goal)
+        result.projection = projection_segment(result.forecast)
     return result
 
 

@@ -28,18 +28,19 @@ from django.utils import timezone
 from kesu.audit.context import acting_as
 from kesu.caching import versions
 from kesu.literacy.mapping import (
+    MAX_SHOWN_PROBLEMS,
     CheckResult,
     DesignMapping,
     Problems,
     check_mapping,
     compute_estimates,
-    literate_values,
 )
 from kesu.literacy.microdata import decode_table, encode_table, sha256_hex
 from kesu.literacy.models import LiteracyEstimate, SourceKind, SurveyWave, WaveStatus
 from kesu.literacy.permissions import require_upload
 from kesu.org.models import Region, User
 from kesu.survey import SurveyError
+from kesu.survey.columns import ColumnProblem, indicator_column
 from kesu.survey.io import Table, read_table
 from kesu.survey.scoring import (
     LITERATE_COLUMN,
@@ -223,9 +224,13 @@ def _checked_scored_table(table: Table) -> Table:
             f"{table.source}：已评分数据须有 {LITERATE_COLUMN} 列（1 = 具备科学素质，0 = 不具备）{hint}；"
             "如果是原始答卷，请选择“原始答卷”并指定评分规则"
         )
-    problems = Problems()
-    values = literate_values(table, problems)
-    if problems:
+    # Blank values are unscored respondents, left out of the estimate; an all-blank column is refused.
+    found: list[ColumnProblem] = []
+    values = indicator_column(table, LITERATE_COLUMN, found, missing="drop", rows_per_issue=MAX_SHOWN_PROBLEMS)
+    errors = [problem for problem in found if problem.is_error]
+    if errors:
+        problems = Problems()
+        problems.extend(errors)
         raise UploadRejected(problems)
     columns = dict(table)
     columns[LITERATE_COLUMN] = values

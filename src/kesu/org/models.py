@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.db.models import Value
+from django.db.models.functions import Concat, Substr
 
 
 class RegionLevel(models.TextChoices):
@@ -32,9 +34,26 @@ class Region(models.Model):
         return f"{self.name}（{self.code}）"
 
     def save(self, *args, **kwargs):
-        prefix = self.parent.path if self.parent_id else "/"
+        # Paths are kept here rather than in a service because the Django admin and the shell save
+        # regions too, and a stale path silently drops a whole subtree from every user's scope.
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            if not {"code", "parent", "path"} & set(update_fields):
+                return super().save(*args, **kwargs)
+            kwargs["update_fields"] = {*update_fields, "path"}
+        # The stored paths, not the instances': a parent loaded before its own parent moved is stale.
+        wanted = [pk for pk in (self.pk, self.parent_id) if pk is not None]
+        stored = dict(Region.objects.filter(pk__in=wanted).values_list("pk", "path")) if wanted else {}
+        prefix = (stored.get(self.parent_id) or self.parent.path) if self.parent_id else "/"
+        old_path = stored.get(self.pk) if self.pk is not None else None
         self.path = f"{prefix}{self.code}/"
         super().save(*args, **kwargs)
+        if old_path and old_path != self.path:
+            # Descendants carry the old prefix: swap it in one statement. Their version token is
+            # replaced by this save's own post_save (kesu.caching.versions.REGIONS).
+            Region.objects.filter(path__startswith=old_path).exclude(pk=self.pk).update(
+                path=Concat(Value(self.path), Substr("path", len(old_path) + 1))
+            )
 
     def subtree(self):
         return Region.objects.filter(path__startswith=self.path)

@@ -7,6 +7,10 @@ Rules:
 - unit reporters see only the tasks their unit is assigned to and only their own unit's reports.
 Objects outside a user's scope are reported as missing (404) rather than forbidden, so that IDs of
 other units' objects cannot be probed; a page the role may never use answers 403.
+
+The scoping of an app's own rows lives with that app (kesu.planning.selectors.visible_plans and
+visible_tasks, kesu.progress.selectors.visible_reports), built on `home_region` here: org sits below
+those apps and never imports them.
 """
 
 from __future__ import annotations
@@ -45,43 +49,6 @@ def visible_units(user: User) -> QuerySet[Unit]:
     if region is None:
         return Unit.objects.none()
     return Unit.objects.filter(region__path__startswith=region.path)
-
-
-def visible_plans(user: User):
-    from kesu.planning.models import Plan
-
-    region = home_region(user)
-    if region is None:
-        return Plan.objects.none()
-    if user.role == Role.UNIT_REPORTER:
-        return Plan.objects.filter(tasks__assignments__unit_id=user.unit_id).distinct()
-    return Plan.objects.filter(region__path__startswith=region.path)
-
-
-def visible_tasks(user: User):
-    from kesu.planning.models import Task
-
-    if user.role == Role.UNIT_REPORTER:
-        if not user.unit_id:
-            return Task.objects.none()
-        return Task.objects.filter(assignments__unit_id=user.unit_id).distinct()
-    region = home_region(user)
-    if region is None:
-        return Task.objects.none()
-    return Task.objects.filter(plan__region__path__startswith=region.path)
-
-
-def visible_reports(user: User):
-    from kesu.progress.models import ProgressReport
-
-    if user.role == Role.UNIT_REPORTER:
-        if not user.unit_id:
-            return ProgressReport.objects.none()
-        return ProgressReport.objects.filter(unit_id=user.unit_id)
-    region = home_region(user)
-    if region is None:
-        return ProgressReport.objects.none()
-    return ProgressReport.objects.filter(task__plan__region__path__startswith=region.path)
 
 
 def get_visible_or_404(queryset: QuerySet, **lookup):

@@ -1,5 +1,11 @@
 """Writes to regions, units and users: CSV region import, unit administration (create, edit, alias,
-merge), unit-name matching for plan import, and user management by the office.
+merge) and user management by the office. Matching plan names to units is kesu.org.unit_names.
+
+Every write is `verb(*, actor, …)`: it checks that `actor` may do it (an office admin of the region
+subtree concerned, or a superuser), runs in one transaction and records its changes. `actor=None`
+is accepted only where a function says so: system paths that set up an installation or run an
+import from the command line. Views check the same rules first only to answer out-of-scope objects
+with 404.
 
 Region, Unit, UnitAlias and User are not signal-audited models, so every service here records its
 changes with `record()` itself.
@@ -8,25 +14,64 @@ changes with `record()` itself.
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import NamedTuple
 
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
+from kesu.audit.context import acting_as, current_reason
 from kesu.audit.models import AuditAction
 from kesu.audit.registry import is_audited, record, snapshot
+from kesu.org import merging
 from kesu.org.models import Region, RegionLevel, Role, Unit, UnitAlias, UnitKind, User
+from kesu.org.permissions import can_administer
 
 
 class OrgError(ValueError):
     """A request the office made that cannot be carried out; the message is shown as is (Chinese)."""
+
+
+class OrgPermissionError(OrgError):
+    """The actor may not change this region, unit or user."""
+
+
+def _service(function):
+    """One transaction per call, with audit entries naming the actor. A system call (actor None)
+    keeps the actor and reason its caller set (the CLI's, a plan import's); a named actor keeps the
+    caller's reason too, so units created by a plan import still read 方案导入."""
+
+    @functools.wraps(function)
+    def wrapper(*, actor, **kwargs):
+        if actor is None:
+            with transaction.atomic():
+                return function(actor=None, **kwargs)
+        with acting_as(actor, current_reason()), transaction.atomic():
+            return function(actor=actor, **kwargs)
+
+    return wrapper
+
+
+def _check_admin(actor: User | None, region: Region | None, message: str, *, system_path: bool = False) -> None:
+    """Office admins act for their region's subtree, superusers everywhere; `system_path` lets a
+    caller without a user (actor None) through."""
+    if actor is None:
+        if system_path:
+            return
+        raise OrgPermissionError(message)
+    if actor.is_superuser or (region is not None and can_administer(actor, region)):
+        return
+    raise OrgPermissionError(message)
+
+
+_UNITS_ONLY = "只能管理本地区（及下级地区）的单位"
+_USERS_ONLY = "只能管理本地区（及下级地区）的账号"
 
 
 # --------------------------------------------------------------------------------------------
@@ -129,14 +174,26 @@ def _prefix_problem(code: str, level: str, parent_code: str, parent_level: str) 
     return None
 
 
-@transaction.atomic
-def import_regions_csv(source: str | Path | bytes, *, within: Region | None = None) -> RegionImportResult:
+def _import_scope(actor: User | None) -> Region | None:
+    """The region an import must stay below: none for the system and superusers, the office admin's own
+    region for an office admin."""
+    if actor is None or actor.is_superuser:
+        return None
+    if actor.role != Role.OFFICE_ADMIN or actor.region_id is None:
+        raise OrgPermissionError("仅纲要办管理员可以导入行政区划")
+    return actor.region
+
+
+@_service
+def import_regions_csv(*, actor: User | None, source: str | Path | bytes) -> RegionImportResult:
     """Create or update regions from a CSV `code,name,level,parent_code`.
 
     A parent may come from the same file (any line) or already exist. All rows are checked first;
     if any is bad, `RegionImportError` lists every bad row by line number and nothing is written.
-    `within` (an office admin's region) limits the file to regions below that one.
+    An office admin may only import regions below its own. System path: actor None (the seed import
+    of `kesu regions import` and of the demo) and superusers import anywhere.
     """
+    within = _import_scope(actor)
     if isinstance(source, Path):
         data = source.read_bytes()
     elif isinstance(source, bytes):
@@ -200,7 +257,6 @@ def import_regions_csv(source: str | Path | bytes, *, within: Region | None = No
             if after != before:
                 record(AuditAction.UPDATE, region, before, after, reason="行政区划导入")
                 result.updated.append(row.code)
-                _refresh_descendant_paths(region)
             else:
                 result.unchanged += 1
         saved[row.code] = region
@@ -223,91 +279,6 @@ def _lies_below(row: _RegionRow, within: Region, in_file: dict, existing: dict) 
     return False
 
 
-def _refresh_descendant_paths(region: Region) -> None:
-    for child in region.children.all():
-        child.save()
-        _refresh_descendant_paths(child)
-
-
-# --------------------------------------------------------------------------------------------
-# Unit names: normalisation and matching
-
-def normalise_unit_name(name: str, region_names: Iterable[str] = ()) -> str:
-    """A comparison key for a unit name, from the plan parser's unit model (kesu.plans.units):
-    level word + dictionary core, so 乳山市教育和体育局, 市教体局 and 市教育和体育局 share one key in
-    乳山市, and 中共乳山市委宣传部 matches 市委宣传部. `region_names` are the region's own names,
-    longest first (济南市天桥区, 天桥区)."""
-    from kesu.plans.units import default_alias_dictionary, unit_key
-
-    text = re.sub(r"\s+", "", unicodedata.normalize("NFKC", name or ""))
-    text = text.replace("(", "（").replace(")", "）")
-    key = unit_key(text, list(region_names), default_alias_dictionary())
-    return f"{key.level}|{key.core}"
-
-
-def region_name_forms(region: Region, ancestors: Iterable[Region] = ()) -> list[str]:
-    """How a plan spells its own region in unit names, longest first: 济南市天桥区, 天桥区.
-    Ancestors alone are left out: in a county plan 威海市教育局 is a city unit, not a county one."""
-    chain = [r.name for r in ancestors if r.level != RegionLevel.PROVINCE]
-    forms = {region.name}
-    for start in range(len(chain)):
-        forms.add("".join(chain[start:]) + region.name)
-    return sorted(forms, key=len, reverse=True)
-
-
-class UnitMatch(NamedTuple):
-    unit: Unit | None
-    reason: str
-
-    @property
-    def score(self) -> float:
-        return _MATCH_SCORES.get(self.reason, 0.0)
-
-
-_MATCH_EXACT = "名称一致"
-_MATCH_ALIAS = "别名一致"
-_MATCH_NORMALISED = "规范化后一致"
-_MATCH_NONE = "未找到对应单位"
-_MATCH_SCORES = {_MATCH_EXACT: 1.0, _MATCH_ALIAS: 0.95, _MATCH_NORMALISED: 0.85}
-
-
-class UnitMatcher:
-    """Matches many names against one region's units with two queries in total."""
-
-    def __init__(self, region: Region):
-        self.region = region
-        units = list(Unit.objects.filter(region=region, is_active=True).prefetch_related("aliases"))
-        ancestor_codes = [c for c in region.path.strip("/").split("/") if c != region.code]
-        ancestors = list(Region.objects.filter(code__in=ancestor_codes).order_by("code")) if ancestor_codes else []
-        self.region_names = region_name_forms(region, ancestors)
-        self.by_name = {u.name: u for u in units}
-        self.by_alias: dict[str, Unit] = {}
-        self.by_key: dict[str, Unit] = {}
-        for unit in units:
-            for alias in unit.aliases.all():
-                self.by_alias.setdefault(alias.alias, unit)
-                self.by_key.setdefault(normalise_unit_name(alias.alias, self.region_names), unit)
-        for unit in units:  # names win over aliases for the same key
-            self.by_key[normalise_unit_name(unit.name, self.region_names)] = unit
-
-    def match(self, name: str) -> UnitMatch:
-        name = (name or "").strip()
-        if name in self.by_name:
-            return UnitMatch(self.by_name[name], _MATCH_EXACT)
-        if name in self.by_alias:
-            return UnitMatch(self.by_alias[name], _MATCH_ALIAS)
-        key = normalise_unit_name(name, self.region_names)
-        if key in self.by_key:
-            return UnitMatch(self.by_key[key], _MATCH_NORMALISED)
-        return UnitMatch(None, _MATCH_NONE)
-
-
-def match_unit(region: Region, name: str) -> UnitMatch:
-    """Find the unit of `region` a plan means by `name`: exact name, then alias, then the normalised
-    form (region prefix, 中共 prefix, the parser's abbreviation dictionary). (None, reason) if none."""
-    return UnitMatcher(region).match(name)
-
-
 # --------------------------------------------------------------------------------------------
 # Units
 
@@ -320,11 +291,14 @@ def _clean_name(name: str) -> str:
     return cleaned
 
 
-@transaction.atomic
+@_service
 def create_unit(
-    region: Region, name: str, *, kind: str = UnitKind.GOVERNMENT, is_office: bool = False,
+    *, actor: User | None, region: Region, name: str, kind: str = UnitKind.GOVERNMENT, is_office: bool = False,
     aliases: Iterable[str] = (), is_demo: bool = False,
 ) -> Unit:
+    """Add a unit to `region`. System path: actor None for a plan import run without a user
+    (`kesu plans import` without --as), which creates the units its plan names."""
+    _check_admin(actor, region, _UNITS_ONLY, system_path=True)
     name = _clean_name(name)
     if kind not in UnitKind.values:
         raise OrgError(f"单位类别“{kind}”无效")
@@ -333,13 +307,14 @@ def create_unit(
     unit = Unit.objects.create(region=region, name=name, kind=kind, is_office=is_office, is_demo=is_demo)
     record(AuditAction.CREATE, unit, None, snapshot(unit))
     for alias in aliases:
-        add_alias(unit, alias)
+        _add_alias(unit, alias)
     return unit
 
 
-@transaction.atomic
-def update_unit(unit: Unit, *, name: str, kind: str, is_office: bool, is_active: bool) -> Unit:
+@_service
+def update_unit(*, actor: User, unit: Unit, name: str, kind: str, is_office: bool, is_active: bool) -> Unit:
     """Rename or reclassify a unit. A rename keeps the old name as an alias so plans still match."""
+    _check_admin(actor, unit.region, _UNITS_ONLY)
     name = _clean_name(name)
     if kind not in UnitKind.values:
         raise OrgError(f"单位类别“{kind}”无效")
@@ -353,12 +328,19 @@ def update_unit(unit: Unit, *, name: str, kind: str, is_office: bool, is_active:
     if after != before:
         record(AuditAction.UPDATE, unit, before, after)
     if old_name != name:
-        add_alias(unit, old_name)
+        _add_alias(unit, old_name)
     return unit
 
 
-def add_alias(unit: Unit, alias: str) -> UnitAlias | None:
-    """Add an alias unless it is the unit's own name or already known. Returns the new alias."""
+@_service
+def add_alias(*, actor: User | None, unit: Unit, alias: str) -> UnitAlias | None:
+    """Add an alias unless it is the unit's own name or already known; returns the new alias. System
+    path: actor None for a plan import run without a user, which remembers how its plan spells a unit."""
+    _check_admin(actor, unit.region, _UNITS_ONLY, system_path=True)
+    return _add_alias(unit, alias)
+
+
+def _add_alias(unit: Unit, alias: str) -> UnitAlias | None:
     alias = _clean_name(alias)
     if alias == unit.name or unit.aliases.filter(alias=alias).exists():
         return None
@@ -367,8 +349,9 @@ def add_alias(unit: Unit, alias: str) -> UnitAlias | None:
     return created
 
 
-@transaction.atomic
-def remove_alias(alias: UnitAlias) -> None:
+@_service
+def remove_alias(*, actor: User, alias: UnitAlias) -> None:
+    _check_admin(actor, alias.unit.region, _UNITS_ONLY)
     before = snapshot(alias)
     record(AuditAction.DELETE, alias, before, None)
     alias.delete()
@@ -380,63 +363,39 @@ class MergeResult:
     moved: dict[str, int]
 
 
-@transaction.atomic
-def merge_units(source: Unit, target: Unit) -> MergeResult:
+@_service
+def merge_units(*, actor: User, source: Unit, target: Unit) -> MergeResult:
     """Fold `source` into `target`: every task assignment, report, user, reminder and other record
     pointing at `source` is re-pointed to `target`, `source`'s name and aliases become aliases of
-    `target`, and `source` is deleted. Where both units hold the same task the stronger role (lead)
-    is kept. Two reports of the same task and period cannot both survive, so such a merge is refused.
+    `target`, and `source` is deleted. Apps above org take part through kesu.org.merging: planning
+    keeps the stronger role (lead) where both units hold the same task, progress refuses the merge
+    when both units reported on the same task and period (the two reports cannot both survive).
     """
-    from kesu.planning.models import TaskUnit, UnitRole
-    from kesu.progress.models import ProgressReport
-
+    _check_admin(actor, source.region, _UNITS_ONLY)
     if source.pk == target.pk:
         raise OrgError("不能把单位与自身合并")
     if source.region_id != target.region_id:
         raise OrgError("只能合并同一地区的单位")
-    source_keys = set(ProgressReport.objects.filter(unit=source).values_list("task_id", "period_id"))
-    target_keys = set(ProgressReport.objects.filter(unit=target).values_list("task_id", "period_id"))
-    clash_keys = source_keys & target_keys
-    clashes = [
-        r for r in ProgressReport.objects.filter(unit=source).select_related("task", "period")
-        if (r.task_id, r.period_id) in clash_keys
-    ]
-    if clashes:
-        shown = "、".join(sorted({f"{r.task.code}（{r.period.label}）" for r in clashes}))
-        raise OrgError(f"“{source.name}”和“{target.name}”对同一任务同一周期都有进度报告：{shown}，请先处理后再合并")
+    # Two merges of the same unit at once would each re-point half of its rows.
+    if len(Unit.objects.select_for_update().filter(pk__in=(source.pk, target.pk)).values_list("pk")) != 2:
+        raise OrgError("要合并的单位已不存在，请刷新页面后重试")
+    participants = merging.participants()
+    for participant in participants:
+        refusal = participant.check(source, target) if participant.check else None
+        if refusal:
+            raise OrgError(refusal)
 
     moved: dict[str, int] = {}
-    target_roles = dict(TaskUnit.objects.filter(unit=target).values_list("task_id", "role"))
-    for assignment in TaskUnit.objects.filter(unit=source).select_related("task"):
-        if assignment.task_id in target_roles:
-            if assignment.role == UnitRole.LEAD and target_roles[assignment.task_id] != UnitRole.LEAD:
-                kept = TaskUnit.objects.get(task_id=assignment.task_id, unit=target)
-                kept.role = UnitRole.LEAD
-                kept.save()  # audited by signal
-            assignment.delete()  # audited by signal
-        else:
-            assignment.unit = target
-            assignment.save()
-        moved["任务分工"] = moved.get("任务分工", 0) + 1
+    for participant in participants:
+        if participant.move:
+            for label, count in participant.move(source, target).items():
+                moved[label] = moved.get(label, 0) + count
+    claimed = merging.claimed_models() | {UnitAlias}
+    for foreign_key in merging.unit_foreign_keys():
+        if foreign_key.model not in claimed:
+            _repoint(foreign_key, source, target, moved)
 
     alias_names = [source.name, *source.aliases.values_list("alias", flat=True)]
-    for relation in Unit._meta.related_objects:
-        if relation.many_to_many or relation.related_model in (TaskUnit, UnitAlias):
-            continue
-        model, field_name = relation.related_model, relation.field.name
-        for obj in model._default_manager.filter(**{field_name: source}):
-            setattr(obj, field_name, target)
-            try:
-                with transaction.atomic():
-                    obj.save(update_fields=[relation.field.attname])
-            except IntegrityError as exc:
-                raise OrgError(f"合并时“{model._meta.verbose_name}”记录冲突，未作任何修改：{exc}") from exc
-            if not is_audited(model):
-                record(AuditAction.UPDATE, obj, {relation.field.attname: source.pk}, {relation.field.attname: target.pk},
-                       reason=f"单位合并：{source.name} → {target.name}")
-            label = str(model._meta.verbose_name)
-            moved[label] = moved.get(label, 0) + 1
-
     before = snapshot(source)
     source_repr_pk = source.pk
     source.aliases.all().delete()
@@ -444,9 +403,27 @@ def merge_units(source: Unit, target: Unit) -> MergeResult:
     entry_target = Unit(pk=source_repr_pk, name=before["name"], region_id=before["region_id"])
     record(AuditAction.DELETE, entry_target, before, None, reason=f"单位合并至“{target.name}”（id {target.pk}）")
     for alias in alias_names:
-        add_alias(target, alias)
+        _add_alias(target, alias)
     record(AuditAction.UPDATE, target, None, {"merged_from": before}, reason=f"合并单位“{before['name']}”")
     return MergeResult(target, moved)
+
+
+def _repoint(foreign_key, source: Unit, target: Unit, moved: dict[str, int]) -> None:
+    """Re-point one model's rows from `source` to `target`, row by row so that signals (audit, version
+    tokens) see each change."""
+    model, attname = foreign_key.model, foreign_key.attname
+    for obj in model._default_manager.filter(**{foreign_key.name: source}):
+        setattr(obj, foreign_key.name, target)
+        try:
+            with transaction.atomic():
+                obj.save(update_fields=[attname])
+        except IntegrityError as exc:
+            raise OrgError(f"合并时“{model._meta.verbose_name}”记录冲突，未作任何修改：{exc}") from exc
+        if not is_audited(model):
+            record(AuditAction.UPDATE, obj, {attname: source.pk}, {attname: target.pk},
+                   reason=f"单位合并：{source.name} → {target.name}")
+        label = str(model._meta.verbose_name)
+        moved[label] = moved.get(label, 0) + 1
 
 
 # --------------------------------------------------------------------------------------------
@@ -462,13 +439,18 @@ def _check_password(password: str, user: User | None = None) -> None:
         raise OrgError("密码不符合要求：" + "；".join(exc.messages)) from None
 
 
-@transaction.atomic
+@_service
 def create_user(
-    *, username: str, password: str, role: str, region: Region | None = None, unit: Unit | None = None,
-    display_name: str = "", phone: str = "", is_demo_password_ok: bool = False,
+    *, actor: User | None, username: str, password: str, role: str, region: Region | None = None,
+    unit: Unit | None = None, display_name: str = "", phone: str = "", is_demo_password_ok: bool = False,
 ) -> User:
     """Create a user. Unit reporters belong to a unit (their region is the unit's); the other roles
-    act for a region. `is_demo_password_ok` skips the password rules for printed demo logins."""
+    act for a region. An office admin creates users only within its region's subtree. System path:
+    actor None for `kesu users create` and the demo build, which set up an installation before any
+    office admin exists. `is_demo_password_ok` skips the password rules for printed demo logins."""
+    if actor is not None:
+        _check_admin(actor, unit.region if unit is not None else region,
+                     "只能为本地区（及下级地区）的单位和人员创建账号")
     username = (username or "").strip()
     if not re.fullmatch(r"[\w.@+-]{2,150}", username):
         raise OrgError("用户名应为2–150个字母、数字或 . @ + - _ 字符")
@@ -494,19 +476,13 @@ def create_user(
     return user
 
 
-def create_user_by(admin: User, **kwargs) -> User:
-    """Create a user on behalf of an office admin: only within the admin's region subtree."""
-    from kesu.org.permissions import can_administer
-
-    unit, region = kwargs.get("unit"), kwargs.get("region")
-    scope = unit.region if unit is not None else region
-    if scope is None or not can_administer(admin, scope):
-        raise OrgError("只能为本地区（及下级地区）的单位和人员创建账号")
-    return create_user(**kwargs)
+def _user_scope(user: User) -> Region | None:
+    return user.unit.region if user.unit_id else user.region
 
 
-@transaction.atomic
-def reset_password(user: User, new_password: str) -> User:
+@_service
+def reset_password(*, actor: User, user: User, new_password: str) -> User:
+    _check_admin(actor, _user_scope(user), _USERS_ONLY)
     _check_password(new_password, user)
     user.set_password(new_password)
     user.save(update_fields=["password"])
@@ -514,8 +490,11 @@ def reset_password(user: User, new_password: str) -> User:
     return user
 
 
-@transaction.atomic
-def set_user_active(user: User, active: bool) -> User:
+@_service
+def set_user_active(*, actor: User, user: User, active: bool) -> User:
+    _check_admin(actor, _user_scope(user), _USERS_ONLY)
+    if not active and user.pk == actor.pk:
+        raise OrgError("不能停用自己的账号")
     before = snapshot(user)
     user.is_active = active
     user.save(update_fields=["is_active"])

@@ -12,9 +12,9 @@ from django.views.decorators.http import require_POST
 
 from kesu.org import selectors, services
 from kesu.org.forms import MergeForm, PasswordResetForm, RegionCSVForm, UnitForm, UserCreateForm
+from kesu.org.http import posted, posted_files
 from kesu.org.models import Role, Unit, UnitAlias, User
 from kesu.org.permissions import can_administer, get_visible_or_404, require_role
-from kesu.web.forms import posted, posted_files
 
 
 def _office_region(request):
@@ -46,7 +46,7 @@ def unit_list(request):
     if request.method == "POST" and form.is_valid():
         try:
             unit = services.create_unit(
-                region, form.cleaned_data["name"], kind=form.cleaned_data["kind"],
+                actor=request.user, region=region, name=form.cleaned_data["name"], kind=form.cleaned_data["kind"],
                 is_office=form.cleaned_data["is_office"], aliases=_split_aliases(form.cleaned_data["aliases"]),
             )
         except services.OrgError as exc:
@@ -68,11 +68,11 @@ def unit_edit(request, unit_id: int):
     if request.method == "POST" and form.is_valid():
         try:
             services.update_unit(
-                unit, name=form.cleaned_data["name"], kind=form.cleaned_data["kind"],
+                actor=request.user, unit=unit, name=form.cleaned_data["name"], kind=form.cleaned_data["kind"],
                 is_office=form.cleaned_data["is_office"], is_active=form.cleaned_data["is_active"],
             )
             for alias in _split_aliases(form.cleaned_data["aliases"]):
-                services.add_alias(unit, alias)
+                services.add_alias(actor=request.user, unit=unit, alias=alias)
         except services.OrgError as exc:
             form.add_error(None, str(exc))
         else:
@@ -88,7 +88,7 @@ def unit_edit(request, unit_id: int):
 def alias_delete(request, unit_id: int, alias_id: int):
     unit = _administered_unit(request, unit_id)
     alias = get_visible_or_404(UnitAlias.objects.filter(unit=unit), pk=alias_id)
-    services.remove_alias(alias)
+    services.remove_alias(actor=request.user, alias=alias)
     messages.success(request, f"已删除别名“{alias.alias}”")
     return redirect("org:unit_edit", unit_id=unit.pk)
 
@@ -103,7 +103,7 @@ def unit_merge(request, unit_id: int):
         return redirect("org:unit_edit", unit_id=source.pk)
     source_name = source.name
     try:
-        result = services.merge_units(source, form.cleaned_data["target"])
+        result = services.merge_units(actor=request.user, source=source, target=form.cleaned_data["target"])
     except services.OrgError as exc:
         messages.error(request, str(exc))
         return redirect("org:unit_edit", unit_id=source.pk)
@@ -120,8 +120,8 @@ def user_list(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            user = services.create_user_by(
-                request.user, username=data["username"], password=data["password"], role=data["role"],
+            user = services.create_user(
+                actor=request.user, username=data["username"], password=data["password"], role=data["role"],
                 region=data["region"], unit=data["unit"], display_name=data["display_name"], phone=data["phone"],
             )
         except services.OrgError as exc:
@@ -153,7 +153,7 @@ def user_reset_password(request, user_id: int):
         messages.error(request, "新密码至少8位")
     else:
         try:
-            services.reset_password(target, form.cleaned_data["password"])
+            services.reset_password(actor=request.user, user=target, new_password=form.cleaned_data["password"])
         except services.OrgError as exc:
             messages.error(request, str(exc))
         else:
@@ -165,10 +165,11 @@ def user_reset_password(request, user_id: int):
 @require_POST
 def user_toggle_active(request, user_id: int):
     target = _administered_user(request, user_id)
-    if target.pk == request.user.pk:
-        messages.error(request, "不能停用自己的账号")
+    try:
+        services.set_user_active(actor=request.user, user=target, active=not target.is_active)
+    except services.OrgError as exc:
+        messages.error(request, str(exc))
     else:
-        services.set_user_active(target, not target.is_active)
         messages.success(request, f"已{'启用' if target.is_active else '停用'}“{target.username}”")
     return redirect("org:user_list")
 
@@ -184,9 +185,10 @@ def region_import(request):
         if upload.size > 2 * 1024 * 1024:
             problems = ["文件超过 2 MB，行政区划 CSV 不应这么大"]
         else:
-            within = None if request.user.is_superuser else request.user.region
             try:
-                result = services.import_regions_csv(upload.read(), within=within)
+                result = services.import_regions_csv(actor=request.user, source=upload.read())
             except services.RegionImportError as exc:
                 problems = exc.problems
+            except services.OrgError as exc:
+                problems = [str(exc)]
     return render(request, "org/region_import.html", {"form": form, "problems": problems, "result": result})

@@ -1,0 +1,21 @@
+"""Plan import (方案导入): a parsed plan document becomes a Plan with its section tree, tasks, unit
+assignments, targets and reporting periods.
+
+The flow, shared by the browser and `kesu plans import`:
+
+1. `reading.parse_plan_upload` / `reading.parse_plan_path` read and parse the document (nothing is
+   written);
+2. `drafts.start_draft` builds an `ImportDraft`: the plan as JSON (`ParsedPlan.to_dict()`), a unit
+   mapping pre-filled by `UnitMatcher`, and the current plan it revises, if any;
+3. the office edits the draft (`drafts.draft_set_mapping`, `draft_edit_task`, `draft_edit_target`)
+   and looks at `selectors.draft_preview` / `diff.diff_against_previous`;
+4. `services.confirm_import` writes everything in one transaction, with the importing user as actor.
+
+Revisions: a plan of the same region with the same title or 文号 (or one chosen explicitly) is
+the previous version. Confirming creates a new Plan (`version + 1`, `previous_version` set, old one
+`is_current=False`). Each new task matched to an old one (by code, then by title similarity) gets
+`predecessor` set. Progress reports are NOT moved: a report belongs to a reporting period of the
+plan version it was made under, and moving it would attach it to a period of another plan. History
+stays reachable through the predecessor chain (`kesu.planning.selectors.task_lineage`). The new
+version's reporting periods start after the last period the previous version holds reports for.
+"""

@@ -11,53 +11,67 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from kesu.org.forms import ConfirmForm, PlanUploadForm, TargetEditForm, TaskEditForm
-from kesu.org.models import Role, Unit
+from kesu.org.http import posted, posted_files
+from kesu.org.models import Role
 from kesu.org.permissions import can_administer, require_role
 from kesu.org.selectors import administrable_regions
-from kesu.plan_import import services as imports
+from kesu.plan_import import drafts, reading, selectors, services
+from kesu.plan_import.errors import PlanImportError
+from kesu.plan_import.forms import ConfirmForm, PlanUploadForm, TargetEditForm, TaskEditForm
 from kesu.planning.models import Plan
-from kesu.web.forms import posted, posted_files
 
 SESSION_KEY = "kesu_plan_imports"
 DRAFT_TTL = datetime.timedelta(hours=12)
 MAX_DRAFTS = 3
+GONE = "导入草稿不存在或已过期，请重新上传"
 
 
-def _drafts(request) -> dict:
-    drafts = request.session.get(SESSION_KEY, {})
+def _session_drafts(request) -> dict:
+    stored = request.session.get(SESSION_KEY, {})
     now = timezone.now()
     fresh = {
-        token: data for token, data in drafts.items()
+        token: data for token, data in stored.items()
         if now - datetime.datetime.fromisoformat(data["created_at"]) < DRAFT_TTL
     }
-    if len(fresh) != len(drafts):
+    if len(fresh) != len(stored):
         request.session[SESSION_KEY] = fresh
     return fresh
 
 
-def _load(request, token: str) -> imports.ImportDraft:
+def _load(request, token: str) -> drafts.ImportDraft:
     require_role(request.user, Role.OFFICE_ADMIN)
-    data = _drafts(request).get(token)
+    data = _session_drafts(request).get(token)
     if data is None:
-        raise Http404("导入草稿不存在或已过期，请重新上传")
-    draft = imports.ImportDraft.from_json(data)
+        raise Http404(GONE)
+    draft = drafts.ImportDraft.from_json(data)
     if not can_administer(request.user, draft.region):
-        raise Http404("导入草稿不存在或已过期，请重新上传")
+        raise Http404(GONE)
     return draft
 
 
-def _store(request, token: str, draft: imports.ImportDraft) -> None:
-    drafts = _drafts(request)
-    drafts[token] = draft.to_json()
+def _store(request, token: str, draft: drafts.ImportDraft) -> None:
+    stored = _session_drafts(request)
+    stored[token] = draft.to_json()
     # Oldest drafts go first when the office starts many imports without finishing them.
-    while len(drafts) > MAX_DRAFTS:
-        oldest = min(drafts, key=lambda t: drafts[t]["created_at"])
-        del drafts[oldest]
-    request.session[SESSION_KEY] = drafts
+    while len(stored) > MAX_DRAFTS:
+        oldest = min(stored, key=lambda t: stored[t]["created_at"])
+        del stored[oldest]
+    request.session[SESSION_KEY] = stored
+
+
+def _forget(request, token: str) -> None:
+    stored = _session_drafts(request)
+    stored.pop(token, None)
+    request.session[SESSION_KEY] = stored
+
+
+def _preview_url(token: str, task_id: str | None = None) -> str:
+    url = reverse("plan_import:preview", kwargs={"token": token})
+    return f"{url}#task-{task_id}" if task_id else url
 
 
 @login_required
@@ -70,51 +84,22 @@ def upload(request):
             form.add_error("file", "请选择要上传的方案文件")
         elif form.is_valid():
             try:
-                parsed = imports.parse_plan_upload(form.cleaned_data["file"])
-            except imports.PlanImportError as exc:
+                parsed = reading.parse_plan_upload(form.cleaned_data["file"])
+            except PlanImportError as exc:
                 form.add_error("file", str(exc))
             else:
-                draft = imports.start_draft(form.cleaned_data["region"], parsed)
+                draft = drafts.start_draft(form.cleaned_data["region"], parsed)
                 token = secrets.token_urlsafe(12)
                 _store(request, token, draft)
                 return redirect("plan_import:preview", token=token)
     return render(request, "plan_import/import_upload.html", {"form": form}, status=400 if form.errors else 200)
 
 
-def _preview_context(request, token: str, draft: imports.ImportDraft) -> dict:
-    region = draft.region
-    units = list(Unit.objects.filter(region=region).order_by("name"))
-    unit_names = {u.pk: u.name for u in units}
-    plan = draft.plan
-    mapping_rows = [
-        {"name": name, "choice": draft.mapping.get(name), "reason": draft.match_reasons.get(name, "")}
-        for name in imports.plan_unit_names(plan)
-    ]
-
-    def shown(name):
-        choice = draft.mapping.get(name)
-        return unit_names.get(choice, f"{name}（新建）") if choice != imports.NEW_UNIT else f"{name}（新建）"
-
-    tasks = [
-        {**task, "lead_shown": [shown(n) for n in task["lead_units"]],
-         "participating_shown": [shown(n) for n in task["participating_units"]]}
-        for task in plan["tasks"]
-    ]
-    candidates = Plan.objects.filter(region=region, is_current=True).order_by("-imported_at")
-    return {
-        "token": token, "draft": draft, "region": region, "plan": plan, "units": units,
-        "mapping_rows": mapping_rows, "tasks": tasks, "diff": imports.diff_against_previous(draft),
-        "problems": imports.validate_draft(draft), "candidates": candidates,
-        "region_warning": imports.region_mismatch(draft),
-        "confirm_form": ConfirmForm(), "new_unit": imports.NEW_UNIT,
-        "target_count": sum(len(t.get("targets", [])) for t in plan["tasks"]),
-    }
-
-
 @login_required
 def preview(request, token: str):
     draft = _load(request, token)
-    return render(request, "plan_import/import_preview.html", _preview_context(request, token, draft))
+    context = selectors.draft_preview(draft).context() | {"token": token, "confirm_form": ConfirmForm()}
+    return render(request, "plan_import/import_preview.html", context)
 
 
 @login_required
@@ -122,13 +107,13 @@ def preview(request, token: str):
 def save_mapping(request, token: str):
     draft = _load(request, token)
     choices = {}
-    for index, name in enumerate(imports.plan_unit_names(draft.plan)):
+    for index, name in enumerate(drafts.plan_unit_names(draft.plan)):
         value = request.POST.get(f"map-{index}")
         if value:
             choices[name] = value
     try:
-        imports.draft_set_mapping(draft, choices)
-    except imports.PlanImportError as exc:
+        drafts.draft_set_mapping(draft, choices)
+    except PlanImportError as exc:
         messages.error(request, str(exc))
     else:
         _store(request, token, draft)
@@ -142,8 +127,7 @@ def choose_previous(request, token: str):
     draft = _load(request, token)
     choice = request.POST.get("previous")
     if choice:
-        previous = get_object_or_404(Plan, pk=choice, region_id=draft.region_id, is_current=True)
-        draft.previous_id = previous.pk
+        draft.previous_id = get_object_or_404(selectors.current_plans(draft.region), pk=choice).pk
     else:
         draft.previous_id = None
     _store(request, token, draft)
@@ -153,39 +137,24 @@ def choose_previous(request, token: str):
 @login_required
 def edit_task(request, token: str, task_id: str):
     draft = _load(request, token)
-    task = next((t for t in draft.plan["tasks"] if t["id"] == task_id), None)
-    if task is None:
-        raise Http404("方案中没有这个任务")
-    initial = {
-        "title": task["title"], "text": task["text"],
-        "lead_units": "、".join(task["lead_units"]), "participating_units": "、".join(task["participating_units"]),
-    }
+    try:
+        task, initial, targets = selectors.task_edit_initial(draft, task_id)
+    except PlanImportError:
+        raise Http404("方案中没有这个任务") from None
     form = TaskEditForm(posted(request), initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            imports.draft_edit_task(draft, task_id, **form.cleaned_data)
-        except imports.PlanImportError as exc:
+            drafts.draft_edit_task(draft, task_id, **form.cleaned_data)
+        except PlanImportError as exc:
             form.add_error(None, str(exc))
         else:
             _store(request, token, draft)
             messages.success(request, f"任务 {task_id} 已修改")
-            return redirect(f"{_preview_url(token)}#task-{task_id}")
-    target_forms = [
-        (index, target, TargetEditForm(initial={
-            "value": f"{target['value']:g}", "unit": target["unit"], "comparator": target.get("comparator", ">="),
-            "deadline_year": target.get("deadline_year") or "",
-        }))
-        for index, target in enumerate(task.get("targets", []))
-    ]
+            return redirect(_preview_url(token, task_id))
+    target_forms = [(index, target, TargetEditForm(initial=values)) for index, target, values in targets]
     return render(request, "plan_import/import_task_form.html", {
         "token": token, "task": task, "form": form, "target_forms": target_forms,
     }, status=400 if form.errors else 200)
-
-
-def _preview_url(token: str) -> str:
-    from django.urls import reverse
-
-    return reverse("plan_import:preview", kwargs={"token": token})
 
 
 @login_required
@@ -197,13 +166,13 @@ def edit_target(request, token: str, task_id: str, index: int):
         messages.error(request, "目标填写有误：" + "；".join(e for errs in form.errors.values() for e in errs))
         return redirect("plan_import:edit_task", token=token, task_id=task_id)
     try:
-        imports.draft_edit_target(draft, task_id, index, **form.cleaned_data)
-    except imports.PlanImportError as exc:
+        drafts.draft_edit_target(draft, task_id, index, **form.cleaned_data)
+    except PlanImportError as exc:
         messages.error(request, str(exc))
         return redirect("plan_import:edit_task", token=token, task_id=task_id)
     _store(request, token, draft)
     messages.success(request, f"任务 {task_id} 的目标已{'删除' if form.cleaned_data['delete'] else '修改'}")
-    return redirect(f"{_preview_url(token)}#task-{task_id}")
+    return redirect(_preview_url(token, task_id))
 
 
 @login_required
@@ -215,13 +184,13 @@ def confirm(request, token: str):
         messages.error(request, "请选择填报周期")
         return redirect("plan_import:preview", token=token)
     try:
-        plan = imports.confirm_import(draft, user=request.user, period_kind=form.cleaned_data["period_kind"])
-    except imports.PlanImportError as exc:
+        plan = services.confirm_import(
+            actor=request.user, draft=draft, period_kind=form.cleaned_data["period_kind"]
+        )
+    except PlanImportError as exc:
         messages.error(request, str(exc))
         return redirect("plan_import:preview", token=token)
-    drafts = _drafts(request)
-    drafts.pop(token, None)
-    request.session[SESSION_KEY] = drafts
+    _forget(request, token)
     messages.success(
         request, f"已导入《{plan.title}》第{plan.version}版：{plan.tasks.count()} 项任务"
     )
@@ -232,9 +201,7 @@ def confirm(request, token: str):
 @require_POST
 def discard(request, token: str):
     _load(request, token)
-    drafts = _drafts(request)
-    drafts.pop(token, None)
-    request.session[SESSION_KEY] = drafts
+    _forget(request, token)
     messages.success(request, "已放弃本次导入，未写入任何数据")
     return redirect("plan_import:upload")
 
@@ -245,4 +212,4 @@ def done(request, plan_id: int):
     plan = get_object_or_404(Plan.objects.select_related("region", "previous_version"), pk=plan_id)
     if not can_administer(request.user, plan.region):
         raise Http404("对象不存在或无权查看")
-    return render(request, "plan_import/import_done.html", {"plan": plan, "summary": imports.imported_plan_summary(plan)})
+    return render(request, "plan_import/import_done.html", {"plan": plan, "summary": selectors.imported_plan_summary(plan)})

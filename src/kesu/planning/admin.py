@@ -31,7 +31,7 @@ class TargetInline(admin.TabularInline):
     model = Target
     extra = 0
     can_delete = False
-    fields = ("text", "value", "unit", "comparator", "deadline_year")
+    fields = ("text", "value", "unit", "comparator", "period", "kind", "deadline_year")
     readonly_fields = fields
 
     def has_add_permission(self, request, obj=None):

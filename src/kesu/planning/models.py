@@ -7,6 +7,8 @@ from django.db import models
 
 from kesu.audit.registry import audited
 from kesu.org.models import Region, Unit
+from kesu.plans.attainment import Kind
+from kesu.plans.attainment import Target as AttainmentTarget
 
 
 @audited
@@ -133,6 +135,11 @@ class Target(models.Model):
     comparator = models.CharField("比较", max_length=2, default=">=")
     period = models.CharField("期间", max_length=32, blank=True)
     deadline_year = models.PositiveSmallIntegerField("时限年", null=True, blank=True)
+    # The office's correction of the kind read from the text; empty: attainment.target_kind decides.
+    kind = models.CharField(
+        "目标类型", max_length=12, blank=True, choices=[(kind.value, kind.label) for kind in Kind],
+        help_text="留空则按目标原文自动判断（每年 / 累计 / 达到 / 不超过）",
+    )
     order = models.PositiveIntegerField(default=0)
 
     class Meta:
@@ -141,3 +148,12 @@ class Target(models.Model):
 
     def __str__(self) -> str:
         return self.text
+
+    def attainment_target(self, deadline_year: int | None = None) -> AttainmentTarget:
+        """This target as kesu.plans.attainment judges it (the office's kind, else the one read from
+        the text), so that every page that weighs figures against it classifies it alike.
+        ``deadline_year`` stands in when the target names no year of its own (the task's, the plan's)."""
+        return AttainmentTarget.classify(
+            self.value, self.comparator, self.period, self.unit, text=self.text,
+            deadline_year=self.deadline_year or deadline_year, override=self.kind or None,
+        )

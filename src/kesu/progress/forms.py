@@ -1,4 +1,4 @@
-"""Forms of the supervision workflow. They only collect input; the rules live in services_reports,
+"""Forms of the supervision workflow. They only collect input; the rules live in kesu.progress.services,
 whose errors the views attach back to the fields here (so the API and the web UI give the same
 messages)."""
 
@@ -82,6 +82,11 @@ class ReportForm(forms.Form):
 
 
 class ReviewForm(forms.Form):
+    # The revision the reviewer read: the service refuses to accept or return content they have not seen.
+    revision = forms.IntegerField(
+        widget=forms.HiddenInput, min_value=0,
+        error_messages={"required": "页面缺少报告版本号，请刷新页面后再审核", "invalid": "报告版本号无效，请刷新页面后再审核"},
+    )
     comment = forms.CharField(
         label="审核意见", required=False, widget=forms.Textarea(attrs={"rows": 3, "placeholder": "退回时必填"})
     )

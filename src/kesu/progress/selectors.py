@@ -17,8 +17,10 @@ from django.utils.text import Truncator
 
 from kesu.audit.models import AuditEntry
 from kesu.org.models import Role, Unit, User
-from kesu.org.permissions import visible_plans, visible_reports, visible_units
-from kesu.planning.models import Plan, Target, Task, TaskUnit, UnitRole
+from kesu.org.permissions import home_region, visible_units
+from kesu.planning.models import Plan, Target, Task, TaskUnit
+from kesu.planning.selectors import visible_plans
+from kesu.plans import attainment
 from kesu.progress.models import (
     Evidence,
     ProgressReport,
@@ -28,6 +30,19 @@ from kesu.progress.models import (
     ReviewEvent,
     TargetFigure,
 )
+
+
+def visible_reports(user: User) -> QuerySet[ProgressReport]:
+    """The progress reports a user may see: a reporter its own unit's, the others their region subtree's."""
+    if user.role == Role.UNIT_REPORTER:
+        if not user.unit_id:
+            return ProgressReport.objects.none()
+        return ProgressReport.objects.filter(unit_id=user.unit_id)
+    region = home_region(user)
+    if region is None:
+        return ProgressReport.objects.none()
+    return ProgressReport.objects.filter(task__plan__region__path__startswith=region.path)
+
 
 NOT_STARTED = "not_started"
 STATE_LABELS = {
@@ -205,9 +220,11 @@ class FigureLine:
 
     @property
     def ratio_percent(self) -> float | None:
-        if self.figure is None or not self.target.value:
+        """This figure alone against the target, by the rule the task page and status lights use."""
+        if self.figure is None:
             return None
-        return round(self.figure.value / self.target.value * 100, 1)
+        share = attainment.progress(self.target.attainment_target(), self.figure.value)
+        return round(share * 100, 1)
 
 
 def figure_lines(report: ProgressReport | None, targets: list[Target]) -> list[FigureLine]:
@@ -435,146 +452,3 @@ def unread_count(user: User) -> int:
     unread = Reminder.objects.filter(unit_id=user.unit_id, read_at__isnull=True).count()
     return unread + ProgressReport.objects.filter(unit_id=user.unit_id, status=ReportStatus.RETURNED).count()
 
-
-# ---------------------------------------------------------------------------------------------
-# Task page
-
-
-@dataclass
-class ProgressLine:
-    label: str
-    value: float | None
-    target: Target
-    contributors: list[tuple[str, float]]
-
-    @property
-    def met(self) -> bool | None:
-        if self.value is None:
-            return None
-        if self.target.comparator in ("<=", "<"):
-            return self.value <= self.target.value
-        return self.value >= self.target.value
-
-    @property
-    def bar_percent(self) -> int:
-        if self.value is None or not self.target.value:
-            return 0
-        if self.target.comparator in ("<=", "<"):
-            return 100 if self.value <= self.target.value else int(self.target.value / self.value * 100)
-        return max(0, min(100, int(self.value / self.target.value * 100)))
-
-    @property
-    def ratio_percent(self) -> float | None:
-        if self.value is None or not self.target.value:
-            return None
-        return round(self.value / self.target.value * 100, 1)
-
-
-@dataclass
-class TargetProgress:
-    target: Target
-    yearly: bool
-    lines: list[ProgressLine]
-
-
-def _is_yearly(target: Target) -> bool:
-    return "每年" in target.period or "年均" in target.period or target.period.strip() == "年"
-
-
-def _aggregate(target: Target, latest_by_unit: dict[int, tuple[ProgressReport, TargetFigure]]) -> float | None:
-    """Units report their own contribution, so counts add up; a percentage cannot be added, so the
-    most recent accepted percentage (lead units first) stands for the task."""
-    if not latest_by_unit:
-        return None
-    if target.unit.strip() in {"%", "％"}:
-        newest = max(latest_by_unit.values(), key=lambda pair: (pair[0].period.end, pair[0].pk))
-        return newest[1].value
-    return sum(figure.value for _, figure in latest_by_unit.values())
-
-
-def target_progress(targets: list[Target], accepted_reports: list[ProgressReport]) -> list[TargetProgress]:
-    """Latest accepted figure per unit against each target; for yearly (每年) targets one line per year."""
-    figures_by_target: dict[int, list[tuple[ProgressReport, TargetFigure]]] = defaultdict(list)
-    for report in accepted_reports:
-        for figure in report.figures.all():
-            figures_by_target[figure.target_id].append((report, figure))
-    result = []
-    for target in targets:
-        pairs = sorted(figures_by_target.get(target.pk, []), key=lambda p: (p[0].period.end, p[0].pk))
-        yearly = _is_yearly(target)
-        buckets: dict[str, dict[int, tuple[ProgressReport, TargetFigure]]] = defaultdict(dict)
-        for report, figure in pairs:
-            key = f"{report.period.end.year}年" if yearly else "累计"
-            buckets[key][report.unit_id] = (report, figure)  # later periods overwrite earlier ones
-        lines = [
-            ProgressLine(
-                label=key,
-                value=_aggregate(target, latest),
-                target=target,
-                contributors=[(r.unit.name, f.value) for r, f in latest.values()],
-            )
-            for key, latest in sorted(buckets.items())
-        ]
-        if not lines:
-            lines = [ProgressLine(label="尚无审核通过的数据", value=None, target=target, contributors=[])]
-        result.append(TargetProgress(target, yearly, lines))
-    return result
-
-
-@dataclass
-class TaskPage:
-    task: Task
-    lead_units: list[Unit]
-    participating_units: list[Unit]
-    targets: list[Target]
-    progress: list[TargetProgress]
-    chain: list[Task]
-    timeline: list[ProgressReport]
-    history: list[HistoryRow]
-    periods: list[ReportingPeriod]
-
-
-def task_chain(task: Task, max_depth: int = 20) -> list[Task]:
-    """The task followed by its predecessors in earlier plan versions, newest first. One query per
-    plan version (bounded by the number of versions, not by rows)."""
-    chain = [task]
-    seen = {task.pk}
-    current = task
-    while current.predecessor_id and current.predecessor_id not in seen and len(chain) < max_depth:
-        current = Task.objects.select_related("plan").get(pk=current.predecessor_id)
-        chain.append(current)
-        seen.add(current.pk)
-    return chain
-
-
-def task_page(*, user: User, task: Task, history_limit: int = 60) -> TaskPage:
-    assignments = list(task.assignments.select_related("unit").order_by("role", "unit__name"))
-    targets = list(task.targets.order_by("order"))
-    chain = task_chain(task)
-    timeline = list(
-        visible_reports(user)
-        .filter(task_id__in=[t.pk for t in chain])
-        .select_related("unit", "period", "task__plan", "reviewed_by", "submitted_by")
-        .prefetch_related(
-            "figures",
-            Prefetch("events", queryset=ReviewEvent.objects.select_related("actor")),
-        )
-        .order_by("-period__start", "unit__name")
-    )
-    accepted = [r for r in timeline if r.task_id == task.pk and r.status == ReportStatus.ACCEPTED]
-    report_ids = [str(r.pk) for r in timeline]
-    condition = Q(model=Task._meta.label, object_id=str(task.pk))
-    if report_ids:
-        condition |= Q(model=ProgressReport._meta.label, object_id__in=report_ids)
-    history = history_rows(list(AuditEntry.objects.filter(condition).order_by("-at", "-id")[:history_limit]))
-    return TaskPage(
-        task=task,
-        lead_units=[a.unit for a in assignments if a.role == UnitRole.LEAD],
-        participating_units=[a.unit for a in assignments if a.role == UnitRole.PARTICIPATING],
-        targets=targets,
-        progress=target_progress(targets, accepted),
-        chain=chain,
-        timeline=timeline,
-        history=history,
-        periods=list(task.plan.periods.order_by("start")),
-    )

@@ -1,7 +1,8 @@
-"""Writes of the supervision workflow (督办): progress reports, their figures and evidence, review,
-reminders. Callable from views, the JSON API and the CLI alike: no request objects, every function
-takes the acting user as `actor`, runs in one transaction and raises a `ReportError` with a Chinese
-message naming the problem (nothing is written when it raises).
+"""Writes of the supervision workflow (督办): progress reports, their figures and evidence, review
+(reminders: kesu.progress.reminders). The only write path: the views, the JSON API, the CLI and the
+demo all call these, so a rule lives here once. No request objects: every function takes the acting
+user as `actor`, runs in one transaction and raises a `ReportError` with a Chinese message naming
+the problem (nothing is written when it raises).
 
 State machine of a ProgressReport:
 
@@ -12,8 +13,9 @@ State machine of a ProgressReport:
                        └──── (edit) ── returned ──submit──> submitted …
 
 Drafts and returned reports are editable by a reporter of the report's unit; submitted and accepted
-reports are locked. Every edit carries the `revision` the editor started from; if the stored report
-has moved on meanwhile, `StaleReportError` is raised and nothing is overwritten.
+reports are locked. Every write on a report (save, submit, accept, return) carries the `revision`
+the caller read, and is checked under the report's row lock; if the stored report has moved on
+meanwhile, `StaleReportError` is raised and nothing is written.
 
 Figures (完成值) are cumulative: for a target with period "每年" the amount reached in that calendar
 year so far, otherwise the amount reached since the plan began. Plausibility rule for figures:
@@ -38,16 +40,13 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from kesu.audit.context import acting_as
-from kesu.audit.models import AuditAction
-from kesu.audit.registry import history_for, record
+from kesu.audit.registry import history_for
 from kesu.org.models import Unit, User
 from kesu.org.permissions import can_administer, can_report_for
 from kesu.planning.models import Target, Task
-from kesu.progress import selectors as selectors_reports
 from kesu.progress.models import (
     Evidence,
     ProgressReport,
-    Reminder,
     ReportingPeriod,
     ReportStatus,
     ReviewEvent,
@@ -62,7 +61,7 @@ REJECT_RATIO = 100
 NARRATIVE_MAX_CHARS = 20000
 
 
-def _service(function):
+def service(function):
     """One transaction per call, and audit entries attributed to the actor even when the caller
     (CLI, API, tests) has not set one."""
 
@@ -87,16 +86,18 @@ class IllegalTransitionError(ReportError):
 
 
 class StaleReportError(ReportError):
-    """Someone saved the report after the editor loaded it; `current` is the stored version."""
+    """Someone changed the report after the caller read it; `current` is the stored version."""
 
-    def __init__(self, current: ProgressReport):
+    EDIT_ADVICE = "您的内容尚未保存，仍保留在表单中；请对照下方的最新版本后再保存。"
+    REVIEW_ADVICE = "本次审核未执行；请查看报告的最新内容后再审核。"
+
+    def __init__(self, current: ProgressReport, advice: str = EDIT_ADVICE):
         self.current = current
         last_change = history_for(current).only("actor_name").first()
         who = f"，{last_change.actor_name}" if last_change else ""
         super().__init__(
             f"该报告已被他人修改（当前版本 {current.revision}，"
-            f"{timezone.localtime(current.updated_at):%m-%d %H:%M}{who}）。"
-            "您的内容尚未保存，仍保留在表单中；请对照下方的最新版本后再保存。"
+            f"{timezone.localtime(current.updated_at):%m-%d %H:%M}{who}）。{advice}"
         )
 
 
@@ -207,7 +208,7 @@ def _check_revision(report: ProgressReport, expected_revision: int) -> None:
         raise StaleReportError(report)
 
 
-@_service
+@service
 def save_draft(
     *,
     actor: User,
@@ -272,7 +273,7 @@ def save_draft(
     return report
 
 
-@_service
+@service
 def submit_report(*, actor: User, report: ProgressReport, expected_revision: int) -> ProgressReport:
     """Hand a draft or returned report to the office for review; it is locked from then on."""
     report = _locked_report(report)
@@ -294,7 +295,7 @@ def submit_report(*, actor: User, report: ProgressReport, expected_revision: int
     return report
 
 
-@_service
+@service
 def save_report(
     *,
     actor: User,
@@ -351,37 +352,39 @@ def _check_reviewer(actor: User, report: ProgressReport) -> None:
         )
 
 
-@_service
-def accept_report(*, actor: User, report: ProgressReport, comment: str = "") -> ProgressReport:
+def _review(
+    actor: User, report: ProgressReport, expected_revision: int, *, kind: str, status: str, comment: str
+) -> ProgressReport:
+    """Accept or return under the row lock, and only the revision the reviewer read: a report returned
+    and resubmitted meanwhile carries new content, which must not be accepted unseen."""
     report = ProgressReport.objects.select_for_update().select_related("task__plan__region").get(pk=report.pk)
     _check_reviewer(actor, report)
+    if report.revision != expected_revision:
+        raise StaleReportError(report, advice=StaleReportError.REVIEW_ADVICE)
     comment = (comment or "").strip()
-    report.status = ReportStatus.ACCEPTED
-    report.reviewed_at = timezone.now()
-    report.reviewed_by = actor
-    report.review_comment = comment
-    report.revision += 1
-    report.save()
-    ReviewEvent.objects.create(report=report, kind=ReviewEventKind.ACCEPT, actor=actor, comment=comment)
-    return report
-
-
-@_service
-def return_report(*, actor: User, report: ProgressReport, comment: str) -> ProgressReport:
-    """Send a submitted report back to its unit with the reason; the unit can then edit and resubmit."""
-    report = ProgressReport.objects.select_for_update().select_related("task__plan__region").get(pk=report.pk)
-    _check_reviewer(actor, report)
-    comment = (comment or "").strip()
-    if not comment:
+    if kind == ReviewEventKind.RETURN and not comment:
         raise ReportError("退回报告时必须填写退回意见，说明需要修改的内容")
-    report.status = ReportStatus.RETURNED
+    report.status = status
     report.reviewed_at = timezone.now()
     report.reviewed_by = actor
     report.review_comment = comment
     report.revision += 1
     report.save()
-    ReviewEvent.objects.create(report=report, kind=ReviewEventKind.RETURN, actor=actor, comment=comment)
+    ReviewEvent.objects.create(report=report, kind=kind, actor=actor, comment=comment)
     return report
+
+
+@service
+def accept_report(*, actor: User, report: ProgressReport, expected_revision: int, comment: str = "") -> ProgressReport:
+    return _review(actor, report, expected_revision, kind=ReviewEventKind.ACCEPT, status=ReportStatus.ACCEPTED,
+                   comment=comment)
+
+
+@service
+def return_report(*, actor: User, report: ProgressReport, expected_revision: int, comment: str) -> ProgressReport:
+    """Send a submitted report back to its unit with the reason; the unit can then edit and resubmit."""
+    return _review(actor, report, expected_revision, kind=ReviewEventKind.RETURN, status=ReportStatus.RETURNED,
+                   comment=comment)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -468,7 +471,7 @@ def check_evidence_file(uploaded: UploadedFile) -> tuple[str, str]:
     return original, extension
 
 
-@_service
+@service
 def add_evidence(*, actor: User, report: ProgressReport, uploaded: UploadedFile) -> Evidence:
     report = _locked_report(report)
     _check_reporter(actor, report.task, report.unit)
@@ -496,7 +499,7 @@ def add_evidence(*, actor: User, report: ProgressReport, uploaded: UploadedFile)
     return evidence
 
 
-@_service
+@service
 def remove_evidence(*, actor: User, evidence: Evidence) -> None:
     report = _locked_report(evidence.report)
     _check_reporter(actor, report.task, report.unit)
@@ -506,89 +509,3 @@ def remove_evidence(*, actor: User, evidence: Evidence) -> None:
     storage = evidence.file.storage
     # Delete the bytes only once the row is gone for good, so a rollback never orphans a row.
     transaction.on_commit(lambda: storage.delete(stored))
-
-
-# ---------------------------------------------------------------------------------------------
-# Reminders (催办)
-
-
-def _check_office_for_unit(actor: User, unit: Unit) -> None:
-    if not can_administer(actor, unit.region):
-        raise ReportPermissionError("只有本地区纲要办管理员可以发送催办")
-
-
-@_service
-def send_reminder(
-    *,
-    actor: User,
-    unit: Unit,
-    message: str,
-    task: Task | None = None,
-    period: ReportingPeriod | None = None,
-) -> Reminder:
-    _check_office_for_unit(actor, unit)
-    message = (message or "").strip()
-    if not message:
-        raise ReportError("催办内容不能为空")
-    if task is not None and not task.assignments.filter(unit=unit).exists():
-        raise ReportError(f"{unit.name} 不是任务 {task.code} 的责任单位")
-    if period is not None and task is not None and period.plan_id != task.plan_id:
-        raise ReportError(f"填报周期“{period.label}”不属于任务 {task.code} 所在的方案")
-    return Reminder.objects.create(
-        region=unit.region, unit=unit, task=task, period=period, message=message, sent_by=actor
-    )
-
-
-@_service
-def send_bulk_reminders(
-    *, actor: User, period: ReportingPeriod, message: str, unit_ids: list[int]
-) -> list[Reminder]:
-    """One reminder per unit about `period` (the units come from the preview the office confirmed).
-    Written with bulk_create, so each reminder is recorded in the audit log explicitly."""
-    if not can_administer(actor, period.plan.region):
-        raise ReportPermissionError("只有本地区纲要办管理员可以发送催办")
-    message = (message or "").strip()
-    if not message:
-        raise ReportError("催办内容不能为空")
-    behind = {row.unit.pk: row for row in selectors_reports.units_behind_for_period(period)}
-    chosen = [behind[uid] for uid in unit_ids if uid in behind]
-    if not chosen:
-        raise ReportError("没有选中需要催办的单位")
-    reminders = Reminder.objects.bulk_create(
-        [
-            Reminder(
-                region=row.unit.region,
-                unit=row.unit,
-                period=period,
-                message=f"{message}\n涉及任务：{'、'.join(task.code for task in row.tasks)}",
-                sent_by=actor,
-            )
-            for row in chosen
-        ]
-    )
-    for reminder in reminders:
-        record(
-            AuditAction.CREATE,
-            reminder,
-            None,
-            {"unit_id": reminder.unit_id, "period_id": period.pk, "message": reminder.message},
-            reason="批量催办",
-        )
-    return reminders
-
-
-@_service
-def mark_reminder_read(*, actor: User, reminder: Reminder) -> Reminder:
-    if not (actor.is_authenticated and actor.unit_id == reminder.unit_id):
-        raise ReportPermissionError("只能将发给本单位的催办标为已读")
-    if reminder.read_at is None:
-        reminder.read_at = timezone.now()
-        reminder.save(update_fields=["read_at"])
-    return reminder
-
-
-@_service
-def mark_all_reminders_read(*, actor: User) -> int:
-    if not (actor.is_authenticated and actor.unit_id):
-        return 0
-    return Reminder.objects.filter(unit_id=actor.unit_id, read_at__isnull=True).update(read_at=timezone.now())

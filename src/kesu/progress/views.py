@@ -25,12 +25,10 @@ from kesu.org.permissions import (
     home_region,
     require_office_admin,
     require_role,
-    visible_plans,
-    visible_reports,
-    visible_tasks,
     visible_units,
 )
-from kesu.progress import selectors, services
+from kesu.planning.selectors import visible_plans, visible_tasks
+from kesu.progress import reminders, selectors, services
 from kesu.progress.forms import (
     BulkReminderForm,
     ReminderForm,
@@ -40,6 +38,7 @@ from kesu.progress.forms import (
     note_field_name,
 )
 from kesu.progress.models import Evidence, Reminder, ReportingPeriod, ReportStatus
+from kesu.progress.selectors import visible_reports
 
 READ_ROLES = (Role.OFFICE_ADMIN, Role.LEADER, Role.STATISTICIAN, Role.UNIT_REPORTER)
 # The review queue of a city office spans every county under it: shown a page at a time.
@@ -196,7 +195,7 @@ def _report_detail_response(request, report, review_form=None, status_code=200):
             "history": selectors.report_audit_history(report),
             "can_edit": can_report_for(user, report.unit) and report.status in services.EDITABLE_STATUSES,
             "can_review": can_administer(user, report.task.plan.region) and report.status == ReportStatus.SUBMITTED,
-            "review_form": review_form or ReviewForm(),
+            "review_form": review_form or ReviewForm(initial={"revision": report.revision}),
         },
         status=status_code,
     )
@@ -210,28 +209,39 @@ def report_detail(request, report_id: int):
     return _report_detail_response(request, report)
 
 
+REVIEWS = {"accept": (services.accept_report, "已通过"), "return": (services.return_report, "已退回")}
+
+
 @login_required
 @require_POST
 def report_review(request, report_id: int):
     report = _scoped_report(request, report_id)
     require_office_admin(request.user, report.task.plan.region)
     form = ReviewForm(request.POST)
-    form.is_valid()
-    comment = form.cleaned_data.get("comment", "")
     action = request.POST.get("action")
+    if not form.is_valid():
+        return _report_detail_response(request, report, form, status_code=400)
+    if action not in REVIEWS:
+        form.add_error(None, "请选择“通过”或“退回”")
+        return _report_detail_response(request, report, form, status_code=400)
+    review, done = REVIEWS[action]
+    comment = form.cleaned_data["comment"]
     try:
-        if action == "accept":
-            services.accept_report(actor=request.user, report=report, comment=comment)
-            messages.success(request, f"已通过：{report}")
-        elif action == "return":
-            services.return_report(actor=request.user, report=report, comment=comment)
-            messages.success(request, f"已退回：{report}")
-        else:
-            form.add_error(None, "请选择“通过”或“退回”")
-            return _report_detail_response(request, report, form, status_code=400)
+        review(actor=request.user, report=report, expected_revision=form.cleaned_data["revision"], comment=comment)
+    except services.StaleReportError as stale:
+        # Show the report as it is now, with the typed comment kept and the form now carrying the
+        # revision on screen: a second click reviews what the reviewer has just seen.
+        current = _scoped_report(request, report_id)
+        data = request.POST.copy()
+        data["revision"] = current.revision
+        form = ReviewForm(data)
+        form.is_valid()
+        form.add_error(None, str(stale))
+        return _report_detail_response(request, current, form, status_code=409)
     except services.ReportError as error:
         form.add_error("comment" if action == "return" and not comment.strip() else None, str(error))
         return _report_detail_response(request, _scoped_report(request, report_id), form, status_code=400)
+    messages.success(request, f"{done}：{report}")
     return redirect("progress:review_queue")
 
 
@@ -346,7 +356,7 @@ def reminder_new(request):
     form = ReminderForm(request.POST, **choices)
     if form.is_valid():
         try:
-            reminder = services.send_reminder(actor=request.user, **form.cleaned_data)
+            reminder = reminders.send_reminder(actor=request.user, **form.cleaned_data)
         except services.ReportError as error:
             form.add_error(None, str(error))
         else:
@@ -377,7 +387,7 @@ def reminder_bulk(request):
         form = BulkReminderForm(request.POST, behind=behind)
         if form.is_valid():
             try:
-                sent = services.send_bulk_reminders(
+                sent = reminders.send_bulk_reminders(
                     actor=request.user, period=period, message=form.cleaned_data["message"],
                     unit_ids=form.cleaned_data["unit_ids"],
                 )
@@ -421,7 +431,7 @@ def inbox(request):
 def inbox_mark_read(request, reminder_id: int):
     require_role(request.user, Role.UNIT_REPORTER)
     reminder = get_visible_or_404(Reminder.objects.filter(unit_id=request.user.unit_id), pk=reminder_id)
-    services.mark_reminder_read(actor=request.user, reminder=reminder)
+    reminders.mark_reminder_read(actor=request.user, reminder=reminder)
     if request.htmx:
         return HttpResponse('<span class="badge badge-muted">已读</span>')
     return redirect("progress:inbox")
@@ -431,6 +441,6 @@ def inbox_mark_read(request, reminder_id: int):
 @require_POST
 def inbox_mark_all_read(request):
     require_role(request.user, Role.UNIT_REPORTER)
-    count = services.mark_all_reminders_read(actor=request.user)
+    count = reminders.mark_all_reminders_read(actor=request.user)
     messages.success(request, f"已将 {count} 条催办标为已读。")
     return redirect("progress:inbox")

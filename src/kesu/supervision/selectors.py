@@ -178,7 +178,7 @@ def compute_board(task_list: list[Task], today: datetime.date, thresholds: Statu
             TargetInput(
                 label=target.subject or target.text, value=target.value, unit=target.unit,
                 comparator=target.comparator, period_text=target.period, deadline_year=target.deadline_year,
-                figures=tuple(figures_by_target.get(target.pk, ())),
+                figures=tuple(figures_by_target.get(target.pk, ())), text=target.text, kind_override=target.kind,
             )
             for target in task.targets.all()
         )
@@ -366,7 +366,7 @@ def chart_payloads(board: Board, standings: list[UnitStanding], groups: list[Gro
 
 def dashboard_plans(user) -> QuerySet[Plan]:
     """Plans the dashboard can switch among: current plans of the user's region and the regions under it."""
-    from kesu.org.permissions import visible_plans
+    from kesu.planning.selectors import visible_plans
 
     return (visible_plans(user).filter(is_current=True).select_related("region").defer("parsed")
             .order_by("region__path", "pk"))

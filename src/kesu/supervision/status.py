@@ -2,25 +2,26 @@
 
 A task's colour is the worst of these findings:
 
-1. **Progress against time.** For every quantitative target, progress is the share of the target value
+1. **Progress against time.** For every quantitative target, progress is the share of the target
    reached by *accepted* figures (reports the office has not accepted yet do not count), capped at
-   100 %. Time elapsed is measured up to the *reporting horizon*: the end of the latest reporting
-   period whose due date has passed, because progress cannot be expected before it is due to be
-   reported. With ``gap = time elapsed − progress``:
+   100 % (the task's progress is a mean over its targets, and one target far over its goal must not
+   hide another behind). Time elapsed is measured up to the *reporting horizon*: the end of the
+   latest reporting period whose due date has passed, because progress cannot be expected before it
+   is due to be reported. With ``gap = time elapsed − progress``:
    ``gap >= red_gap`` → red, ``gap >= amber_gap`` → amber, otherwise green.
 
-   Figures are cumulative, as the report form asks for them (see ``services_reports``): each unit
-   states what it has reached so far, so the latest accepted figure of each unit counts and the units'
-   figures are added up (each unit reports its own contribution).
+   What a target is and how much of it the figures reached is :mod:`kesu.plans.attainment`'s rule,
+   the same for the task page, the annual report and the indicators page: its kind (the office's
+   ``Target.kind``, else read from the text) and ``amount_reached`` with ``Basis.TO_DATE``, as the
+   report form asks for figures (each unit states what it has reached so far).
 
    - *Cumulative* targets (“十四五”期间培训1000名): time runs from 1 January of the plan's first year
      to 31 December of the target's deadline year (else the task's, else the plan's last year).
-   - *Yearly* targets (period text contains 每年/年均/年度): judged per calendar year. Each year with
-     a past-due period is judged on its own: each unit's latest figure within that year against the
-     target value, time elapsed = share of the year covered by that year's past-due periods.
-   - *Level* targets (a percentage, or a ceiling ``<=``: 覆盖率达到90%, 控制在…以内): the latest
-     accepted figure counts (the best one if several units report for the latest period); for a
-     ceiling, progress is 100 % while the figure is within it.
+   - *Yearly* targets (每年, 年均, 年度, 每季度 …): judged per calendar year. Each year with a
+     past-due period is judged on its own: that year's figures against the year's goal, time
+     elapsed = share of the year up to the end of that year's latest past-due period.
+   - *Level* and *ceiling* targets (覆盖率达到90%, 控制在…以内): the latest figure counts, time as
+     for cumulative ones; a ceiling's progress is 100 % while the figure is within it.
 
 2. **Overdue reports.** Every unit assigned to the task owes a report for every period whose due date
    has passed. A missing or draft report is overdue: amber, red once ``overdue_red_days`` have passed.
@@ -36,8 +37,12 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from enum import IntEnum
+from functools import cached_property
+
+from kesu.plans import attainment
+from kesu.plans.attainment import Basis, Kind
 
 
 class Colour(IntEnum):
@@ -89,10 +94,6 @@ def thresholds_from_settings(overrides: Mapping | None = None) -> StatusThreshol
     return StatusThresholds(**values)
 
 
-YEARLY_MARKERS = ("每年", "年均", "年度", "yearly")
-CEILING_COMPARATORS = {"<=", "<", "≤"}
-
-
 @dataclass(frozen=True)
 class FigureInput:
     """An accepted figure: what one unit had reached by the end of one reporting period."""
@@ -112,14 +113,24 @@ class TargetInput:
     period_text: str = ""
     deadline_year: int | None = None
     figures: tuple[FigureInput, ...] = ()
+    text: str = ""  # the target's original sentence, which the kind is read from
+    kind_override: str = ""  # the office's correction (planning.Target.kind); empty: read from the text
+
+    @cached_property
+    def attainment_target(self) -> attainment.Target:
+        """The target as kesu.plans.attainment judges it (computed once: boards are cached)."""
+        return attainment.Target.classify(
+            self.value, self.comparator, self.period_text, self.unit, text=self.text,
+            deadline_year=self.deadline_year, override=self.kind_override or None,
+        )
 
     @property
-    def is_yearly(self) -> bool:
-        return any(marker in self.period_text for marker in YEARLY_MARKERS)
+    def kind(self) -> Kind:
+        return self.attainment_target.kind
 
-    @property
-    def is_level(self) -> bool:
-        return self.unit.strip() in {"%", "％"} or self.comparator in CEILING_COMPARATORS
+    @cached_property
+    def attainment_figures(self) -> tuple[attainment.Figure, ...]:
+        return tuple(attainment.Figure(f.period_start.year, f.value, f.unit_id, f.period_end) for f in self.figures)
 
 
 @dataclass(frozen=True)
@@ -201,41 +212,12 @@ def percent(share: float | None) -> str:
     return "—" if share is None else f"{round(share * 100)}%"
 
 
-def _year_span(year: int) -> tuple[datetime.date, datetime.date]:
-    return datetime.date(year, 1, 1), datetime.date(year, 12, 31)
-
-
-def _fraction(start: datetime.date, end: datetime.date, at: datetime.date) -> float:
-    if at <= start:
-        return 0.0
-    if at >= end:
-        return 1.0
-    return (at - start).days / max((end - start).days, 1)
-
-
-def _achieved_share(target: TargetInput, figures: Iterable[FigureInput]) -> float:
-    figures = list(figures)
-    if not figures:
-        return 0.0
-    if target.is_level:
-        latest_end = max(f.period_end for f in figures)
-        latest = [f.value for f in figures if f.period_end == latest_end]
-        if target.comparator in CEILING_COMPARATORS:
-            achieved = min(latest)
-            if achieved <= target.value:
-                return 1.0
-            return max(0.0, target.value / achieved)
-        achieved = max(latest)
-    else:
-        latest_by_unit: dict[int | None, FigureInput] = {}
-        for figure in figures:
-            known = latest_by_unit.get(figure.unit_id)
-            if known is None or figure.period_end > known.period_end:
-                latest_by_unit[figure.unit_id] = figure
-        achieved = sum(f.value for f in latest_by_unit.values())
-    if target.value <= 0:
-        return 1.0
-    return max(0.0, min(1.0, achieved / target.value))
+def achieved_share(target: TargetInput, year: int | None = None) -> float:
+    """The share of ``target`` its accepted figures reached (of ``year``, for a yearly target), capped
+    at 1; 0 without figures. The one place the status lights weigh figures against a target."""
+    goal = target.attainment_target
+    amount = attainment.amount_reached(goal, target.attainment_figures, year, basis=Basis.TO_DATE)
+    return min(1.0, attainment.progress(goal, amount) or 0.0)
 
 
 def _gap_colour(gap: float, thresholds: StatusThresholds) -> Colour:
@@ -255,25 +237,21 @@ def _target_progress(target: TargetInput, data: TaskStatusInput, today: datetime
     past_due = _past_due(data.periods, today)
     label = target.label
     results: list[_Progress] = []
-    if target.is_yearly:
+    if target.kind == Kind.YEARLY:
         years = sorted({p.start.year for p in past_due})
         for year in years:
-            year_start, year_end = _year_span(year)
             horizon = max(p.end for p in past_due if p.start.year == year)
-            elapsed = _fraction(year_start, year_end, horizon + datetime.timedelta(days=1))
-            share = _achieved_share(target, (f for f in target.figures if f.period_start.year == year))
-            results.append(_Progress(share, elapsed, label, year))
+            elapsed = attainment.expected_share(year, year, horizon)
+            results.append(_Progress(achieved_share(target, year), elapsed, label, year))
         return results
 
     start_year = data.plan_start_year or min((p.start.year for p in data.periods), default=None)
     end_year = target.deadline_year or data.task_deadline_year or data.plan_end_year
-    share = _achieved_share(target, target.figures)
+    share = achieved_share(target)
     if start_year is None or end_year is None or not past_due:
         return [_Progress(share, 0.0, label)]
     horizon = max(p.end for p in past_due)
-    elapsed = _fraction(datetime.date(start_year, 1, 1), datetime.date(end_year, 12, 31),
-                        horizon + datetime.timedelta(days=1))
-    return [_Progress(share, elapsed, label)]
+    return [_Progress(share, attainment.expected_share(start_year, end_year, horizon), label)]
 
 
 def _progress_reason(item: _Progress) -> str:
@@ -343,14 +321,11 @@ def completion_for_year(data: TaskStatusInput, year: int, today: datetime.date) 
     periods = tuple(p for p in data.periods if p.start.year <= year)
     ratios = []
     for target in data.targets:
-        limited = TargetInput(
-            target.label, target.value, target.unit, target.comparator, target.period_text,
-            target.deadline_year, tuple(f for f in target.figures if f.period_start.year <= year),
-        )
+        limited = replace(target, figures=tuple(f for f in target.figures if f.period_start.year <= year))
         scoped = TaskStatusInput(data.plan_start_year, data.plan_end_year, data.task_deadline_year,
                                  (limited,), periods, ())
         evaluations = _target_progress(limited, scoped, today)
-        if limited.is_yearly:
+        if limited.kind == Kind.YEARLY:
             evaluations = [e for e in evaluations if e.year == year]
         if not evaluations or evaluations[-1].elapsed <= 0:
             continue

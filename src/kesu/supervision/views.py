@@ -25,12 +25,11 @@ from kesu.org.permissions import (
     home_region,
     require_office_admin,
     require_role,
-    visible_plans,
-    visible_tasks,
     visible_units,
 )
 from kesu.planning.models import Task
-from kesu.progress import selectors as progress_selectors
+from kesu.planning.selectors import visible_plans, visible_tasks
+from kesu.progress import task_page as progress_task_page
 from kesu.supervision import exports
 from kesu.supervision.board_cache import PLAN_LIST
 from kesu.supervision.page_cache import plan_status_key, render_body
@@ -311,7 +310,7 @@ def task_detail(request, task_id: int):
         pk=task_id,
     )
     require_role(request.user, *TASK_PAGE_ROLES)
-    page = progress_selectors.task_page(user=request.user, task=task)
+    page = progress_task_page.task_page(user=request.user, task=task)
     own_unit = request.user.unit if request.user.is_unit_reporter else None
     return render(
         request,

@@ -1,4 +1,4 @@
-"""Entering values (audited), validation rules, submission, approval, locking and permissions."""
+"""Entering values (audited), validation rules, submission, review (accept / return), locking and permissions."""
 
 import pytest
 from django.core.exceptions import PermissionDenied
@@ -17,7 +17,7 @@ def write(user, region, code, value, year=2024, option=None):
     element = DataElement.objects.get(code=code)
     opt = element.category.options.get(code=option) if option else None
     with acting_as(user):
-        return services.write_values(user, [CellWrite(element, opt, region, None, value)], year=year)
+        return services.write_values(actor=user, writes=[CellWrite(element, opt, region, None, value)], year=year)
 
 
 def test_value_change_is_audited_with_before_and_after(world, national):
@@ -66,33 +66,33 @@ def test_validation_rules_errors_and_year_on_year_warnings(world, national):
     assert codes["population_jump"].is_error is False
     assert "本期 600000，上年 500000" in str(codes["population_jump"])
     with pytest.raises(SubmissionBlocked, match="政府拨款"):
-        services.submit(office, national, world.county, 2024)
+        services.submit(actor=office, data_set=national, region=world.county, year=2024)
     assert not Submission.objects.filter(status="submitted").exists()
 
 
-def test_submit_approve_lock_and_unlock(world, national):
+def test_submit_accept_lock_and_unlock(world, national):
     office, city = world.users["office"], world.users["city_office"]
     write(office, world.county, "lectures", 12)
-    warnings = services.submit(office, national, world.county, 2024)
+    warnings = services.submit(actor=office, data_set=national, region=world.county, year=2024)
     assert warnings == []
     assert DataValue.objects.get(element__code="lectures").status == "submitted"
     with pytest.raises(IndicatorError, match="锁定"):
         write(office, world.county, "lectures", 13)
     submission = Submission.objects.get()
     with pytest.raises(PermissionDenied):
-        services.approve(office, submission)  # a county cannot approve itself
-    services.approve(city, submission)
+        services.accept_submission(actor=office, submission=submission)  # a county cannot review itself
+    services.accept_submission(actor=city, submission=submission)
     value = DataValue.objects.get(element__code="lectures")
-    assert value.status == "approved"
+    assert value.status == "accepted"
     assert [e.after["status"] for e in history_for(value).order_by("at", "id") if e.action == "update"] == [
-        "submitted", "approved"]
+        "submitted", "accepted"]
     with pytest.raises(IndicatorError, match="锁定"):
-        write(city, world.county, "lectures", 14)  # even the approver edits only after unlocking
+        write(city, world.county, "lectures", 14)  # even the reviewer edits only after unlocking
     with pytest.raises(IndicatorError, match="意见"):
-        services.return_submission(city, submission, "  ")
+        services.return_submission(actor=city, submission=submission, comment="  ")
     with pytest.raises(PermissionDenied):
-        services.return_submission(office, submission, "自己解锁")
-    services.return_submission(city, submission, "讲座次数与活动台账不符，请核实")
+        services.return_submission(actor=office, submission=submission, comment="自己解锁")
+    services.return_submission(actor=city, submission=submission, comment="讲座次数与活动台账不符，请核实")
     write(office, world.county, "lectures", 11)
     value.refresh_from_db()
     assert value.value == 11 and value.status == "draft"
@@ -141,18 +141,36 @@ def test_unit_reporter_enters_only_own_unit(client, world, national):
     assert client.get("/indicators/entry/template.xlsx?year=2024").status_code == 403
 
 
-def test_city_approves_through_pages(client, world, national):
+def test_city_accepts_through_pages(client, world, national):
     write(world.users["office"], world.county, "lectures", 12)
-    services.submit(world.users["office"], national, world.county, 2024)
+    services.submit(actor=world.users["office"], data_set=national, region=world.county, year=2024)
+    submission = Submission.objects.get()
+    login(client, "city_office")
+    assert "乳山市" in client.get("/indicators/reviews/").content.decode()
+    client.post(f"/indicators/reviews/{submission.pk}/accept/")
+    assert Submission.objects.get().status == "accepted"
+    client.logout()
+    login(client, "other_office")
+    assert client.post(f"/indicators/reviews/{submission.pk}/return/", {"comment": "x"}).status_code == 404
+    assert Submission.objects.get().status == "accepted"
+
+
+def test_the_paths_from_before_the_rename_still_review(client, world, national):
+    """Bookmarks of /indicators/approvals/ and forms left open with …/approve/ keep working."""
+    write(world.users["office"], world.county, "lectures", 12)
+    services.submit(actor=world.users["office"], data_set=national, region=world.county, year=2024)
     submission = Submission.objects.get()
     login(client, "city_office")
     assert "乳山市" in client.get("/indicators/approvals/").content.decode()
-    client.post(f"/indicators/approvals/{submission.pk}/approve/")
-    assert Submission.objects.get().status == "approved"
+    assert client.post(f"/indicators/approvals/{submission.pk}/approve/").status_code == 302
+    assert Submission.objects.get().status == "accepted"
+    client.post(f"/indicators/approvals/{submission.pk}/return/", {"comment": "请核实"})
+    assert Submission.objects.get().status == "returned"
     client.logout()
-    login(client, "other_office")
-    assert client.post(f"/indicators/approvals/{submission.pk}/return/", {"comment": "x"}).status_code == 404
-    assert Submission.objects.get().status == "approved"
+    login(client, "office")  # the county may not review its own submission, whichever path it uses
+    services.submit(actor=world.users["office"], data_set=national, region=world.county, year=2024)
+    assert client.post(f"/indicators/approvals/{submission.pk}/approve/").status_code == 403
+    assert Submission.objects.get().status == "submitted"
 
 
 def test_pages_render(client, world, national):

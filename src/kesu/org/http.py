@@ -1,4 +1,4 @@
-"""Binding forms to what was posted."""
+"""Binding forms to what was posted. Every app's views need this, so it lives on the ground floor."""
 
 
 def posted(request):
