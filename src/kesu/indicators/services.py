@@ -202,7 +202,7 @@ def save_indicator(*, actor: User, code: str, name: str, numerator: str, denomin
     if instance is None:
         indicator = Indicator(owner=_check_definer(actor), order=Indicator.objects.count())
     else:
-        indicator = Indicator.objects.select_for_update().select_related("owner").get(pk=instance.pk)
+        indicator = Indicator.objects.select_for_update(of=("self",)).select_related("owner").get(pk=instance.pk)
         _check_editable(actor, indicator)
     _check_code(code)
     if Indicator.objects.filter(code=code).exclude(pk=indicator.pk).exists():
@@ -230,7 +230,7 @@ FIXED_ONCE_COLLECTED = {"value_type": "数值类型", "aggregation": "汇总方�
 def update_element(*, actor: User, element: DataElement, name: str, unit: str, aggregation: str,
                    value_type: str, group: str, definition: str = "", category=None) -> DataElement:
     """Edit an office's element (its code stays: formulas, rules and templates refer to it)."""
-    element = DataElement.objects.select_for_update().select_related("owner").get(pk=element.pk)
+    element = DataElement.objects.select_for_update(of=("self",)).select_related("owner").get(pk=element.pk)
     _check_editable(actor, element)
     fields = dict(name=name, unit=unit, aggregation=aggregation, value_type=value_type, group=group,
                   definition=definition, category_id=category.pk if category else None)
@@ -251,7 +251,7 @@ def update_element(*, actor: User, element: DataElement, name: str, unit: str, a
 @_service
 def set_element_active(*, actor: User, element: DataElement, active: bool) -> DataElement:
     """Stop (or resume) collecting an element; its values and the indicators over them stay."""
-    element = DataElement.objects.select_for_update().select_related("owner").get(pk=element.pk)
+    element = DataElement.objects.select_for_update(of=("self",)).select_related("owner").get(pk=element.pk)
     _check_editable(actor, element)
     if element.active != active:
         element.active = active
