@@ -12,6 +12,7 @@ from django.db.models import Prefetch, Q
 from kesu.audit.models import AuditEntry
 from kesu.org.models import Unit, User
 from kesu.planning.models import Target, Task, UnitRole
+from kesu.planning.selectors import task_lineage
 from kesu.plans import attainment
 from kesu.plans.attainment import Basis, Kind
 from kesu.progress.models import ProgressReport, ReportingPeriod, ReportStatus, ReviewEvent
@@ -113,23 +114,10 @@ class TaskPage:
     periods: list[ReportingPeriod]
 
 
-def task_chain(task: Task, max_depth: int = 20) -> list[Task]:
-    """The task followed by its predecessors in earlier plan versions, newest first. One query per
-    plan version (bounded by the number of versions, not by rows)."""
-    chain = [task]
-    seen = {task.pk}
-    current = task
-    while current.predecessor_id and current.predecessor_id not in seen and len(chain) < max_depth:
-        current = Task.objects.select_related("plan").get(pk=current.predecessor_id)
-        chain.append(current)
-        seen.add(current.pk)
-    return chain
-
-
 def task_page(*, user: User, task: Task, history_limit: int = 60) -> TaskPage:
     assignments = list(task.assignments.select_related("unit").order_by("role", "unit__name"))
     targets = list(task.targets.order_by("order"))
-    chain = task_chain(task)
+    chain = task_lineage(task)
     timeline = list(
         visible_reports(user)
         .filter(task_id__in=[t.pk for t in chain])
