@@ -28,6 +28,7 @@ from kesu.indicators.linked_targets import LinkedTarget, linked_targets
 from kesu.literacy.summaries import LiteracyShare, SharePoint, headline_target_share, share_trend, wave_shares
 from kesu.org.models import Region
 from kesu.planning.models import Plan
+from kesu.planning.selectors import plan_for_year
 from kesu.plans.attainment import Basis, Kind, Projection, Verdict, amount_reached, gap, progress, project
 from kesu.supervision.plan_year import (
     GroupTally,
@@ -37,7 +38,6 @@ from kesu.supervision.plan_year import (
     TargetFigures,
     TaskLight,
     UnitScoreLine,
-    covering,
     lower_region_standings,
     plan_year,
 )
@@ -138,16 +138,6 @@ class EvaluationFigures:
 
 
 # --- Reading -----------------------------------------------------------------------------------------
-
-
-def plan_for_year(region: Region, year: int) -> Plan | None:
-    """The region's plan covering ``year``: current version first, then the newest version."""
-    return (
-        Plan.objects.filter(covering(year), region=region)
-        .select_related("region")
-        .order_by("-is_current", "-version", "-pk")
-        .first()
-    )
 
 
 def region_by_code(code: str) -> Region:

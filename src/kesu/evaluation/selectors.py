@@ -16,10 +16,11 @@ from django.template.loader import render_to_string
 from kesu.caching import fragments, versions
 from kesu.evaluation import narrative
 from kesu.evaluation.charts import ChartSpec, report_charts
-from kesu.evaluation.figures import EvaluationError, evaluation_figures, plan_for_year, rank_lower_regions
+from kesu.evaluation.figures import EvaluationError, evaluation_figures, rank_lower_regions
 from kesu.evaluation.services import FORMATS, check_year
 from kesu.org.models import Region
 from kesu.planning.models import Plan
+from kesu.planning.selectors import plan_for_year
 from kesu.supervision.plan_year import lower_region_standings
 from kesu.supervision.status import thresholds_from_settings
 

@@ -16,11 +16,12 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET
 
-from kesu.evaluation.figures import EvaluationError, plan_for_year
+from kesu.evaluation.figures import EvaluationError
 from kesu.evaluation.selectors import chart_workbook, dashboard_year, rendered_dashboard
 from kesu.evaluation.services import CONTENT_TYPES, FORMATS, generate_annual_report
 from kesu.org.models import Role
 from kesu.org.permissions import get_visible_or_404, require_role, visible_regions
+from kesu.planning.selectors import plan_for_year
 
 READ_ROLES = (Role.OFFICE_ADMIN, Role.LEADER, Role.STATISTICIAN)
 

@@ -1,11 +1,12 @@
-"""Which plans and tasks a user may see. Scoping is read here, next to the models, so that every page,
-export and API endpoint narrows the same way (the role rules themselves are kesu.org.permissions)."""
+"""Which plans and tasks a user may see, and which plan is in force for a year. Scoping is read here,
+next to the models, so that every page, export and API endpoint narrows the same way (the role rules
+themselves are kesu.org.permissions)."""
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
-from kesu.org.models import Role, User
+from kesu.org.models import Region, Role, User
 from kesu.org.permissions import home_region
 from kesu.planning.models import Plan, Task
 
@@ -42,3 +43,20 @@ def task_lineage(task: Task, max_depth: int = 20) -> list[Task]:
         chain.append(current)
         seen.add(current.pk)
     return chain
+
+
+def covering(year: int) -> Q:
+    """Plans whose period includes ``year`` (an open end covers every year on that side)."""
+    return (Q(period_start__isnull=True) | Q(period_start__lte=year)) & (
+        Q(period_end__isnull=True) | Q(period_end__gte=year)
+    )
+
+
+def plan_for_year(region: Region, year: int) -> Plan | None:
+    """The region's plan covering ``year``: current version first, then the newest version."""
+    return (
+        Plan.objects.filter(covering(year), region=region)
+        .select_related("region")
+        .order_by("-is_current", "-version", "-pk")
+        .first()
+    )

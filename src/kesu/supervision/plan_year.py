@@ -16,10 +16,9 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from django.db.models import Q
-
 from kesu.org.models import Region
 from kesu.planning.models import Plan, Task
+from kesu.planning.selectors import covering
 from kesu.plans.attainment import Figure, Target
 from kesu.progress.models import ReportingPeriod, ReportStatus
 from kesu.supervision.models import ScoreAdjustment
@@ -33,13 +32,6 @@ from kesu.supervision.selectors import (
     submitted_on_time,
 )
 from kesu.supervision.status import Colour
-
-
-def covering(year: int) -> Q:
-    """Plans whose period includes ``year`` (an open end covers every year on that side)."""
-    return (Q(period_start__isnull=True) | Q(period_start__lte=year)) & (
-        Q(period_end__isnull=True) | Q(period_end__gte=year)
-    )
 
 
 @dataclass(frozen=True)
