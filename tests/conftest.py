@@ -25,6 +25,20 @@ def world(db):
 
 
 @pytest.fixture
+def client_for(db):
+    """client_for("edu") → a test Client logged in as that user (the world's users share one password)."""
+    from django.test import Client
+    from tests.factories import PASSWORD
+
+    def make(username: str) -> Client:
+        client = Client()
+        assert client.login(username=username, password=PASSWORD)
+        return client
+
+    return make
+
+
+@pytest.fixture
 def chromium(monkeypatch):
     """A launched headless Chromium; the test opens its own contexts and pages."""
     from tests.browser import CHROMIUM, CHROMIUM_ARGS

@@ -7,8 +7,6 @@ import zipfile
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client
-from tests.factories import PASSWORD
 
 PDF_BYTES = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 PNG_BYTES = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
@@ -36,15 +34,3 @@ def private_media(settings, tmp_path):
     """Each test stores evidence in its own directory."""
     settings.MEDIA_ROOT = tmp_path / "private"
     return settings.MEDIA_ROOT
-
-
-@pytest.fixture
-def client_for(world):
-    """client_for("edu") → a test Client logged in as world.users["edu"]."""
-
-    def make(username: str) -> Client:
-        client = Client()
-        assert client.login(username=username, password=PASSWORD)
-        return client
-
-    return make

@@ -17,7 +17,6 @@ import datetime
 import pytest
 from django.test import Client
 from django.urls import reverse
-from tests.factories import PASSWORD
 
 from kesu.planning.models import Target, Task, TaskUnit, UnitRole
 from kesu.plans import attainment
@@ -107,16 +106,6 @@ def reports_of(task: Task) -> list[ProgressReport]:
 @pytest.fixture
 def identity_tasks(world):
     return build_identity_tasks(world)
-
-
-@pytest.fixture
-def client_for(world):
-    def make(username: str) -> Client:
-        client = Client()
-        assert client.login(username=username, password=PASSWORD)
-        return client
-
-    return make
 
 
 @pytest.fixture
