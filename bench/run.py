@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/run.py                 # every bench/bench_*.py, results printed
     .venv/bin/python bench/run.py parse --write   # only bench_parse.py, and update its doc section
+    KESU_BENCH_SCALE=0.1 .venv/bin/python bench/run.py resources   # 科普资源 registries, a tenth of national scale
 
 Adding a benchmark: create bench/bench_<name>.py with
 

@@ -34,7 +34,7 @@ def test_suggestions_on_seed_plan_targets(national, seed_targets):
     assert suggestion_for(seed_targets, "每万人拥有科普展厅面积", indicators) == "exhibition_area_per_10k"
     assert suggestion_for(seed_targets, "培训科技辅导员200人次", indicators) == "science_tutor_training_count"
     assert suggestion_for(seed_targets, "每年培训20名以上科技辅导员", indicators) == "science_tutor_training_count"
-    assert suggestion_for(seed_targets, "新评定市级科普教育基地30家", indicators) == "outreach_bases_municipal"
+    assert suggestion_for(seed_targets, "新评定市级科普教育基地30家", indicators) == "new_municipal_bases"
     assert suggestion_for(seed_targets, "省级科普教育基地10家", indicators) == "outreach_bases_provincial"
     assert suggestion_for(seed_targets, "年科普活动覆盖面", indicators) == "activity_coverage_rate"
     assert suggestion_for(seed_targets, "居民健康素养水平", indicators) is None

@@ -7,6 +7,7 @@ document and checked the same way (API_EXPECTATIONS)."""
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 
 import pytest
@@ -178,15 +179,66 @@ EXPECTATIONS: dict[str, Access] = {
                                                  office=302)),
     "literacy:delete": Access(None, post=_get(agri=403, edu=403, leader=403, statistician=302, other_office=404,
                                               office=302)),
+    # 科普资源 pages (kesu.resources.permissions): offices, leaders and statisticians read their region's
+    # registries, a unit its own bases and activities; offices manage, units apply for their bases and record
+    # their activities. The world's bases and activity are edu's in 乳山市; the application is under review.
+    "resources:index": EVERY_ROLE,
+    "resources:list": EVERY_ROLE,
+    "resources:template": EVERY_ROLE,
+    "resources:export": EVERY_ROLE,
+    "resources:create": Access(_get(agri=200, edu=200, leader=403, statistician=403, other_office=200, office=200)),
+    "resources:import": OFFICE_ONLY,
+    "resources:detail": UNIT_OBJECT_READ,
+    "resources:edit": Access(_get(agri=404, edu=200, leader=403, statistician=403, other_office=404, office=200)),
+    "resources:photo": UNIT_OBJECT_READ,
+    # Review assignments: experts' own, and the office's in its region.
+    "resources:my_reviews": OFFICE_ONLY,
+    "resources:review": Access(_get(agri=404, edu=404, leader=404, statistician=404, other_office=404, office=200)),
+    # Lifecycle acts: a refused act of a role that may make it comes back to the base's page (302).
+    "resources:screen": Access(None, post=_get(agri=404, edu=403, leader=403, statistician=403, other_office=404,
+                                               office=302)),
+    "resources:assign_panel": Access(None, post=_get(agri=404, edu=403, leader=403, statistician=403,
+                                                     other_office=404, office=302)),
+    "resources:recognise": Access(None, post=_get(agri=404, edu=403, leader=403, statistician=403, other_office=404,
+                                                  office=302)),
+    "resources:decline": Access(None, post=_get(agri=404, edu=403, leader=403, statistician=403, other_office=404,
+                                                office=302)),
+    "resources:re_examine": Access(None, post=_get(agri=404, edu=403, leader=403, statistician=403,
+                                                   other_office=404, office=302)),
+    "resources:resubmit": Access(None, post=_get(agri=404, edu=302, leader=403, statistician=403, other_office=404,
+                                                 office=302)),
+    "resources:apply": Access(None, post=_get(agri=404, edu=302, leader=403, statistician=403, other_office=404,
+                                              office=302)),
+    "resources:annual_report": Access(None, post=_get(agri=404, edu=302, leader=403, statistician=403,
+                                                      other_office=404, office=302)),
+    "resources:set_active": Access(None, post=_get(agri=404, edu=404, leader=403, statistician=403,
+                                                   other_office=404, office=302)),
+    "resources:service_record_add": Access(None, post=_get(agri=404, edu=404, leader=403, statistician=403,
+                                                           other_office=404, office=302)),
+    "resources:photo_upload": Access(None, post=_get(agri=404, edu=302, leader=403, statistician=403,
+                                                     other_office=404, office=302)),
+    # Only the organiser's own reporter offers its activity as evidence in its own progress reports.
+    "resources:evidence_attach": Access(None, post=_get(agri=404, edu=302, leader=403, statistician=403,
+                                                        other_office=404, office=403)),
+    "resources:evidence_detach": Access(None, post=_get(agri=404, edu=302, leader=403, statistician=403,
+                                                        other_office=404, office=403)),
+    "resources:activity_delete": Access(None, post=_get(agri=404, edu=302, leader=403, statistician=403,
+                                                        other_office=404, office=302)),
+    # The public directory of recognised bases: no login.
+    "resources:directory": PUBLIC,
 }
 
 # Writes a unit reporter makes on their own unit's objects (edu owns the report, evidence, reminder);
 # every other POST is one that reporters may not make.
 NOT_WRITES = {"home"}
 REPORTER_WRITES = {"progress:report_edit", "progress:evidence_delete", "progress:inbox_mark_read",
-                   "progress:inbox_mark_all_read", "indicators:entry_cell", "indicators:entry_submit"}
+                   "progress:inbox_mark_all_read", "indicators:entry_cell", "indicators:entry_submit",
+                   "resources:create", "resources:edit", "resources:apply", "resources:resubmit",
+                   "resources:annual_report", "resources:photo_upload", "resources:evidence_attach",
+                   "resources:evidence_detach", "resources:activity_delete"}
 # Reporter writes on the reporter's own scope with no object in the URL: any reporter may make them.
-REPORTER_OWN_SCOPE_WRITES = {"progress:inbox_mark_all_read", "indicators:entry_cell", "indicators:entry_submit"}
+REPORTER_OWN_SCOPE_WRITES = {"progress:inbox_mark_all_read", "indicators:entry_cell", "indicators:entry_submit",
+                             "resources:create"}
 
 
 def all_url_names() -> list[tuple[str, URLPattern]]:
@@ -250,13 +302,36 @@ def objects(world, settings, tmp_path):
         "submission_id": submission.pk, "target_id": world.tasks[1].targets.get().pk, "wave_id": wave.pk,
         "indicator_code": indicator.code, "local_indicator_code": local_indicator.code,
         "local_element_code": local_element.code,
+        **resource_api_objects(world),
+        **resource_page_objects(world),
     }
+
+
+def resource_page_objects(world) -> dict:
+    """For the 科普资源 pages, besides the API's records (resource_api_objects): a base of edu's unit
+    recognised at 县级 (re-examined, reported on), and a photo of the API's activity."""
+    from kesu.resources import lifecycle, services
+    from kesu.resources.models import Activity, ActivityPhoto
+
+    base = services.save_record(actor=None, kind="base", values={
+        "name": "乳山市青少年科技馆", "region": world.county, "host_organisation": "市教育和体育局",
+        "exhibition_area": 500.0, "annual_visitors": 1000, "open_days": 200,
+        "applicant_unit_id": world.units["市教育和体育局"].pk})
+    lifecycle.record_recognition(actor=None, base=base, level="county", year=2022, plaque_number="RS-1")
+    photo = ActivityPhoto(activity=Activity.objects.get(name="巡检activity"), original_name="现场.png",
+                          content_type="image/png", size=8)
+    photo.file.save("sweep.png", ContentFile(b"\x89PNG\r\n\x1a\n"), save=True)
+    return {"kind": "base", "pk": base.pk, "photo_id": photo.pk, "volunteer_kind": "volunteer"}
 
 
 # URL kwargs whose name means something else in one URL: (URL name, kwarg) → key of `objects`.
 KWARG_OBJECTS = {("indicators:detail", "code"): "indicator_code", ("indicators:edit", "code"): "local_indicator_code",
                  ("indicators:element_edit", "code"): "local_element_code",
-                 ("indicators:element_active", "code"): "local_element_code"}
+                 ("indicators:element_active", "code"): "local_element_code",
+                 ("resources:set_active", "kind"): "volunteer_kind", ("resources:set_active", "pk"): "volunteer_id",
+                 ("resources:service_record_add", "pk"): "volunteer_id",
+                 **{(f"resources:{name}", "pk"): "activity_id"
+                    for name in ("photo_upload", "evidence_attach", "evidence_detach", "activity_delete")}}
 
 
 def url_for(name: str, pattern: URLPattern, objects: dict) -> str:
@@ -403,7 +478,51 @@ API_EXPECTATIONS: dict[tuple[str, str], dict | None] = {
     ("post", "/api/reports/{report_id}/submit"): None,
     ("post", "/api/reports/{report_id}/return"): None,
     ("post", "/api/reports/{report_id}/accept"): None,
+    # 科普资源: registries are read by the region's office, leaders and statisticians; a unit reporter
+    # reads only its own unit's bases and activities (and their applications).
+    **{("get", f"/api/resources/{kind}"): API_EVERY_ROLE
+       for kind in ("base", "expert", "team", "volunteer", "messenger", "organisation", "activity")},
+    ("get", "/api/resources/base/{base_id}"): API_OBJECT_READ,
+    ("get", "/api/resources/activity/{activity_id}"): API_OBJECT_READ,
+    **{("get", f"/api/resources/{kind}/{{{kind}_id}}"): {**API_OBJECT_READ, "edu": 404}
+       for kind in ("expert", "team", "volunteer", "messenger", "organisation")},
+    ("get", "/api/resources/applications/{application_id}"): API_OBJECT_READ,
+    ("get", "/api/resources/assignments"): API_EVERY_ROLE,
+    **{("post", path): None for path in (
+        "/api/resources/base", "/api/resources/expert", "/api/resources/team", "/api/resources/volunteer",
+        "/api/resources/messenger", "/api/resources/organisation", "/api/resources/activity",
+        "/api/resources/base/{base_id}/applications", "/api/resources/applications/{application_id}/screen",
+        "/api/resources/applications/{application_id}/resubmit", "/api/resources/applications/{application_id}/panel",
+        "/api/resources/applications/{application_id}/recognise",
+        "/api/resources/applications/{application_id}/decline", "/api/resources/assignments/{assignment_id}/scores",
+        "/api/resources/base/{base_id}/annual-reports", "/api/resources/base/{base_id}/re-examinations",
+    )},
 }
+
+
+def resource_api_objects(world) -> dict:
+    """One record of each registry in 乳山 (the base and the activity edu's unit's) and the base's
+    application under review by a panel of one, for the /api/resources/ operations."""
+    from kesu.resources import lifecycle
+    from kesu.resources.services import save_record
+
+    county, office, edu_unit = world.county, world.users["office"], world.units["市教育和体育局"]
+    records = {
+        kind: save_record(actor=None, kind=kind, values={"name": f"巡检{kind}", "region": county, **values})
+        for kind, values in (
+            ("base", {"host_organisation": "市教育和体育局", "exhibition_area": 100, "annual_visitors": 1000,
+                      "open_days": 200, "applicant_unit_id": edu_unit.pk}),
+            ("expert", {}), ("team", {}), ("volunteer", {}), ("messenger", {"community": "城区社区"}),
+            ("organisation", {}),
+            ("activity", {"kind": "lecture", "start_date": datetime.date(2024, 5, 1),
+                          "end_date": datetime.date(2024, 5, 1), "organiser_id": edu_unit.pk}),
+        )
+    }
+    application = lifecycle.apply(actor=office, base=records["base"], level="county", year=2024)
+    lifecycle.screen(actor=office, application=application, passed=True)
+    [assignment] = lifecycle.assign_panel(actor=office, application=application, experts=[records["expert"]])
+    return {**{f"{kind}_id": record.pk for kind, record in records.items()},
+            "application_id": application.pk, "assignment_id": assignment.pk}
 
 
 def api_operations():

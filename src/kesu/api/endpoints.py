@@ -14,7 +14,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.pagination import LimitOffsetPagination, paginate
 from ninja.security import HttpBearer
 
-from kesu.api import selectors
+from kesu.api import resources_endpoints, selectors
 from kesu.api.schemas import (
     ErrorOut,
     PlanDetailOut,
@@ -128,6 +128,10 @@ def _refused(request, exc):
 @api.exception_handler(HttpError)
 def _http_error(request, exc):
     return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
+
+
+# 科普资源 (/api/resources/...) and its refusals' statuses live in their own module.
+resources_endpoints.install(api)
 
 
 # --- plans ---------------------------------------------------------------------------------------

@@ -2,9 +2,10 @@
 regions, demo users of every role and a season of sample progress reports.
 
 The demo database lives in the data directory (./var by default). A second run reuses it;
-`--reset` rebuilds it (and removes the stored survey files). The capacity indicators and survey
-waves (kesu.cli.demo_data) are added to a reused database that lacks them. `--no-serve` stops after building (tests, CI); `--parse-only` keeps the
-parser-only summary (JSON/xlsx per plan) that preceded the web platform.
+`--reset` rebuilds it (and removes the stored survey files). The registries of outreach resources
+(kesu.cli.demo_resources), the capacity indicators and the survey waves (kesu.cli.demo_data) are added
+to a reused database that lacks them. `--no-serve` stops after building (tests, CI); `--parse-only`
+keeps the parser-only summary (JSON/xlsx per plan) that preceded the web platform.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from kesu.cli import app
 
 DEMO_PASSWORD = "kesu-demo-2025"
 # Usernames of demo accounts: role word, region code, and a number for unit reporters.
-DEMO_USERNAME = re.compile(r"^(office|leader|stat|unit)-\d{6}(-\d+)?$")
+DEMO_USERNAME = re.compile(r"^(office|leader|stat|unit|expert)-\d{6}(-\d+)?$")
 REPORTERS_PER_PLAN = 3
 
 
@@ -164,28 +165,45 @@ def demo_plans() -> list:
 
 
 def build_module_data(console) -> dict[str, int]:
-    """Capacity indicators and survey waves of the demo regions (each step skips what exists)."""
-    from kesu.cli.demo_data import demo_indicators, demo_surveys
+    """Registries of outreach resources, capacity indicators and survey waves of the demo regions
+    (each step skips what exists). The registries come before the typed indicator values because
+    submitting a year's statistics freezes it, registry counts included."""
+    from kesu.cli.demo_data import demo_indicators, demo_surveys, seed_indicator_set
+    from kesu.cli.demo_resources import demo_resources, link_base_targets
 
     plans = demo_plans()
+    seed_indicator_set()
+    with console.status("科普资源登记册 / outreach resources …"):
+        resources = demo_resources(plans, console)
     with console.status("科普统计指标 / capacity indicators …"):
         indicators = demo_indicators(plans, console)
+        link_base_targets(plans)
     with console.status("抽样调查 / survey waves …"):
         surveys = demo_surveys(plans, console)
-    return {**indicators, **surveys}
+    return {**indicators, **surveys, **{f"resources_{k}": v for k, v in resources.items()}}
 
 
 def demo_totals() -> dict[str, int]:
     """What the demo database holds, for the closing summary."""
-    from kesu.indicators.models import DataValue, LinkStatus, Submission, TargetLink
+    from kesu.indicators.models import DataValue, LinkStatus, Submission, TargetLink, ValueSource
     from kesu.literacy.models import LiteracyEstimate, SurveyWave, WaveStatus
     from kesu.planning.models import Plan
     from kesu.progress.models import ProgressReport
+    from kesu.resources.models import Activity, ActivityEvidence, Expert, OutreachBase, Volunteer
+    from kesu.resources.models.bases import STANDING_STATUSES
 
+    values = DataValue.objects.filter(region__is_demo=True)
     return {
         "plans": Plan.objects.filter(is_demo=True).count(),
         "reports": ProgressReport.objects.filter(is_demo=True).count(),
-        "indicator_values": DataValue.objects.filter(region__is_demo=True).count(),
+        "indicator_values": values.exclude(source=ValueSource.REGISTRY).count(),
+        "registry_values": values.filter(source=ValueSource.REGISTRY).count(),
+        "bases": OutreachBase.objects.filter(is_demo=True).count(),
+        "standing_bases": OutreachBase.objects.filter(is_demo=True, status__in=STANDING_STATUSES).count(),
+        "experts": Expert.objects.filter(is_demo=True).count(),
+        "volunteers": Volunteer.objects.filter(is_demo=True).count(),
+        "activities": Activity.objects.filter(is_demo=True).count(),
+        "evidence": ActivityEvidence.objects.filter(activity__is_demo=True).count(),
         "submissions": Submission.objects.filter(region__is_demo=True).exclude(status="draft").count(),
         "accepted": Submission.objects.filter(region__is_demo=True, status="accepted").count(),
         "links": TargetLink.objects.filter(target__task__plan__is_demo=True, status=LinkStatus.CONFIRMED).count(),
@@ -202,11 +220,18 @@ def _print_summary(console, added: dict[str, int]) -> None:
     totals = demo_totals()
     console.print(
         f"演示数据 / demo data：方案 {totals['plans']} 个，进度填报 {totals['reports']} 份；"
-        f"科普统计数值 {totals['indicator_values']} 个（{min(INDICATOR_YEARS)}—{max(INDICATOR_YEARS)}年），"
-        f"已报送 {totals['submissions']} 张、其中已审核通过 {totals['accepted']} 张，"
+        f"科普统计数值 {totals['indicator_values']} 个（{min(INDICATOR_YEARS)}—{max(INDICATOR_YEARS)}年）"
+        f"及登记册汇总值 {totals['registry_values']} 个，已报送 {totals['submissions']} 张、其中已审核通过 {totals['accepted']} 张，"
         f"已确认目标—指标对应 {totals['links']} 条；抽样调查 {totals['waves']} 轮，估计值 {totals['estimates']} 个"
         + ("（本次新增）" if any(added.values()) else "")
     )
+    console.print(
+        f"科普资源 / outreach resources：科普教育基地 {totals['bases']} 个（在册 {totals['standing_bases']} 个），"
+        f"科普专家 {totals['experts']} 人，志愿者 {totals['volunteers']} 人，科普活动 {totals['activities']} 场"
+        f"（{totals['evidence']} 场作为进度报告佐证）"
+    )
+    if added.get("resources_frozen"):
+        console.print(f"  [yellow]注意[/yellow]：{added['resources_frozen']} 个登记册汇总值所在年度的统计年报已报送，未更新")
     for plan in Plan.objects.filter(is_demo=True, is_current=True).select_related("region").order_by("region__code"):
         points = literacy_trend(plan.region)
         if points:
@@ -332,9 +357,16 @@ def _backdate_history(plan, periods) -> None:
 
 
 def demo_logins() -> list[Login]:
-    from kesu.org.models import User
+    from kesu.org.models import Role, User
+    from kesu.resources.models import ReviewAssignment
 
     users = User.objects.select_related("region", "unit__region").order_by("username")
+    # An expert's scope is the application on their panel, which is what they sign in to score.
+    reviewing = {
+        a.expert.user_id: a.application.base.name
+        for a in ReviewAssignment.objects.filter(expert__user__isnull=False, submitted_at__isnull=True)
+        .select_related("expert", "application__base").order_by("-pk")
+    }
     logins = []
     for user in users:
         match = DEMO_USERNAME.match(user.username)
@@ -346,8 +378,10 @@ def demo_logins() -> list[Login]:
             scope = f"{user.unit.name}（{user.unit.region.name}）"
         else:
             scope = user.region.name if user.region_id else "—"
+        if user.role == Role.EXPERT and user.pk in reviewing:
+            scope += f"，评审“{reviewing[user.pk]}”"
         logins.append(Login(user.username, user.get_role_display(), scope))
-    order = {"纲要办管理员": 0, "领导": 1, "统计人员": 2, "单位填报员": 3}
+    order = {"纲要办管理员": 0, "领导": 1, "统计人员": 2, "单位填报员": 3, "评审专家": 4}
     return sorted(logins, key=lambda login: (order.get(login.role, 9), login.username))
 
 

@@ -77,29 +77,48 @@ def _indicator_figures(code: str, year: int) -> dict[str, float | dict[str, floa
     return figures
 
 
-def demo_indicators(plans, console) -> dict[str, int]:
-    """Seed the national set; enter 2021–2024 values for each demo plan's region as its office,
-    submit the earlier years (the city office accepts its county's), and confirm a few suggested
-    target → indicator links per plan."""
+def seed_indicator_set() -> None:
+    """The national set first: the registries (kesu.cli.demo_resources) feed its data elements."""
     from kesu.audit.context import acting_as
-    from kesu.indicators import services, targets
-    from kesu.indicators.models import DataElement, DataSet, DataValue, LinkStatus, Submission, TargetLink
+    from kesu.indicators import services
 
-    counts = {"values": 0, "submitted": 0, "accepted": 0, "links": 0}
     with acting_as(None, reason="kesu demo：载入全国科普统计指标集"):
         services.seed_national_set(actor=None)
+
+
+def demo_indicators(plans, console) -> dict[str, int]:
+    """Enter 2021–2024 values for each demo plan's region as its office (the elements its
+    registries feed are already counted), submit the earlier years (the city office accepts its
+    county's), and confirm a few suggested target → indicator links per plan. The national set is
+    loaded by `seed_indicator_set`."""
+    from kesu.audit.context import acting_as
+    from kesu.indicators import services, targets
+    from kesu.indicators.models import (
+        DataElement,
+        DataSet,
+        DataValue,
+        LinkStatus,
+        Submission,
+        TargetLink,
+        ValueSource,
+    )
+
+    counts = {"values": 0, "submitted": 0, "accepted": 0, "links": 0}
     elements = {e.code: e for e in DataElement.objects.select_related("category").prefetch_related("category__options")}
     data_set = DataSet.objects.get(code="annual_statistics")
     offices = {plan.region.pk: office for plan, office in plans}
     for plan, office in plans:
         region = plan.region
-        if DataValue.objects.filter(region=region).exists():
+        # Values counted from the registries are there already; typed ones mark a region done.
+        if DataValue.objects.filter(region=region).exclude(source=ValueSource.REGISTRY).exists():
             continue
         with acting_as(office, reason="kesu demo：示例统计数据"):
             for year in INDICATOR_YEARS:
                 writes = []
                 for code, figure in _indicator_figures(region.code, year).items():
                     element = elements[code]
+                    if element.feed is not None:
+                        continue  # counted from its registry (kesu.indicators.feeds), never typed
                     if isinstance(figure, dict):
                         options = {o.code: o for o in element.category.options.all()}
                         writes += [services.CellWrite(element, options[o], region, None, float(v))

@@ -334,6 +334,7 @@ def report_charts(data) -> dict[str, ChartSpec]:
             "bar", "分群体公民科学素质比例", [e.domain or e.region_name for e in groups],
             [("比例", [share_percent(e.share) for e in groups])], "%",
         )
+    charts.update(resource_charts(data.resources))
     lower = [r for r in data.lower_regions if r.has_plan]
     if lower:
         charts["lower_completion"] = ChartSpec(
@@ -342,3 +343,25 @@ def report_charts(data) -> dict[str, ChartSpec]:
              ("按时报送率", [_pct(r.on_time_rate) for r in lower])], "%", value_max=100,
         )
     return {key: spec for key, spec in charts.items() if spec.categories}
+
+
+def resource_charts(resources) -> dict[str, ChartSpec]:
+    """The registries' charts (kesu.resources.summaries), only where the registries have records."""
+    charts = {}
+    if resources.standing or resources.new:
+        charts["resource_levels"] = ChartSpec(
+            "bar", "各级科普教育基地数量", [line.label for line in resources.levels],
+            [(f"截至{resources.year}年底在册", [line.standing for line in resources.levels]),
+             (f"{resources.year}年新认定", [line.new for line in resources.levels])], "家",
+        )
+    if resources.activities:
+        charts["activities_by_month"] = ChartSpec(
+            "bar", f"{resources.year}年各月科普活动场次", [f"{month}月" for month in range(1, 13)],
+            [("活动场次", list(resources.by_month))], "场",
+        )
+        kinds = [line for line in resources.by_kind if line.activities]
+        charts["activities_by_kind"] = ChartSpec(
+            "bar", f"{resources.year}年各类科普活动场次", [line.label for line in kinds],
+            [("活动场次", [line.activities for line in kinds])], "场",
+        )
+    return charts

@@ -1,4 +1,4 @@
-"""The annual report as a format-neutral document: cover, seven numbered sections, each a list of blocks.
+"""The annual report as a format-neutral document: cover, eight numbered sections, each a list of blocks.
 
 The docx, pdf and xlsx writers only lay these blocks out, so the three files say the same thing. The
 blocks arrange the numbers of :class:`~kesu.evaluation.figures.EvaluationFigures` and the sentences
@@ -16,6 +16,7 @@ from kesu.evaluation.charts import ChartSpec, report_charts
 from kesu.evaluation.figures import EvaluationFigures, rank_lower_regions
 from kesu.evaluation.narrative import (
     NO_INDICATOR_TEXT,
+    NO_RESOURCES_TEXT,
     NO_SURVEY_TEXT,
     ON_TRACK_LABELS,
     OUTSTANDING_LABELS,
@@ -33,8 +34,9 @@ SECTION_TITLES = (
     "三、逾期与预警任务",
     "四、成员单位考核",
     "五、科普能力指标",
-    "六、公民科学素质监测",
-    "七、存在问题与下一步工作",
+    "六、科普资源与活动",
+    "七、公民科学素质监测",
+    "八、存在问题与下一步工作",
 )
 
 
@@ -153,6 +155,7 @@ def build_document(data: EvaluationFigures) -> ReportDocument:
         _alerts(data, numbering),
         _scores(data, charts, numbering),
         _indicators(data, numbering),
+        _resources(data, charts, numbering),
         _literacy(data, charts, numbering),
         _issues(*narrative.problems_and_next_steps(data)),
     ]
@@ -317,8 +320,54 @@ def _indicators(data, numbering) -> Section:
     return section
 
 
-def _literacy(data, charts, numbering) -> Section:
+def _resources(data, charts, numbering) -> Section:
     section = Section(SECTION_TITLES[5])
+    r = data.resources
+    if r.is_empty:
+        section.blocks.append(NoData(NO_RESOURCES_TEXT + "。"))
+        return section
+    section.blocks.append(Subheading("（一）科普教育基地"))
+    section.blocks.append(Paragraph(narrative.bases_text(r)))
+    section.blocks.append(numbering.table(
+        f"科普教育基地（截至{data.year}年底）",
+        [Column("级别", width=1.0), Column("在册基地（家）", "int", 1.0), Column(f"{data.year}年新认定（家）", "int", 1.0)],
+        [[line.label, line.standing, line.new] for line in r.levels] + [["合计", r.standing, r.new]],
+    ))
+    section.blocks.extend(numbering.figure("resource_levels", "各级科普教育基地数量", charts.get("resource_levels")))
+    section.blocks.append(Subheading("（二）科普人才队伍"))
+    section.blocks.append(Paragraph(narrative.people_text(r)))
+    section.blocks.append(numbering.table(
+        "科普人才队伍",
+        [Column("项目", width=1.4), Column("数量", "num", 0.8), Column("计量单位", width=0.6), Column("其中", width=2.0)],
+        [["科普专家（专家库现有）", r.experts, "人", f"应急科普专家{r.emergency_experts}人，讲师团成员{r.lecturers}人"],
+         ["科技志愿服务队", r.teams, "支", f"银龄科普志愿服务队{r.senior_teams}支"],
+         ["注册科普志愿者", r.volunteers, "人", f"银龄志愿者{r.senior_volunteers}人"],
+         [f"{data.year}年志愿服务时长", round(r.service_hours, 1), "小时", f"服务记录{r.service_records}条"],
+         ["科普信息员", r.messengers, "人", f"覆盖{r.communities}个村（社区）"],
+         ["科普组织", r.organisations, "个", "学会、农技协、科普协会等"]],
+    ))
+    section.blocks.append(Subheading("（三）科普活动"))
+    section.blocks.append(Paragraph(narrative.activities_text(r)))
+    if r.activities:
+        section.blocks.append(numbering.table(
+            f"{data.year}年科普活动（按类型）",
+            [Column("活动类型", width=1.4), Column("场次", "int", 0.8), Column("参与人次", "int", 1.0)],
+            [[line.label, line.activities, line.participants] for line in r.by_kind if line.activities]
+            + [["合计", r.activities, r.participants]],
+        ))
+        section.blocks.append(numbering.table(
+            f"{data.year}年科普活动（按重点人群）",
+            [Column("面向人群", width=1.4), Column("场次", "int", 0.8), Column("参与人次", "int", 1.0)],
+            [[line.label, line.activities, line.participants] for line in r.by_audience],
+        ))
+        section.blocks.append(Paragraph("注：一场活动面向多个人群的，在每个人群中各计一次。"))
+        section.blocks.extend(numbering.figure("activities_by_month", f"{data.year}年各月科普活动场次",
+                                               charts.get("activities_by_month")))
+    return section
+
+
+def _literacy(data, charts, numbering) -> Section:
+    section = Section(SECTION_TITLES[6])
     if not data.literacy:
         section.blocks.append(NoData(NO_SURVEY_TEXT + "。"))
         return section
@@ -336,7 +385,7 @@ def _literacy(data, charts, numbering) -> Section:
 
 
 def _issues(issues: list[str], next_steps: list[str]) -> Section:
-    section = Section(SECTION_TITLES[6])
+    section = Section(SECTION_TITLES[7])
     section.blocks.append(Subheading("（一）存在问题"))
     if issues:
         section.blocks.append(Bullets(issues))

@@ -3,8 +3,9 @@
 Read only through the domain apps' typed selectors, which return frozen dataclasses:
 :func:`kesu.supervision.plan_year.plan_year` and :func:`~kesu.supervision.plan_year.lower_region_standings`
 (task lights, reports, scores, targets with their accepted figures),
-:func:`kesu.indicators.linked_targets.linked_targets` (indicator values of linked targets) and
-:mod:`kesu.literacy.summaries` (shares, 0–1). Targets are judged by :mod:`kesu.plans.attainment`
+:func:`kesu.indicators.linked_targets.linked_targets` (indicator values of linked targets),
+:mod:`kesu.literacy.summaries` (shares, 0–1) and :mod:`kesu.resources.summaries` (the registries of
+outreach resources). Targets are judged by :mod:`kesu.plans.attainment`
 alone: progress reports give figures to date (``Basis.TO_DATE``), indicators and surveys one figure a
 year (``Basis.PER_YEAR``), so the report says what the task page and the indicators page say.
 
@@ -30,6 +31,7 @@ from kesu.org.models import Region
 from kesu.planning.models import Plan
 from kesu.planning.selectors import plan_for_year
 from kesu.plans.attainment import Basis, Kind, Projection, Verdict, amount_reached, gap, progress, project
+from kesu.resources.summaries import ResourcesSummary, resources_summary
 from kesu.supervision.plan_year import (
     GroupTally,
     OutstandingReport,
@@ -131,6 +133,7 @@ class EvaluationFigures:
     literacy_trend: tuple[SharePoint, ...]  # every wave up to the year
     lower_regions: tuple[RegionStanding, ...]
     trends: tuple[PeriodTally, ...]  # every period up to the year
+    resources: ResourcesSummary  # bases, people and activities in the region's subtree
 
     @property
     def year_trends(self) -> tuple[PeriodTally, ...]:
@@ -179,6 +182,7 @@ def evaluation_figures(
         indicators=tuple(indicator_line(link) for link in linked_targets(region, plan, year)),
         literacy=literacy, literacy_trend=share_trend(region, until_year=year),
         lower_regions=lower_region_standings(region, year, as_of), trends=board.periods,
+        resources=resources_summary(region, year),
     )
 
 

@@ -12,10 +12,12 @@ from dataclasses import dataclass
 from kesu.evaluation.figures import EvaluationFigures
 from kesu.literacy.summaries import LiteracyShare
 from kesu.planning.models import SectionKind
+from kesu.resources.summaries import ResourcesSummary
 from kesu.supervision.status import Colour
 
 NO_SURVEY_TEXT = "本年度无抽样调查数据"
 NO_INDICATOR_TEXT = "本年度无科普能力指标数据"
+NO_RESOURCES_TEXT = "科普资源登记册中本地区尚无科普教育基地、科普人才和科普活动的记录"
 OUTSTANDING_LABELS = {"overdue": "逾期未报", "returned": "退回未改"}
 ON_TRACK_LABELS = {True: "可如期完成", False: "难以如期完成", None: "—"}
 
@@ -135,6 +137,14 @@ def problems_and_next_steps(data: EvaluationFigures) -> tuple[list[str], list[st
         )
         steps.append("对预计不能如期完成的科普能力指标加大投入，分解落实到责任单位。")
 
+    resources = data.resources
+    if resources.re_examined_rectify or resources.re_examined_revoked:
+        issues.append(
+            f"{data.year}年复核科普教育基地{resources.re_examined}家，其中限期整改{resources.re_examined_rectify}家、"
+            f"撤销（摘牌）{resources.re_examined_revoked}家。"
+        )
+        steps.append("督促限期整改的科普教育基地按期完成整改，加强对基地开放和科普活动开展情况的日常监管。")
+
     lagging_regions = [r for r in data.lower_regions if r.has_plan and r.red]
     if lagging_regions:
         worst = sorted(lagging_regions, key=lambda r: -r.red)[:3]
@@ -149,3 +159,69 @@ def _indicator_outlook(line) -> str:
         # Off track without a projection: the target year has come and the target is not met.
         return f"{line.name}{line.target_year}年为{number_text(line.value)}{line.unit}{target}"
     return f"{line.name}预计{line.target_year}年达到{number_text(line.projection)}{line.unit}{target}"
+
+
+# --- 科普资源与活动 ------------------------------------------------------------------------------
+
+
+def _counted(parts: list[tuple[str, int]], unit: str) -> str:
+    return "、".join(f"{label}{number_text(n)}{unit}" for label, n in parts if n)
+
+
+def bases_text(r: ResourcesSummary) -> str:
+    standing = _counted([(line.label, line.standing) for line in r.levels], "家")
+    text = f"截至{r.year}年底，{r.region_name}在册科普教育基地{r.standing}家" + (f"，其中{standing}" if standing else "")
+    new = _counted([(line.label, line.new) for line in r.levels], "家")
+    text += f"；{r.year}年新认定（含晋级）{r.new}家（{new}）。" if r.new else f"；{r.year}年无新认定的科普教育基地。"
+    if r.standing:
+        text += f"在册基地展教面积合计{number_text(round(r.exhibition_area))}平方米"
+        if r.area_per_10k is not None:
+            text += (f"，按{r.population_year}年常住人口{r.population / 10_000:.1f}万人计，"
+                     f"每万人科普教育基地展教面积{r.area_per_10k:.1f}平方米。")
+        else:
+            text += "；常住人口数据缺失，未计算每万人展教面积。"
+    if r.annual_reports:
+        text += f"{r.year}年度{r.annual_reports}家基地报送年报，合计接待{number_text(r.base_visitors)}人次。"
+    if r.re_examined:
+        text += (f"{r.year}年复核{r.re_examined}家，其中限期整改{r.re_examined_rectify}家、"
+                 f"撤销（摘牌）{r.re_examined_revoked}家。")
+    return text
+
+
+def people_text(r: ResourcesSummary) -> str:
+    return (
+        f"科普专家库现有专家{r.experts}人，其中应急科普专家{r.emergency_experts}人、讲师团成员{r.lecturers}人。"
+        f"截至{r.year}年底，在册科技志愿服务队{r.teams}支（其中银龄科普志愿服务队{r.senior_teams}支），"
+        f"注册科普志愿者{number_text(r.volunteers)}人（其中银龄志愿者{r.senior_volunteers}人），"
+        f"{r.year}年登记志愿服务{number_text(r.service_records)}次、{number_text(round(r.service_hours, 1))}小时；"
+        f"科普信息员{r.messengers}人，覆盖{r.communities}个村（社区）；在册科普组织{r.organisations}个。"
+    )
+
+
+def activities_text(r: ResourcesSummary) -> str:
+    if not r.activities:
+        return f"{r.year}年未登记科普活动。"
+    text = f"{r.year}年登记科普活动{number_text(r.activities)}场，现场参与{number_text(r.participants)}人次"
+    if r.online_reach:
+        text += f"，线上传播{number_text(r.online_reach)}人次"
+    kinds = _counted([(line.label, line.activities) for line in r.by_kind
+                      if line.code in ("science_day", "science_week", "countryside")], "场")
+    text += f"；其中{kinds}" if kinds else ""
+    groups = [line for line in r.by_audience if line.code != "public" and line.activities]
+    if groups:
+        top = max(groups, key=lambda line: line.activities)
+        text += f"。面向重点人群的活动中，面向{top.label}的最多（{top.activities}场）"
+    return text + "。"
+
+
+def resources_key_numbers(r: ResourcesSummary) -> list[KeyNumber]:
+    """The dashboard's resources card: registry figures that also feed 科普统计."""
+    levels = "、".join(f"{line.label}{line.standing}" for line in r.levels if line.standing)
+    return [
+        KeyNumber("在册科普教育基地", f"{r.standing} 家" + (f"（{levels}）" if levels else "")),
+        KeyNumber(f"{r.year}年新认定基地", f"{r.new} 家"),
+        KeyNumber("科普专家", f"{r.experts} 人，其中应急科普专家 {r.emergency_experts} 人"),
+        KeyNumber("注册科普志愿者", f"{number_text(r.volunteers)} 人，{r.year}年服务 {number_text(round(r.service_hours, 1))} 小时"),
+        KeyNumber("科普信息员", f"{r.messengers} 人"),
+        KeyNumber(f"{r.year}年科普活动", f"{number_text(r.activities)} 场，参与 {number_text(r.participants)} 人次"),
+    ]

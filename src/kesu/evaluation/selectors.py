@@ -26,7 +26,7 @@ from kesu.supervision.status import thresholds_from_settings
 
 DASHBOARD_CHARTS = (
     "literacy_trend", "period_on_time", "group_status", "group_progress", "unit_scores", "lower_completion",
-    "literacy_groups",
+    "literacy_groups", "resource_levels", "activities_by_month",
 )
 
 
@@ -72,6 +72,9 @@ def dashboard_context(region: Region, year: int, today: datetime.date | None = N
         "chart_payloads": {key: spec.payload() for key, spec in all_specs.items()},
         "lower_regions": rank_lower_regions(data.lower_regions),
         "key_indicators": data.indicators[:8],
+        # Registry figures that also feed 科普统计: every write that changes them recounts the feeds,
+        # which replaces the indicators token the cache key holds.
+        "resource_numbers": [] if data.resources.is_empty else narrative.resources_key_numbers(data.resources),
     }
 
 

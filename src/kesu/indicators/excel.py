@@ -6,7 +6,7 @@ per region); row 3 the regions' codes; from row 4 one row per element (× catego
 code ("outreach_staff.full_time") in column A. Codes in the sheet, not positions, decide where a
 value goes, so reordered rows still map correctly. A very hidden sheet "_kesu" records the template
 kind, year, quarter and which data set each sheet holds. Header cells are protected; value cells
-are not.
+are not, except those of an element a registry fills (kesu.indicators.feeds).
 
 Upload is all-or-nothing: every bad cell is reported by sheet, row and column and nothing is written
 while any error remains. An empty cell leaves the stored value unchanged.
@@ -25,7 +25,14 @@ from openpyxl.utils import get_column_letter
 from kesu.indicators.models import DataSet
 from kesu.indicators.permissions import can_enter_values, entry_columns
 from kesu.indicators.selectors import Catalogue
-from kesu.indicators.services import CellWrite, IndicatorError, locked_cells, parse_number, write_values
+from kesu.indicators.services import (
+    CellWrite,
+    IndicatorError,
+    fed_refusal,
+    locked_cells,
+    parse_number,
+    write_values,
+)
 from kesu.org.models import Region
 
 META_SHEET = "_kesu"
@@ -90,8 +97,10 @@ def build_template(user, region: Region, year: int, quarter: int = 0, data_sets=
             key = f"{element.code}.{option.code}" if option else element.code
             sheet.cell(row=row, column=1, value=key)
             name_cell = sheet.cell(row=row, column=2, value=element.name)
-            if element.definition:
-                name_cell.comment = Comment(element.definition, "科素")
+            feed = element.feed
+            note = "\n".join(filter(None, [element.definition, f"来源：{feed.source}（自动汇总，不能填写）" if feed else ""]))
+            if note:
+                name_cell.comment = Comment(note, "科素")
             sheet.cell(row=row, column=3, value=option.name if option else "")
             sheet.cell(row=row, column=4, value=element.unit)
             for offset, column_region in enumerate(columns):
@@ -99,8 +108,12 @@ def build_template(user, region: Region, year: int, quarter: int = 0, data_sets=
                     row=row, column=FIRST_REGION_COLUMN + offset,
                     value=stored.get((column_region.pk, element.pk, option.pk if option else None)),
                 )
-                cell.protection = Protection(locked=False)
-                cell.fill = _INPUT_FILL
+                # A fed element's cells stay protected: its values come from a registry.
+                if feed is None:
+                    cell.protection = Protection(locked=False)
+                    cell.fill = _INPUT_FILL
+                else:
+                    cell.fill = _HEADER_FILL
         sheet.column_dimensions["A"].width = 30
         sheet.column_dimensions["B"].width = 28
         sheet.column_dimensions["C"].width = 8
@@ -214,6 +227,9 @@ def import_template(*, actor, content: bytes, region: Region, year: int, quarter
                     continue
                 cells_read += 1
                 if stored.get((target.pk, element.pk, option.pk if option else None)) == value:
+                    continue
+                if refusal := fed_refusal(element):
+                    problems.append(f"{_where(title, row, column)}：{refusal}")
                     continue
                 if (target.pk, None) in locked:
                     problems.append(f"{_where(title, row, column)}：{target.name}的数据已报送或已审核通过，不能修改")

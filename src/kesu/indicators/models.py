@@ -13,6 +13,7 @@ from django.db.models import F, Value
 from django.db.models.functions import Coalesce
 
 from kesu.audit.registry import audited
+from kesu.indicators.feeds import Feed, feed_for
 from kesu.org.models import Region, Unit
 
 
@@ -101,6 +102,11 @@ class DataElement(models.Model):
     def __str__(self) -> str:
         return f"{self.name}（{self.unit}）"
 
+    @property
+    def feed(self) -> Feed | None:
+        """The registry that fills this element (then it is not entered by hand), if any."""
+        return feed_for(self.code)
+
 
 @audited
 class Indicator(models.Model):
@@ -157,6 +163,12 @@ class ValueStatus(models.TextChoices):
 LOCKED_STATUSES = (ValueStatus.SUBMITTED, ValueStatus.ACCEPTED)
 
 
+class ValueSource(models.TextChoices):
+    MANUAL = "manual", "手工填报"
+    # Written by kesu.indicators.feed_sync from a registry (kesu.indicators.feeds), never by hand.
+    REGISTRY = "registry", "登记册"
+
+
 @audited
 class DataValue(models.Model):
     element = models.ForeignKey(DataElement, on_delete=models.PROTECT, related_name="values")
@@ -167,6 +179,7 @@ class DataValue(models.Model):
     quarter = models.PositiveSmallIntegerField("季度", default=0, help_text="0 表示全年")
     value = models.FloatField("数值")
     status = models.CharField("状态", max_length=10, choices=ValueStatus.choices, default=ValueStatus.DRAFT)
+    source = models.CharField("来源", max_length=10, choices=ValueSource.choices, default=ValueSource.MANUAL)
     entered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

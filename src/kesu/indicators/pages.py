@@ -24,7 +24,9 @@ from kesu.indicators.selectors import (
     EntryRow,
     Finding,
     IndicatorCell,
+    compiled,
     entry_rows,
+    referenced_element_ids,
     submission_for,
     validate,
     values,
@@ -57,6 +59,13 @@ def catalogue_groups(catalogue: Catalogue) -> list[CatalogueGroup]:
                        [e for e in elements if e.group == value and e.active])
         for value, label in ElementGroup.choices
     ]
+
+
+def fed_elements(indicator: Indicator, catalogue: Catalogue | None = None) -> list[DataElement]:
+    """The elements of the indicator's formulas that a registry fills, for naming the source."""
+    catalogue = catalogue or Catalogue.load()
+    ids = referenced_element_ids(catalogue, compiled(indicator))
+    return [catalogue.by_id[pk] for pk in sorted(ids) if catalogue.by_id[pk].feed is not None]
 
 
 def inactive_elements(catalogue: Catalogue) -> list[DataElement]:

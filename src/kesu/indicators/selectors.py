@@ -207,6 +207,7 @@ class EntryRow:
     option: CategoryOption | None
     value: DataValue | None
     aggregate: Aggregate | None  # the region's children total, when it has children
+    provenance_url: str | None = None  # the registry's list of the records behind a fed value
 
     @property
     def key(self) -> str:
@@ -215,6 +216,12 @@ class EntryRow:
     @property
     def locked(self) -> bool:
         return self.value is not None and self.value.status in LOCKED_STATUSES
+
+    @property
+    def fed_by(self) -> str | None:
+        """The registry the value is summed from (the row is then read-only), if any."""
+        feed = self.element.feed
+        return feed.source if feed else None
 
 
 def own_values(region: Region, year: int, quarter: int, unit=None, element_ids=None) -> dict:
@@ -234,11 +241,14 @@ def entry_rows(
     if unit is None and region.children.exists():
         rules = {e.pk: e.aggregation for e in elements}
         children = aggregate([region], rules, [year], quarter=quarter or None).get(region.pk, year)
-    return [
-        EntryRow(element, option, stored.get((element.pk, option.pk if option else None)),
-                 children.get((element.pk, option.pk if option else None)))
-        for element, option in catalogue.rows_for(elements)
-    ]
+    rows = []
+    for element, option in catalogue.rows_for(elements):
+        cell = (element.pk, option.pk if option else None)
+        feed = element.feed
+        # Registries count by year; a unit's own values are not theirs.
+        url = feed.url_for(region.code, year, option.code if option else None) if feed and unit is None else None
+        rows.append(EntryRow(element, option, stored.get(cell), children.get(cell), url))
+    return rows
 
 
 def submission_for(data_set: DataSet, region: Region, year: int, quarter: int = 0, unit=None) -> Submission | None:

@@ -20,7 +20,7 @@ from django.utils import timezone
 from kesu.audit.context import acting_as, current_reason
 from kesu.audit.registry import record, snapshot
 from kesu.caching import versions
-from kesu.indicators import formulas
+from kesu.indicators import feeds, formulas
 from kesu.indicators.models import (
     LOCKED_STATUSES,
     Category,
@@ -303,11 +303,18 @@ class CellWrite:
 
 
 def locked_cells(region_ids, year: int, quarter: int) -> set[tuple[int, int | None]]:
-    """(region_id, unit_id) pairs whose data are submitted or accepted for the period."""
-    return set(
-        Submission.objects.filter(region_id__in=region_ids, year=year, quarter=quarter, status__in=LOCKED_STATUSES)
-        .values_list("region_id", "unit_id")
-    )
+    """(region_id, unit_id) pairs whose data are submitted or accepted for the period; `region_ids`
+    None means every region."""
+    rows = Submission.objects.filter(year=year, quarter=quarter, status__in=LOCKED_STATUSES)
+    if region_ids is not None:
+        rows = rows.filter(region_id__in=region_ids)
+    return set(rows.values_list("region_id", "unit_id"))
+
+
+def fed_refusal(element: DataElement) -> str | None:
+    """Why `element` may not be entered by hand: its values are summed from a registry."""
+    feed = feeds.feed_for(element.code)
+    return f"“{element.name}”由{feed.source}自动汇总，不能手工填报" if feed else None
 
 
 @_service
@@ -326,6 +333,8 @@ def write_values(*, actor: User | None, writes: list[CellWrite], year: int, quar
             raise IndicatorError(f"{write.element.name}按分类填报，请填写各分类项")
         if not write.element.active:
             raise IndicatorError(f"数据项“{write.element.name}”已停用，不再填报")
+        if refusal := fed_refusal(write.element):
+            raise IndicatorError(refusal)
     changed = 0
     for write in writes:
         existing = (

@@ -198,7 +198,7 @@ def indicator_detail(request, code: str):
         "indicator": indicator, "region": region, "years": trend.years, "rows": trend.rows,
         "charts": trend.charts, "own": trend.own, "year": last_year,
         "can_edit": can_edit_definition(request.user, indicator), "can_copy": can_manage_definitions(request.user),
-        "history": selectors.definition_history(indicator),
+        "history": selectors.definition_history(indicator), "fed": pages.fed_elements(indicator),
     })
 
 

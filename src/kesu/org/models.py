@@ -109,6 +109,8 @@ class Role(models.TextChoices):
     UNIT_REPORTER = "unit_reporter", "单位填报员"
     LEADER = "leader", "领导"
     STATISTICIAN = "statistician", "统计人员"
+    # Scores the outreach-base applications assigned to them (kesu.resources) and nothing else.
+    EXPERT = "expert", "评审专家"
 
 
 class User(AbstractUser):
@@ -142,3 +144,7 @@ class User(AbstractUser):
     @property
     def is_statistician(self) -> bool:
         return self.role == Role.STATISTICIAN
+
+    @property
+    def is_expert(self) -> bool:
+        return self.role == Role.EXPERT

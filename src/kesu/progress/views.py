@@ -28,7 +28,7 @@ from kesu.org.permissions import (
     visible_units,
 )
 from kesu.planning.selectors import visible_plans, visible_tasks
-from kesu.progress import reminders, selectors, services
+from kesu.progress import evidence_sources, reminders, selectors, services
 from kesu.progress.forms import (
     BulkReminderForm,
     ReminderForm,
@@ -81,6 +81,7 @@ def _report_form_context(request, task, period, report, form, *, conflict=None, 
             "conflict_lines": selectors.figure_lines(conflict, targets) if conflict else [],
             "allowed_extensions": "、".join(services.ALLOWED_EVIDENCE_EXTENSIONS),
             "max_mb": round(settings.EVIDENCE_MAX_BYTES / 1048576, 1),
+            "linked_evidence": evidence_sources.for_report(report) if report is not None else [],
         },
         status=status_code,
     )
@@ -196,6 +197,7 @@ def _report_detail_response(request, report, review_form=None, status_code=200):
             "can_edit": can_report_for(user, report.unit) and report.status in services.EDITABLE_STATUSES,
             "can_review": can_administer(user, report.task.plan.region) and report.status == ReportStatus.SUBMITTED,
             "review_form": review_form or ReviewForm(initial={"revision": report.revision}),
+            "linked_evidence": evidence_sources.for_report(report),
         },
         status=status_code,
     )

@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "kesu.plan_import",
     "kesu.indicators",
     "kesu.literacy",
+    "kesu.resources",
     "kesu.evaluation",
     # ninja is listed so that /api/docs serves its bundled Swagger UI instead of a CDN copy.
     "ninja",

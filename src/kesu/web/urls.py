@@ -16,6 +16,8 @@ urlpatterns = [
     path("org/", include("kesu.org.urls")),
     path("indicators/", include("kesu.indicators.urls")),
     path("literacy/", include("kesu.literacy.urls")),
+    # 科普资源: the registries at /resources/ and the public directory of recognised bases at /directory/.
+    path("", include("kesu.resources.urls")),
     # The survey pages lived under /surveys/ before the app was named for what it does.
     re_path(r"^surveys/(?P<rest>.*)$", views.moved_to_literacy, name="moved_to_literacy"),
     path("", include("kesu.progress.urls")),

@@ -11,6 +11,8 @@ LANDING_PAGES = {
     Role.LEADER: "supervision:dashboard_home",
     Role.STATISTICIAN: "supervision:dashboard_home",
     Role.UNIT_REPORTER: "progress:my_tasks",
+    # Experts use kesu for one thing: scoring the base applications assigned to them.
+    Role.EXPERT: "resources:my_reviews",
 }
 
 
