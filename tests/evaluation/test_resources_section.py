@@ -331,3 +331,19 @@ def test_dashboard_shows_the_resources_card(registries, client_for):
     assert 'id="resources-card"' in page and "4 家（省级1、市级1、县级2）" in page
     assert "6 场，参与 9,410 人次" in page
     assert '"resource_levels"' in page and '"activities_by_month"' in page
+
+
+def test_a_target_on_standing_bases_reads_the_latest_count_not_a_running_total(registries):
+    """“省级科普教育基地10家以上” linked to the count of standing provincial bases: the report, like the
+    indicators page, reads the count at the end of each year as a level (1), not the sum of the years."""
+    from kesu.indicators.models import Indicator, LinkStatus, TargetLink
+    from kesu.planning.models import Target
+
+    for year in (2022, 2023, 2024):
+        feeds.sync(actor=None, year=year)
+    target = Target.objects.create(task=registries.tasks[0], text="省级科普教育基地10家以上", subject="省级科普教育基地",
+                                   value=10, unit="家", period="到2025年", deadline_year=2025)
+    TargetLink.objects.create(target=target, indicator=Indicator.objects.get(code="outreach_bases_provincial"),
+                              status=LinkStatus.CONFIRMED)
+    [line] = evaluation_figures(registries.county, YEAR, today=TODAY).indicators
+    assert line.name == "省级科普教育基地数量" and line.value == 1 and line.gap == 9

@@ -426,7 +426,7 @@ def test_volunteer_service_records(client_for, county_office, leader, county):
     office = client_for(county_office.username)
     refused = office.post(url("service_record_add", pk=volunteer.pk),
                           {"date": "2024-06-01", "hours": "30", "description": "科普讲解"}, follow=True)
-    assert "未保存服务记录：服务时长应大于0且不超过24小时" in text(refused)
+    assert "未保存服务记录：服务时长应在0.1到24小时之间" in text(refused)
     office.post(url("service_record_add", pk=volunteer.pk),
                 {"date": "2024-06-01", "hours": "3", "description": "科普讲解", "beneficiaries": "80"})
     assert ServiceRecord.objects.get().hours == 3
@@ -459,3 +459,21 @@ def test_template_export_and_import_round_trip(client_for, county_office, phone_
         "file": SimpleUploadedFile("experts.xlsx", exported.getvalue()), "region": "320300"})
     assert outside.status_code == 400 and outside.context["form"].errors["region"]
     assert OutreachBase.objects.count() == 1 and Expert.objects.count() == 1
+
+
+# --- paging ----------------------------------------------------------------------------------
+
+
+def test_lists_page_without_counting_again(office, county, monkeypatch):
+    from kesu.resources import views
+
+    Volunteer.objects.bulk_create([Volunteer(name=f"志愿者{i:03}", region=county) for i in range(120)])
+    first = text(office.get(url("list", kind="volunteer")))
+    assert "共 120 条" in first and "第 1 / 3 页" in first and "page=2&amp;n=120" in first
+    third = office.get(url("list", kind="volunteer"), {"page": "3", "n": "120"})
+    assert "第 3 / 3 页" in text(third) and "志愿者119" in text(third) and "下一页" not in text(third)
+
+    monkeypatch.setattr(views, "EXACT_COUNT_UP_TO", 100)
+    capped = text(office.get(url("list", kind="volunteer")))
+    assert "超过 100 条" in capped
+    assert "page=2&amp;n=more" in capped and "末页" not in capped

@@ -180,7 +180,8 @@ def build_module_data(console) -> dict[str, int]:
         link_base_targets(plans)
     with console.status("抽样调查 / survey waves …"):
         surveys = demo_surveys(plans, console)
-    return {**indicators, **surveys, **{f"resources_{k}": v for k, v in resources.items()}}
+    # Recounting is no addition: a reused database recounts its registries every time.
+    return {**indicators, **surveys, **{f"resources_{k}": v for k, v in resources.items() if k != "synced"}}
 
 
 def demo_totals() -> dict[str, int]:

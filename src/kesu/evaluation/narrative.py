@@ -140,8 +140,7 @@ def problems_and_next_steps(data: EvaluationFigures) -> tuple[list[str], list[st
     resources = data.resources
     if resources.re_examined_rectify or resources.re_examined_revoked:
         issues.append(
-            f"{data.year}年复核科普教育基地{resources.re_examined}家，其中限期整改{resources.re_examined_rectify}家、"
-            f"撤销（摘牌）{resources.re_examined_revoked}家。"
+            f"{data.year}年复核科普教育基地{resources.re_examined}家，其中{re_examination_outcomes(resources)}。"
         )
         steps.append("督促限期整改的科普教育基地按期完成整改，加强对基地开放和科普活动开展情况的日常监管。")
 
@@ -183,9 +182,13 @@ def bases_text(r: ResourcesSummary) -> str:
     if r.annual_reports:
         text += f"{r.year}年度{r.annual_reports}家基地报送年报，合计接待{number_text(r.base_visitors)}人次。"
     if r.re_examined:
-        text += (f"{r.year}年复核{r.re_examined}家，其中限期整改{r.re_examined_rectify}家、"
-                 f"撤销（摘牌）{r.re_examined_revoked}家。")
+        text += f"{r.year}年复核{r.re_examined}家，其中{re_examination_outcomes(r)}。"
     return text
+
+
+def re_examination_outcomes(r: ResourcesSummary) -> str:
+    passed = r.re_examined - r.re_examined_rectify - r.re_examined_revoked
+    return _counted([("通过", passed), ("限期整改", r.re_examined_rectify), ("撤销（摘牌）", r.re_examined_revoked)], "家")
 
 
 def people_text(r: ResourcesSummary) -> str:

@@ -11,7 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from kesu.indicators.models import LinkStatus, TargetLink
-from kesu.indicators.selectors import values
+from kesu.indicators.selectors import Catalogue, values
+from kesu.indicators.targets import judged_target
 from kesu.org.models import Region
 from kesu.planning.models import Plan
 from kesu.plans.attainment import Figure, Target
@@ -42,7 +43,8 @@ def linked_targets(region: Region, plan: Plan, year: int) -> tuple[LinkedTarget,
     indicators = list({link.indicator.code: link.indicator for link in links}.values())
     first_year = plan.period_start or year
     years = range(first_year, year + 1)
-    table = values([region], indicators, years)
+    catalogue = Catalogue.load()
+    table = values([region], indicators, years, catalogue=catalogue)
     result = []
     for link in links:
         target = link.target
@@ -50,7 +52,8 @@ def linked_targets(region: Region, plan: Plan, year: int) -> tuple[LinkedTarget,
         result.append(LinkedTarget(
             indicator_name=link.indicator.name, unit=link.indicator.unit or target.unit,
             target_value=target.value, target_year=target_year,
-            attainment=target.attainment_target(deadline_year=target_year),
+            # Judged as the indicators page judges it: a stock (基地数量) is a level, not a running total.
+            attainment=judged_target(link, target_year, catalogue),
             figures=tuple(
                 Figure(y, value) for y in years
                 if (value := table.value(region.code, link.indicator.code, y)) is not None

@@ -71,6 +71,7 @@ class RecordForm(forms.Form):
             if field is None:
                 continue
             field.label = column.header
+            field.error_messages["required"] = f"请填写{column.header}"
             if column.required and column.attr not in ("end_date",):
                 field.required = True
             self.fields[column.attr] = field

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from kesu.org.models import Region, User
 from kesu.org.permissions import home_region
+from kesu.planning.selectors import visible_tasks
 from kesu.progress.models import ProgressReport, ReportStatus
 from kesu.progress.services import check_evidence_file
 from kesu.resources import feeds, permissions
@@ -34,7 +35,7 @@ from kesu.resources.models import (
     Volunteer,
     VolunteerTeam,
 )
-from kesu.resources.models.people import MAX_SERVICE_HOURS
+from kesu.resources.models.people import MAX_SERVICE_HOURS, MIN_SERVICE_HOURS
 
 
 class RecordError(LifecycleError):
@@ -148,9 +149,31 @@ def save_record(*, actor: User | None, kind: str, values: dict, instance: models
     if tags is not None:
         _set_tags(instance, tags)
     for field, ids in (links or {}).items():
+        ids = set(ids)
+        if actor is not None:
+            _check_links(actor, spec, field, ids)
         getattr(instance, field).set(list(ids))
     feeds.sync_after_commit(kind, old_years | _years(instance))
     return instance
+
+
+def _check_links(actor: User, spec: Kind, field: str, ids: set[int]) -> None:
+    """Linked bases, experts and teams must lie in the actor's region; tasks among the actor's own."""
+    if not ids:
+        return
+    if field == "tasks":
+        allowed = visible_tasks(actor).filter(pk__in=ids)
+    else:
+        region = home_region(actor)
+        model = spec.model._meta.get_field(field).related_model
+        allowed = model.objects.filter(pk__in=ids)
+        allowed = allowed.filter(region__path__startswith=region.path) if region else allowed.none()
+    missing = sorted(ids - set(allowed.values_list("pk", flat=True)))
+    if missing:
+        label = str(spec.model._meta.get_field(field).verbose_name)
+        raise RecordError(
+            f"{label}中有不存在或不在本辖区的记录（编号 {'、'.join(map(str, missing))}）", field
+        )
 
 
 def _current_keys(instance) -> dict:
@@ -202,6 +225,11 @@ def set_active(*, actor: User, record, active: bool):
 def delete_activity(*, actor: User, activity: Activity) -> None:
     activity = Activity.objects.select_for_update().get(pk=activity.pk)
     permissions.require_record_activity(actor, activity.region, activity.organiser_id)
+    reviewed = ActivityEvidence.objects.filter(activity=activity).exclude(
+        report__status__in=(ReportStatus.DRAFT, ReportStatus.RETURNED)
+    )
+    if reviewed.exists():
+        raise RecordError("该活动已作为佐证随进度报告报送，不能删除；请先由纲要办退回相关报告")
     year = activity.year
     activity.delete()
     feeds.sync_after_commit("activity", {year})
@@ -211,8 +239,12 @@ def delete_activity(*, actor: User, activity: Activity) -> None:
 def add_service_record(*, actor: User, volunteer: Volunteer, date: datetime.date, hours: float,
                        description: str, beneficiaries: int = 0, activity: Activity | None = None) -> ServiceRecord:
     permissions.require_manage(actor, volunteer.region)
-    if not 0 < hours <= MAX_SERVICE_HOURS:
-        raise RecordError(f"服务时长应大于0且不超过{MAX_SERVICE_HOURS}小时（填写了{hours:g}）", "hours")
+    if not MIN_SERVICE_HOURS <= hours <= MAX_SERVICE_HOURS:
+        raise RecordError(
+            f"服务时长应在{MIN_SERVICE_HOURS:g}到{MAX_SERVICE_HOURS}小时之间（填写了{hours:g}）", "hours"
+        )
+    if activity is not None and not activity.region.is_within(home_region(actor)):
+        raise RecordError("所属活动不在本辖区", "activity")
     if beneficiaries < 0:
         raise RecordError("服务人次不能为负数", "beneficiaries")
     if not description.strip():

@@ -15,6 +15,7 @@ from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kesu.audit.models import AuditEntry
@@ -25,7 +26,7 @@ from kesu.progress.selectors import HistoryRow, history_rows
 from kesu.resources import permissions, selectors, services, views_bases, views_records
 from kesu.resources.forms import RecordForm, this_year
 from kesu.resources.kinds import KINDS, Kind
-from kesu.resources.masking import mask
+from kesu.resources.masking import mask, shown
 from kesu.resources.models import (
     ActivityKind,
     ApplicationStatus,
@@ -115,8 +116,9 @@ class Page:
     rows: list
     number: int
     has_next: bool
-    total: int | None  # None: more than EXACT_COUNT_UP_TO
+    total: int | None  # None: more than `cap`
     size: int = PAGE_SIZE
+    cap: int = EXACT_COUNT_UP_TO
 
     @property
     def has_previous(self) -> bool:
@@ -127,6 +129,11 @@ class Page:
         return None if self.total is None else max(1, -(-self.total // self.size))
 
     @property
+    def carry(self) -> str:
+        """The `n` the pager's links carry: the total, or "more" past the counting cap."""
+        return "more" if self.total is None else str(self.total)
+
+    @property
     def previous_number(self) -> int:
         return self.number - 1
 
@@ -135,18 +142,26 @@ class Page:
         return self.number + 1
 
 
-def paged(queryset, number_text, size: int = PAGE_SIZE) -> Page:
-    number = int(number_text) if str(number_text or "").isdigit() and int(number_text) > 0 else 1
+def paged(queryset, params, size: int = PAGE_SIZE) -> Page:
+    """The page `params["page"]` of `queryset`, LIMIT/OFFSET with one row more to know whether a next
+    page exists. Page 1 counts (bounded); later pages take the total their links carry in `n`, which
+    only labels the pager, so that paging through a large list never counts again."""
+    number_text, known = str(params.get("page", "")), str(params.get("n", ""))
+    number = int(number_text) if number_text.isdigit() and int(number_text) > 0 else 1
     offset = (number - 1) * size
     rows = list(queryset[offset:offset + size + 1])
     has_next = len(rows) > size
     if number == 1 and not has_next:
         total = len(rows)
+    elif number > 1 and known.isdigit() and int(known) <= EXACT_COUNT_UP_TO:
+        total = max(int(known), offset + len(rows[:size]))
+    elif number > 1 and known == "more":
+        total = None
     else:
         # Bounded: the database stops counting at the cap.
         counted = queryset.order_by()[:EXACT_COUNT_UP_TO + 1].count()
         total = counted if counted <= EXACT_COUNT_UP_TO else None
-    return Page(rows[:size], number, has_next, total, size)
+    return Page(rows[:size], number, has_next, total, size, EXACT_COUNT_UP_TO)
 
 
 # --- what a row shows ------------------------------------------------------------------------
@@ -172,17 +187,29 @@ def status_text(kind: Kind, record) -> str:
 
 
 def list_cells(kind: Kind, record, *, personal: bool) -> list:
-    flat = selectors.row(kind.code, record, personal=personal)
+    """The list's cells, read as selectors.row reads them (one meaning per column) but only for the
+    columns the list shows."""
     cells = []
     for attr in LIST_COLUMNS[kind.code]:
         if attr == "region":
-            cells.append(record.region.name)
+            value = record.region.name
         elif attr == "status":
-            cells.append(status_text(kind, record))
+            value = status_text(kind, record)
         elif attr == "next_re_examination_year":
-            cells.append(record.next_re_examination_year if record.is_standing else "")
+            value = record.next_re_examination_year if record.is_standing else ""
+        elif attr == "tags":
+            value = "、".join(tag.name for tag in record.tags.all())
+        elif attr == "team":
+            value = record.team.name if record.team_id else ""
+        elif attr == "organiser":
+            value = record.organiser.name if record.organiser_id else record.organiser_name
+        elif attr in PERSONAL_ATTRS:
+            value = shown(getattr(record, attr), whole=personal)
+        elif record._meta.get_field(attr).choices:
+            value = getattr(record, f"get_{attr}_display")()
         else:
-            cells.append(shown_value(flat.get(kind.field_label(attr), "")))
+            value = getattr(record, attr)
+        cells.append(shown_value(value))
     return cells
 
 
@@ -202,6 +229,7 @@ def detail_fields(kind: Kind, record, *, personal: bool) -> list[tuple[str, obje
     return [(header, shown_value(value)) for header, value in flat.items() if header not in standing]
 
 
+PERSONAL_ATTRS = frozenset(column.attr for kind in KINDS for column in kind.columns if column.personal)
 PERSONAL_LABELS = frozenset(
     str(kind.model._meta.get_field(column.attr).verbose_name)
     for kind in KINDS for column in kind.columns if column.personal
@@ -307,18 +335,21 @@ def record_list(request, kind: str):
     require_list(request.user, spec)
     filters = selectors.Filters.from_query(request.GET)
     queryset = selectors.prefetched(kind, selectors.visible_records(kind, user=request.user, filters=filters))
-    page = paged(queryset, request.GET.get("page"))
+    page = paged(queryset, request.GET)
     personal = sees_personal(request.user)
-    rows = [{"record": r, "url": detail_url(kind, r.pk), "cells": list_cells(spec, r, personal=personal)}
-            for r in page.rows]
+    rows = [{"name": r.name, "url": detail_url(kind, r.pk), "muted": getattr(r, "is_active", True) is False,
+             "cells": list_cells(spec, r, personal=personal)} for r in page.rows]
     context = {
         "kind": spec, "kinds": [k for k in KINDS if may_list(request.user, k)], "filters": filters,
         "headers": list_headers(spec), "rows": rows, "page": page, "may_create": may_create(request.user, spec),
         "may_import": request.user.role == Role.OFFICE_ADMIN and bool(request.user.region_id),
         "sees_personal": personal, **_filter_options(spec),
     }
-    template = "resources/_list_rows.html" if request.htmx else "resources/list.html"
-    return render(request, template, context)
+    # A history restore (back button after hx-push-url) needs the whole page, not the rows.
+    rows_only = request.htmx and not request.htmx.history_restore_request
+    response = render(request, "resources/_list_rows.html" if rows_only else "resources/list.html", context)
+    patch_vary_headers(response, ("HX-Request",))
+    return response
 
 
 @login_required

@@ -110,7 +110,7 @@ def _public(base: OutreachBase) -> dict:
 def directory(request):
     filters = selectors.Filters.from_query(request.GET)
     filters = selectors.Filters(region=filters.region, level=filters.level, q=filters.q)
-    page = paged(selectors.public_bases(filters), request.GET.get("page"))
+    page = paged(selectors.public_bases(filters), request.GET)
     if request.GET.get("format") == "json":
         response = JsonResponse({
             "count": page.total, "page": page.number, "has_next": page.has_next,

@@ -15,6 +15,7 @@ from kesu.audit.registry import audited
 from kesu.org.models import Region
 
 MAX_SERVICE_HOURS = 24
+MIN_SERVICE_HOURS = 0.1
 
 
 class ExpertiseTag(models.Model):
@@ -134,7 +135,7 @@ class ServiceRecord(models.Model):
     )
     description = models.CharField("服务内容", max_length=255)
     hours = models.FloatField(
-        "服务时长（小时）", validators=[MinValueValidator(0.1), MaxValueValidator(MAX_SERVICE_HOURS)]
+        "服务时长（小时）", validators=[MinValueValidator(MIN_SERVICE_HOURS), MaxValueValidator(MAX_SERVICE_HOURS)]
     )
     beneficiaries = models.PositiveIntegerField("服务人次", default=0)
 
