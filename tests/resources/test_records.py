@@ -234,7 +234,7 @@ def test_service_record_hours(county_office, county, hours, accepted):
                                              description="科普讲解", beneficiaries=40)
         assert ServiceRecord.objects.get() == record and record.hours == hours
     else:
-        with pytest.raises(RecordError, match="服务时长应在0.1到24小时之间") as refused:
+        with pytest.raises(RecordError, match=r"服务时长应在0\.1到24小时之间") as refused:
             services.add_service_record(actor=county_office, volunteer=volunteer, date=DAY, hours=hours,
                                         description="科普讲解")
         assert refused.value.field == "hours"
