@@ -359,8 +359,6 @@ def main() -> str:
 
 
 def render(scale, counts, sizes, results) -> str:
-    baseline_p95 = results[0][3]["p95"]
-    baseline_single_p50 = results[0][3]["single"]["p50"]
     lines = [
         f"Measured {dt.date.today():%Y-%m-%d} on {platform.machine()}, {os.cpu_count()} cores (shared), "
         f"Python {platform.python_version()}, PostgreSQL from scripts/pg.sh (Unix socket, fsync off), "
@@ -379,19 +377,30 @@ def render(scale, counts, sizes, results) -> str:
         "(÷ baseline p50) |",
         "|---|---|---:|---:|---:|---:|---:|---|---|",
     ]
-    for region, label, path, measured in results:
+    lines.extend(page_rows(results))
+    return "\n".join(lines) + "\n"
+
+
+def page_rows(results, *, single_ratio: bool = True, goal_ms: float = GOAL_P95_MS) -> list[str]:
+    """One table row per measured page, p95 as a ratio to the first page's; `single_ratio` adds the
+    single-client p50 as a ratio to the first page's too. Shared by the platform and resources benches."""
+    baseline_p95 = results[0][3]["p95"]
+    baseline_single_p50 = results[0][3]["single"]["p50"]
+    rows = []
+    for who, label, path, measured in results:
         if measured is None:
-            lines.append(f"| {region} | {label} | — | — | — | — | — | URL not defined | — |")
+            rows.append(f"| {who} | {label} | — | — | — | — | — | URL not defined | — |")
             continue
         failures = f" ({len(measured['failures'])} non-200)" if measured["failures"] else ""
         single = measured["single"]
-        verdict = "met" if measured["p95"] < GOAL_P95_MS else "**missed**"
-        lines.append(
-            f"| {region} | {label} `{path}` | {measured['p50']:.1f} | {measured['p95']:.1f} | {measured['max']:.1f} "
+        verdict = "met" if measured["p95"] < goal_ms else "**missed**"
+        ratio = f" ({single['p50'] / baseline_single_p50:.1f}×)" if single_ratio else ""
+        rows.append(
+            f"| {who} | {label} `{path}` | {measured['p50']:.1f} | {measured['p95']:.1f} | {measured['max']:.1f} "
             f"| {measured['rps']:.0f} | {measured['p95'] / baseline_p95:.1f}× | {verdict}{failures} "
-            f"| {single['p50']:.1f} / {single['p95']:.1f} ({single['p50'] / baseline_single_p50:.1f}×) |"
+            f"| {single['p50']:.1f} / {single['p95']:.1f}{ratio} |"
         )
-    return "\n".join(lines) + "\n"
+    return rows
 
 
 if __name__ == "__main__":

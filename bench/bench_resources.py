@@ -42,6 +42,7 @@ from bench_platform import (  # noqa: E402
     Session,
     free_port,
     hammer,
+    page_rows,
     server_layout,
     setup_django,
     wait_for_server,
@@ -406,19 +407,7 @@ def render(scale, counts, sizes, rollup, pages, load_before, load_after) -> str:
         "| who | page | p50 ms | p95 ms | max ms | req/s | p95 ÷ baseline | goal | 1 client p50 / p95 ms |",
         "|---|---|---:|---:|---:|---:|---:|---|---|",
     ]
-    baseline_p95 = pages[0][3]["p95"]
-    for who, label, path, measured in pages:
-        if measured is None:
-            lines.append(f"| {who} | {label} | — | — | — | — | — | URL not defined | — |")
-            continue
-        failures = f" ({len(measured['failures'])} non-200)" if measured["failures"] else ""
-        single = measured["single"]
-        verdict = "met" if measured["p95"] < GOAL_P95_MS else "**missed**"
-        lines.append(
-            f"| {who} | {label} `{path}` | {measured['p50']:.1f} | {measured['p95']:.1f} | {measured['max']:.1f} "
-            f"| {measured['rps']:.0f} | {measured['p95'] / baseline_p95:.1f}× | {verdict}{failures} "
-            f"| {single['p50']:.1f} / {single['p95']:.1f} |"
-        )
+    lines.extend(page_rows(pages, single_ratio=False, goal_ms=GOAL_P95_MS))
     return "\n".join(lines) + "\n"
 
 

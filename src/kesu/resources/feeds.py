@@ -25,6 +25,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from kesu.indicators import feeds as indicator_feeds
+from kesu.org.models import Region
 from kesu.resources.models import (
     Activity,
     ActivityKind,
@@ -61,17 +62,20 @@ def _grouped(queryset, measure) -> Counts:
 _standing_memo: ContextVar[dict[int, dict] | None] = ContextVar("kesu_resources_standing", default=None)
 
 
-def _standing(year: int) -> dict[int, tuple[int, str, float]]:
-    """{base_id: (region_id, level, exhibition area)} for the bases standing at the end of `year`."""
-    memo = _standing_memo.get()
+def _standing(year: int, within: Region | None = None) -> dict[int, tuple[int, str, float]]:
+    """{base_id: (region_id, level, exhibition area)} for the bases standing at the end of `year`
+    (in `within`'s subtree when given: the evaluation report's one region)."""
+    memo = _standing_memo.get() if within is None else None
     if memo is not None and year in memo:
         return memo[year]
     latest: dict[int, tuple[int, int, str, float]] = {}
     rows = (
         BaseApplication.objects.filter(status=ApplicationStatus.RECOGNISED, year__lte=year)
         .filter(Q(base__revoked_year__isnull=True) | Q(base__revoked_year__gt=year))
-        .values_list("base_id", "base__region_id", "year", "level", "base__exhibition_area")
     )
+    if within is not None:
+        rows = rows.filter(base__region__path__startswith=within.path)
+    rows = rows.values_list("base_id", "base__region_id", "year", "level", "base__exhibition_area")
     for base_id, region_id, recognised, level, area in rows.iterator(chunk_size=20000):
         held = latest.get(base_id)
         if held is None or (recognised, BaseLevel.rank(level)) > (held[1], BaseLevel.rank(held[2])):
@@ -82,10 +86,10 @@ def _standing(year: int) -> dict[int, tuple[int, str, float]]:
     return standing
 
 
-def standing_bases(year: int) -> dict[int, tuple[int, str]]:
+def standing_bases(year: int, within: Region | None = None) -> dict[int, tuple[int, str]]:
     """{base_id: (region_id, level)} for the bases standing at the end of `year`: the level of their
     latest recognition up to that year, unless revoked by then."""
-    return {base_id: (region_id, level) for base_id, (region_id, level, _) in _standing(year).items()}
+    return {base_id: (region_id, level) for base_id, (region_id, level, _) in _standing(year, within).items()}
 
 
 def bases_by_level(year: int) -> Counts:

@@ -22,6 +22,7 @@ from django.db.models.functions import Coalesce, ExtractMonth
 
 from kesu.indicators.models import DataValue
 from kesu.org.models import Region
+from kesu.resources.feeds import standing_bases
 from kesu.resources.models import (
     Activity,
     ActivityKind,
@@ -139,22 +140,10 @@ def _sum(queryset: QuerySet, field: str, output=FloatField) -> Coalesce:
 
 
 def _standing_levels(region: Region, year: int) -> dict[str, int]:
-    """Standing bases in the subtree by level: the level of each base's latest recognition up to the
-    year, unless it was revoked by then (the rule of kesu.resources.feeds, on one subtree)."""
-    latest: dict[int, tuple[int, int]] = {}
-    rows = (
-        BaseApplication.objects.filter(status=ApplicationStatus.RECOGNISED, year__lte=year,
-                                       base__region__path__startswith=region.path)
-        .filter(Q(base__revoked_year__isnull=True) | Q(base__revoked_year__gt=year))
-        .values_list("base_id", "year", "level")
-    )
-    for base_id, recognised, level in rows.iterator(chunk_size=20000):
-        key = (recognised, BaseLevel.rank(level))
-        if base_id not in latest or key > latest[base_id]:
-            latest[base_id] = key
+    """Standing bases in the subtree by level, by the rule of kesu.resources.feeds."""
     counts = dict.fromkeys((level.value for level in BaseLevel), 0)
-    for _, rank in latest.values():
-        counts[list(BaseLevel)[rank].value] += 1
+    for _, level in standing_bases(year, within=region).values():
+        counts[level] += 1
     return counts
 
 
