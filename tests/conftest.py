@@ -56,6 +56,11 @@ def chromium(monkeypatch):
             yield browser
         finally:
             browser.close()
+            # The test's own ORM calls ran beside Playwright's event loop on connections of their own,
+            # which pytest-django does not close: on PostgreSQL the test database could not be dropped.
+            from django.db import connections
+
+            connections.close_all()
 
 
 @pytest.fixture

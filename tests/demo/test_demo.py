@@ -2,12 +2,15 @@
 seed plans in their regions, demo users of every role, sample reports, capacity indicators (values,
 submissions, target links), survey waves with estimates and the registries of outreach resources
 (bases at every stage of their lifecycle, experts with a working expert login, volunteers, messengers,
-organisations, activities) whose counts feed the statistics; a second run reuses it. The database is
-built once for the module."""
+organisations, activities) whose counts feed the statistics; the demo's present (2026—2030 successor
+plans with periods open today, closed 2021—2025 plans, audit entries dated like the reports, townships);
+a second run reuses it. The database is built once for the module."""
 
 from __future__ import annotations
 
+import datetime
 import os
+import re
 import sqlite3
 import subprocess
 import sys
@@ -18,7 +21,12 @@ from tests.paths import SEEDS
 
 KESU = Path(sys.executable).with_name("kesu")
 
-pytestmark = pytest.mark.slow
+# The demo always builds its embedded SQLite database (it drops KESU_DATABASE_URL), so the PostgreSQL pass
+# of `make test` would build the very same database a second time: the SQLite pass runs it.
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(bool(os.environ.get("KESU_DATABASE_URL")), reason="the demo is SQLite only; run in the SQLite pass"),
+]
 
 
 def _run(*args: str, data_dir: Path) -> subprocess.CompletedProcess:
@@ -46,7 +54,8 @@ def test_demo_builds_and_is_idempotent(built):
         "select r.code, count(*) from planning_plan p join org_region r on r.id = p.region_id "
         "where p.is_demo group by r.code"
     ).fetchall())
-    assert plans == {"371083": 1, "430503": 1, "371000": 1, "320300": 1, "370105": 1}
+    # The five seed plans, and the demo's 2026—2030 successors of 威海市 and 徐州市.
+    assert plans == {"371083": 1, "430503": 1, "371000": 2, "320300": 2, "370105": 1}
     roles = dict(db.execute("select role, count(*) from org_user group by role").fetchall())
     assert roles["office_admin"] == 5 and roles["leader"] == 1 and roles["statistician"] == 1
     assert roles["unit_reporter"] >= 10
@@ -60,14 +69,15 @@ def test_demo_builds_and_is_idempotent(built):
     assert db.execute("select count(*) from org_unit where is_demo = 0").fetchone()[0] == 0
     tasks_before = db.execute("select count(*) from planning_task").fetchone()[0]
 
-    # Capacity indicators: the national set, 2021–2024 typed values of each demo region (the registries'
-    # counts are checked in test_registries_feed_the_statistics), reported years.
+    # Capacity indicators: the national set, typed values of each demo region from 2021 to the last full
+    # year (the registries' counts are checked in test_registries_feed_the_statistics), reported years.
+    last_full_year = datetime.date.today().year - 1
     assert db.execute("select count(*) from indicators_indicator").fetchone()[0] >= 10
     years = dict(db.execute(
         "select r.code, count(distinct v.year) from indicators_datavalue v join org_region r on r.id = v.region_id "
-        "where r.is_demo and v.source = 'manual' group by r.code"
+        "where r.is_demo and r.level != 'township' and v.source = 'manual' group by r.code"
     ).fetchall())
-    assert years == {code: 4 for code in plans}
+    assert years == {code: last_full_year - 2020 for code in plans}
     statuses = {row[0] for row in db.execute("select distinct status from indicators_submission")}
     assert {"submitted", "accepted"} <= statuses
     assert db.execute("select count(*) from indicators_targetlink where status = 'confirmed'").fetchone()[0] >= 3
@@ -76,7 +86,7 @@ def test_demo_builds_and_is_idempotent(built):
         "join org_region r on r.id = v.region_id where e.code = 'resident_population' and r.code = '320300' "
         "order by v.year"
     ).fetchall()
-    assert len(population) == 4 and all(1_000_000 < value < 20_000_000 for (value,) in population)
+    assert len(population) == last_full_year - 2020 and all(1_000_000 < value < 20_000_000 for (value,) in population)
 
     # Surveys: a few active waves per demo region, overall literacy rates plausible and rising.
     waves = db.execute(
@@ -90,7 +100,7 @@ def test_demo_builds_and_is_idempotent(built):
         by_region.setdefault(code, []).append(estimate)
         wave_years.setdefault(code, []).append(year)
     assert set(by_region) == set(plans)
-    assert wave_years == {code: [2022, 2023, 2024] for code in plans}
+    assert wave_years == {code: list(range(2022, last_full_year + 1)) for code in plans}
     for rates in by_region.values():
         assert all(0.05 < rate < 0.25 for rate in rates)
         assert rates[-1] > rates[0]
@@ -107,7 +117,7 @@ def test_demo_builds_and_is_idempotent(built):
     assert "直接使用" in second.stdout
     db = sqlite3.connect(tmp_path / "kesu.sqlite3")
     assert db.execute("select count(*) from planning_task").fetchone()[0] == tasks_before
-    assert db.execute("select count(*) from planning_plan").fetchone()[0] == 5
+    assert db.execute("select count(*) from planning_plan").fetchone()[0] == 7
     assert db.execute("select count(*) from literacy_surveywave").fetchone()[0] == waves_before
     assert db.execute("select count(*) from indicators_datavalue").fetchone()[0] == values_before
     assert [db.execute(f"select count(*) from resources_{table}").fetchone()[0]
@@ -266,3 +276,167 @@ def test_parse_only_keeps_the_parser_summary(tmp_path):
     assert result.returncode == 0, result.stderr[-3000:]
     assert len(list((tmp_path / "out").glob("*.json"))) == 5
     assert not (tmp_path / "kesu.sqlite3").exists()
+
+
+# --- the demo's present: successor plans, closed history, dates, townships ---------------------------
+
+TODAY = datetime.date.today()
+
+
+def _plans(data_dir: Path) -> dict[tuple[str, int], tuple]:
+    """(region code, first year) → (id, title, issued_on, preceding plan id, source name)."""
+    return {(code, start): (pk, title, issued, preceding, source) for pk, code, start, title, issued, preceding, source
+            in _rows(data_dir, "select p.id, r.code, p.period_start, p.title, p.issued_on, p.preceding_plan_id, "
+                               "p.source_name from planning_plan p join org_region r on r.id = p.region_id")}
+
+
+def test_successor_plans_hold_todays_work(built):
+    from kesu.cli.demo_succession import DEMO_DOCUMENT_MARK, DEMO_PLANS_DIR
+
+    data_dir, first = built
+    plans = _plans(data_dir)
+    for code in ("320300", "371000"):
+        pk, title, issued, preceding, source = plans[(code, 2026)]
+        assert title.endswith("（2026—2030年）") and DEMO_DOCUMENT_MARK in (DEMO_PLANS_DIR / source).read_text("utf-8")
+        assert datetime.date.fromisoformat(issued) <= TODAY
+        old = next(v for (c, start), v in plans.items() if c == code and start != 2026)
+        assert preceding == old[0]
+        assert _rows(data_dir, "select count(*) from planning_task where plan_id = ?", pk)[0][0] >= 20
+        kinds = {t for (t,) in _rows(data_dir, "select t.text from planning_target t join planning_task k "
+                                               "on k.id = t.task_id where k.plan_id = ?", pk)}
+        assert any("每年" in t for t in kinds) and any("累计" in t for t in kinds) and any("%" in t for t in kinds)
+        # Tasks the old plan left unfinished are carried on by tasks of the new one.
+        carried = _rows(data_dir, "select o.plan_id from planning_task t join planning_task o on o.id = t.carried_from_id "
+                                  "where t.plan_id = ?", pk)
+        assert carried and {p for (p,) in carried} == {old[0]}
+        # A period holds today, and units are at work in it.
+        [(period,)] = _rows(data_dir, "select id from progress_reportingperiod where plan_id = ? "
+                                                 "and start <= ? and end >= ?", pk, TODAY.isoformat(), TODAY.isoformat())
+        assert _rows(data_dir, "select count(*) from progress_progressreport where period_id = ?", period)[0][0] > 0
+        statuses = {s for (s,) in _rows(data_dir, "select distinct r.status from progress_progressreport r "
+                                                  "join planning_task t on t.id = r.task_id where t.plan_id = ?", pk)}
+        assert statuses == {"draft", "submitted", "returned", "accepted"}
+        expected = _rows(data_dir, "select count(*) from planning_taskunit a join planning_task t on t.id = a.task_id "
+                                   "join progress_reportingperiod p on p.plan_id = t.plan_id "
+                                   "where t.plan_id = ? and p.start <= ?", pk, TODAY.isoformat())[0][0]
+        written = _rows(data_dir, "select count(*) from progress_progressreport r join planning_task t "
+                                  "on t.id = r.task_id where t.plan_id = ?", pk)[0][0]
+        assert 0 < written < expected  # some units have not reported (overdue, or not yet)
+        reminders = _rows(data_dir, "select m.sent_at, p.due from progress_reminder m join progress_reportingperiod p "
+                                    "on p.id = m.period_id where p.plan_id = ?", pk)
+        assert all(due < sent[:10] <= TODAY.isoformat() for sent, due in reminders)
+    # The office of a region with two plans is listed with both (the table folds long cells).
+    assert "徐州市（2021—2025、2026—2030年方案）" in re.sub(r"[\s│]", "", first.stdout)
+
+
+def test_finished_plans_are_closed(built):
+    data_dir, _ = built
+    finished = [v[0] for (code, start), v in _plans(data_dir).items() if start != 2026]
+    assert len(finished) == 5
+    for pk in finished:
+        expected = _rows(data_dir, "select count(*) from planning_taskunit a join planning_task t on t.id = a.task_id "
+                                   "join progress_reportingperiod p on p.plan_id = t.plan_id where t.plan_id = ?", pk)
+        statuses = _rows(data_dir, "select r.status, count(*) from progress_progressreport r join planning_task t "
+                                   "on t.id = r.task_id where t.plan_id = ? group by r.status", pk)
+        assert statuses == [("accepted", expected[0][0])]
+    # Some were returned once before they were accepted, some came in late.
+    assert _rows(data_dir, "select count(*) from progress_reviewevent where kind = 'return'")[0][0] > 0
+    late = _rows(data_dir, "select count(*) from progress_progressreport r join progress_reportingperiod p "
+                           "on p.id = r.period_id where r.submitted_at > p.due")[0][0]
+    assert late > 0
+
+
+def test_audit_entries_carry_the_dates_of_the_reports(built):
+    data_dir, _ = built
+    reviews = _rows(data_dir, "select r.reviewed_at, e.at, r.status from progress_progressreport r "
+                              "join audit_auditentry e on e.model = 'progress.ProgressReport' and e.object_id = r.id "
+                              "and json_extract(e.after, '$.status') = r.status and json_extract(e.before, '$.status') "
+                              "= 'submitted' where r.status in ('accepted', 'returned')")
+    assert len(reviews) > 1000
+    assert all(reviewed == at for reviewed, at, _ in reviews)
+    events = _rows(data_dir, "select r.reviewed_at, v.at from progress_progressreport r join progress_reviewevent v "
+                             "on v.report_id = r.id and v.kind = 'accept' where r.status = 'accepted'")
+    assert events and all(reviewed == at for reviewed, at in events)
+    # The 2021—2025 plans' history reads as it happened: nothing of 2025 was reviewed this month.
+    assert _rows(data_dir, "select max(e.at) from audit_auditentry e join progress_progressreport r "
+                           "on e.model = 'progress.ProgressReport' and e.object_id = r.id join planning_task t "
+                           "on t.id = r.task_id join planning_plan p on p.id = t.plan_id where p.period_end = 2025"
+                           )[0][0][:10] < f"{TODAY.year}-03-01"
+
+
+def test_annual_report_of_this_year_reads_the_successor_plan(built, tmp_path):
+    data_dir, _ = built
+    env = {k: v for k, v in os.environ.items() if k not in ("KESU_DATABASE_URL", "DJANGO_SETTINGS_MODULE")}
+    env["KESU_DATA_DIR"] = str(data_dir)
+    plans = _plans(data_dir)
+    for code, year in (("320300", TODAY.year), ("371000", TODAY.year), ("320300", 2025)):
+        title = next(v[1] for (c, start), v in plans.items() if c == code and (start == 2026) == (year >= 2026))
+        out = tmp_path / f"{code}-{year}.xlsx"
+        result = subprocess.run([str(KESU), "report", "annual", "--region", code, "--year", str(year),
+                                 "--format", "xlsx", "-o", str(out)],
+                                capture_output=True, text=True, env=env, timeout=300, check=False)
+        assert result.returncode == 0, result.stderr[-3000:]
+        from openpyxl import load_workbook
+
+        text = " ".join(str(c) for ws in load_workbook(out).worksheets for row in ws.iter_rows(values_only=True)
+                        for c in row if c is not None)
+        assert title in text, (code, year)
+
+
+def test_townships_in_statistics_and_surveys(built):
+    data_dir, _ = built
+    townships = dict(_rows(data_dir, "select p.code, count(*) from org_region t join org_region p on p.id = t.parent_id "
+                                     "where t.level = 'township' and t.is_demo group by p.code"))
+    assert townships == {"370105": 15, "371083": 15}
+    valued = _rows(data_dir, "select count(distinct v.region_id) from indicators_datavalue v join org_region r "
+                             "on r.id = v.region_id where r.level = 'township'")[0][0]
+    assert valued == 30
+    names = {n for (n,) in _rows(data_dir, "select name from org_region where level = 'township'")}
+    domains = [k for (k,) in _rows(data_dir, "select distinct e.domain_key from literacy_literacyestimate e "
+                                             "join literacy_surveywave w on w.id = e.wave_id join org_region r "
+                                             "on r.id = w.region_id where r.code = '371083'")]
+    assert sum(any(name in key or code in key for name in names for code in ("371083001", "371083100")) for key in domains) > 0
+
+
+def test_the_successor_is_issued_before_the_build_day_whenever_it_is():
+    from kesu.cli.demo_succession import issue_date
+
+    written = datetime.date(2026, 2, 16)
+    assert issue_date(written, datetime.date(2026, 12, 5)) == written
+    assert issue_date(written, datetime.date(2027, 6, 1)) == written  # 2026 is history, 2027 is open
+    assert issue_date(written, datetime.date(2026, 2, 20)) == datetime.date(2026, 1, 21)
+    assert issue_date(None, datetime.date(2028, 3, 31)) == datetime.date(2028, 3, 1)
+
+
+@pytest.mark.parametrize("today", [datetime.date(2026, 12, 5), datetime.date(2027, 1, 10), datetime.date(2029, 7, 16)])
+def test_report_stories_never_happen_after_the_build_day(today):
+    """Whatever day the demo is built, no report step is dated after it and past periods are reviewed."""
+    from types import SimpleNamespace
+
+    from django.utils import timezone
+
+    from kesu.cli import demo_reports
+
+    now = timezone.make_aware(datetime.datetime.combine(today, datetime.time(8)))
+    periods = [SimpleNamespace(start=datetime.date(y, m, 1), end=datetime.date(y, m + 5, 30 if m == 1 else 31),
+                               due=datetime.date(y + (m == 7), 7 if m == 1 else 1, 15))
+               for y in range(2026, 2031) for m in (1, 7)]
+    started = [p for p in periods if p.start <= today]
+    past = [p for p in started if p.due < today]
+    outcomes = set()
+    for period in started:
+        for n in range(200):
+            key = (1, f"1.{n}", 7, period.start)
+            draw = demo_reports.share(*key)
+            if period.due >= today:
+                story = demo_reports._open_story(draw, key, period, now)
+            elif period is not past[-1]:
+                story = demo_reports._closed_story(draw, key, period)
+                assert story.outcome in ("accepted", "resubmitted")
+            else:
+                story = demo_reports._season_story(draw, key, period, now)
+            story = demo_reports._bounded(story, now)
+            steps = [story.drafted, story.submitted, story.reviewed, story.resubmitted, story.accepted]
+            assert all(at < now for at in steps if at is not None)
+            outcomes.add(story.outcome)
+    assert {"accepted", "submitted", "returned", "draft", "missing"} <= outcomes

@@ -4,6 +4,8 @@ is named and cannot be saved, a right one shows a sample result and saves."""
 import pytest
 from tests.browser import log_in
 
+from kesu.indicators.models import Indicator
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
@@ -42,7 +44,10 @@ def test_formula_is_checked_live_and_saved(live_server, local_indicator, browser
     page.press("#id_numerator", "Tab")
     page.wait_for_selector("#formula-check >> text=公式检查通过")
     assert "24" in page.inner_text("#formula-check")
+    assert "公式即：科普（技）讲座举办次数 × 3" in page.inner_text("#formula-check")
 
     page.click("button[name=save]")
     page.wait_for_url("**/indicators/lecture_count/")
-    assert "#{lectures} * 3" in page.inner_text("main") and errors == []
+    # Read in words; the stored expression is kept as typed.
+    assert "公式：科普（技）讲座举办次数 × 3" in page.inner_text("main") and errors == []
+    assert Indicator.objects.get(code="lecture_count").numerator == "#{lectures} * 3"

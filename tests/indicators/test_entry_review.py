@@ -73,6 +73,7 @@ def test_validation_rules_errors_and_year_on_year_warnings(world, national):
 def test_submit_accept_lock_and_unlock(world, national):
     office, city = world.users["office"], world.users["city_office"]
     write(office, world.county, "lectures", 12)
+    services.explain_remaining_blanks(actor=office, data_set=national, region=world.county, year=2024, kind="unavailable")
     warnings = services.submit(actor=office, data_set=national, region=world.county, year=2024)
     assert warnings == []
     assert DataValue.objects.get(element__code="lectures").status == "submitted"
@@ -143,6 +144,7 @@ def test_unit_reporter_enters_only_own_unit(client, world, national):
 
 def test_city_accepts_through_pages(client, world, national):
     write(world.users["office"], world.county, "lectures", 12)
+    services.explain_remaining_blanks(actor=world.users["office"], data_set=national, region=world.county, year=2024, kind="unavailable")
     services.submit(actor=world.users["office"], data_set=national, region=world.county, year=2024)
     submission = Submission.objects.get()
     login(client, "city_office")
@@ -158,6 +160,7 @@ def test_city_accepts_through_pages(client, world, national):
 def test_the_paths_from_before_the_rename_still_review(client, world, national):
     """Bookmarks of /indicators/approvals/ and forms left open with …/approve/ keep working."""
     write(world.users["office"], world.county, "lectures", 12)
+    services.explain_remaining_blanks(actor=world.users["office"], data_set=national, region=world.county, year=2024, kind="unavailable")
     services.submit(actor=world.users["office"], data_set=national, region=world.county, year=2024)
     submission = Submission.objects.get()
     login(client, "city_office")

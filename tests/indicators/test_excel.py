@@ -113,6 +113,7 @@ def test_locked_values_cannot_be_overwritten_by_upload(world, national):
     sheet = workbook[SHEET]
     sheet.cell(row_of(sheet, "lectures"), 5).value = 7
     excel.import_template(actor=office, content=save(workbook), region=world.county, year=2024)
+    services.explain_remaining_blanks(actor=office, data_set=national, region=world.county, year=2024, kind="unavailable")
     services.submit(actor=office, data_set=national, region=world.county, year=2024)
     sheet.cell(row_of(sheet, "lectures"), 5).value = 9
     with pytest.raises(excel.TemplateError, match="已报送或已审核"):

@@ -145,6 +145,7 @@ def test_cells_of_an_accepted_period_are_frozen(world, registry, national):
     registry.records = {("lectures", world.county.pk, None): 3}
     sync_feeds(actor=None, year=YEAR)
     office, city_office = world.users["office"], world.users["city_office"]
+    services.explain_remaining_blanks(actor=office, data_set=national, region=world.county, year=YEAR, kind="unavailable")
     services.submit(actor=office, data_set=national, region=world.county, year=YEAR)
     services.accept_submission(actor=city_office, submission=Submission.objects.get(region=world.county))
     registry.records = {("lectures", world.county.pk, None): 5}

@@ -24,6 +24,7 @@ def test_entering_submitting_accepting_and_returning_each_replace_the_token(worl
         services.write_values(actor=office, writes=[CellWrite(DataElement.objects.get(code="lectures"), None,
                                                               world.county, None, 12)], year=2024)
     seen.append(token())
+    services.explain_remaining_blanks(actor=office, data_set=national, region=world.county, year=2024, kind="unavailable")
     services.submit(actor=office, data_set=national, region=world.county, year=2024)
     seen.append(token())
     services.accept_submission(actor=city, submission=Submission.objects.get())

@@ -113,6 +113,9 @@ def test_wrong_file_type_empty_file_and_header_only_file(statistician_client, me
     assert fake_xlsx.status_code == 400
     assert "读取文件出错" in fake_xlsx.content.decode() and "wave.xlsx" in fake_xlsx.content.decode()
     assert "/tmp/" not in fake_xlsx.content.decode()  # the server's temporary path is not shown
+    # The page shows the Chinese half of the survey package's bilingual message.
+    assert "不是可读取的 XLSX 工作簿" in fake_xlsx.content.decode()
+    assert "not a readable XLSX workbook" not in fake_xlsx.content.decode()
     _nothing_stored(media)
     staging = media / "surveys" / "staging"
     assert not staging.exists() or not any(staging.iterdir())

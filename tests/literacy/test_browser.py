@@ -56,10 +56,10 @@ def test_upload_map_confirm_and_charts_in_the_browser(live_server, huzhou, brows
     assert "custom:95% 置信区间" in series_types
     assert "scatter:规划目标" in series_types and "line:朴素线性外推（仅供参考）" in series_types
 
-    page.click('[data-survey-toggle="trend"]')
-    assert page.locator('[data-survey-table="trend"]').is_visible()
+    page.click('[data-survey-table="trend"] > summary')  # 查看数据
+    assert page.locator('[data-survey-table="trend"] table').is_visible()
     assert "规划目标" in page.inner_text('[data-survey-table="trend"]')
-    page.click('[data-survey-toggle="trend"]')
+    page.click('[data-survey-table="trend"] > summary')
 
     with page.expect_download() as download:
         page.click('[data-survey-png="dimension-0"]')

@@ -92,10 +92,11 @@ def test_cli_and_web_give_the_same_estimates_for_the_same_file(client, huzhou, t
                     assert _same(row[name], getattr(stored, name)), (ci, key, name, row[name], getattr(stored, name))
                 compared += 1
             if by == "sex":
+                # "警告 / warning: <file>：<中文> / <file>: <English>", one line per warning.
                 assert (
-                    f"warning: {path}: by column 'sex': {len(BLANK_SEX_POSITIONS)} blank value(s) "
+                    f" / {path}: by column 'sex': {len(BLANK_SEX_POSITIONS)} blank value(s) "
                     f"(first in row {BLANK_SEX_POSITIONS[0] + 2}) form the group '{MISSING_LEVEL}' (missing)\n"
-                ) in stderr
+                ) in stderr and "警告 / warning: " in stderr
     # Overall, 男/女/（缺失）, the five counties, 城镇/乡村.
     assert compared == len(CI_METHODS) * (1 + 3 + len(make_wave.REGIONS) + 2)
 

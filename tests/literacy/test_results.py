@@ -131,7 +131,8 @@ def test_excel_export_reads_back(statistician, huzhou):
     assert workbook.sheetnames == ["估计结果", "调查信息", "历次调查"]
     sheet = workbook["估计结果"]
     rows = list(sheet.iter_rows(values_only=True))
-    assert rows[0] == ("分组维度", "分组", "估计值", "标准误", "置信下限", "置信上限", "设计效应", "样本量", "估计可靠性")
+    assert rows[0] == ("分组维度", "分组", "估计值", "标准误", "95%置信区间下限", "95%置信区间上限", "设计效应", "样本量",
+                       "估计可靠性")
     stored = list(LiteracyEstimate.objects.filter(wave=wave, ci_method="korn-graubard").order_by("order"))
     assert len(rows) - 1 == len(stored)
     assert rows[1][:2] == ("总体", "总体")

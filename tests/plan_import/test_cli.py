@@ -50,3 +50,23 @@ def test_cli_errors_are_clear_and_write_nothing(tmp_path):
 
     result = runner.invoke(app, ["users", "create", "lead-x", "--role", "leader", "--password", "kesu-cli-pass-1"])
     assert result.exit_code == 2 and "必须指定所属地区" in result.output
+
+
+def test_purge_drafts_deletes_only_expired_ones(world, settings):
+    import datetime
+
+    from django.utils import timezone
+    from tests.plan_import.sample import fresh_plan
+
+    from kesu.plan_import import services
+    from kesu.plan_import.models import ImportDraft
+
+    settings.KESU_IMPORT_DRAFT_DAYS = 7
+    office = world.users["office"]
+    old, _ = services.start_import(actor=office, region=world.county, parsed=fresh_plan())
+    kept, _ = services.start_import(actor=office, region=world.county, parsed=fresh_plan(), file_sha256="x" * 64)
+    ImportDraft.objects.filter(pk=old.pk).update(updated_at=timezone.now() - datetime.timedelta(days=8))
+    result = runner.invoke(app, ["plans", "purge-drafts"])
+    assert result.exit_code == 0, result.output
+    assert "已清除 1 份超过 7 天未修改的导入草稿" in result.output
+    assert list(ImportDraft.objects.values_list("pk", flat=True)) == [kept.pk]

@@ -64,11 +64,11 @@ def test_confirm_writes_plan_tasks_units_targets_sections_periods(world):
     assert tasks[3].group.kind == "programme"
     assert plan.sections.count() == 5
     assert plan.sections.get(title="青少年科学素质提升行动").parent.title == "提升行动"
-    # Half-yearly periods across 2021–2025, due 15 days after the end.
+    # Half-yearly periods from the one containing the issue date (2022-07-12) to the end of 2025,
+    # due 15 days after each ends.
     periods = list(plan.periods.order_by("start"))
-    assert len(periods) == 10
-    assert periods[0].label == "2021年上半年" and str(periods[0].due) == "2021-07-15"
-    assert str(periods[-1].due) == "2026-01-15"
+    assert [p.label for p in periods[:2]] == ["2022年下半年", "2023年上半年"] and len(periods) == 7
+    assert str(periods[0].due) == "2023-01-15" and str(periods[-1].due) == "2026-01-15"
     # Audited with the importing user.
     task_ids = {str(t.pk) for t in tasks}
     entries = AuditEntry.objects.filter(model="planning.Task", action="create", object_id__in=task_ids)
@@ -227,3 +227,15 @@ def test_check_upload_rejects_bad_files():
         reading.check_upload("plan.txt", 100, b"\x7fELF\x02")
     with pytest.raises(PlanImportError, match="不是有效的 PDF"):
         reading.check_upload("plan.pdf", 100, b"hello")
+
+
+def test_a_plan_of_the_next_period_with_the_same_title_is_no_revision(world):
+    """Offices reuse a title for every five-year period: the 2026—2030 plan is the next plan, linked by
+    succession, not version 2 of the 2021—2025 one (which stays current for its own years)."""
+    from kesu.plans.model import Period
+
+    following = sample_plan(title=world.plan.title, doc_number="乳政发〔2026〕3号")
+    following.period = Period(start=2026, end=2030)
+    assert drafts.start_draft(world.county, following).previous_id is None
+    overlapping = sample_plan(title=world.plan.title)
+    assert drafts.start_draft(world.county, overlapping).previous_id == world.plan.pk

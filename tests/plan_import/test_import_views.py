@@ -11,6 +11,7 @@ from tests.paths import SEEDS
 
 from kesu.org.models import Region, Unit
 from kesu.plan_import import drafts, reading
+from kesu.plan_import.models import DraftState, ImportDraft
 from kesu.planning.models import Plan, Section, Target, Task, TaskUnit
 
 pytestmark = pytest.mark.django_db
@@ -50,7 +51,8 @@ def test_upload_preview_map_edit_confirm(world, client):
     assert "乳政发〔2022〕6号" in html and "单位对应" in html and "与第1版相比" in html
     assert "不一致" not in html  # the document names 乳山市, the region chosen
 
-    session_draft = drafts.ImportDraft.from_json(client.session["kesu_plan_imports"][token])
+    session_draft = ImportDraft.objects.get(token=token)
+    assert session_draft.created_by == world.users["office"] and session_draft.state == DraftState.OPEN
     names = drafts.plan_unit_names(session_draft.plan)
     # Pre-filled from the region's units: 市科协 exists in the world.
     science = world.units["市科协"]
@@ -71,12 +73,15 @@ def test_upload_preview_map_edit_confirm(world, client):
     })
     assert response.status_code == 302
 
-    response = client.post(reverse("plan_import:confirm", args=[token]), {"period_kind": "yearly"})
+    # The plan was issued on 2022-07-12; the office asks for 2021's period too.
+    response = client.post(reverse("plan_import:confirm", args=[token]), {"period_kind": "yearly", "before_issue": "on"})
     assert response.status_code == 302, response.content.decode()[:500]
     plan = Plan.objects.get(is_current=True, region=world.county)
     assert response["Location"] == reverse("plan_import:done", args=[plan.pk])
     assert plan.version == 2 and plan.previous_version == world.plan  # same 文号 as the factory plan
-    assert plan.periods.count() == 5 and plan.periods.first().kind == "yearly"
+    assert list(plan.periods.order_by("start").values_list("label", flat=True)) == [
+        "2021年度", "2022年度", "2023年度", "2024年度", "2025年度"]
+    assert plan.periods.first().kind == "yearly"
 
     parsed = reading.parse_plan_path(SEEDS / SEED)
     assert list(plan.tasks.order_by("order").values_list("code", flat=True)) == [t.id for t in parsed.tasks]
@@ -90,8 +95,10 @@ def test_upload_preview_map_edit_confirm(world, client):
 
     done = client.get(response["Location"])
     assert done.status_code == 200 and "导入完成" in done.content.decode()
-    # The draft is gone after confirmation.
-    assert client.get(reverse("plan_import:preview", args=[token])).status_code == 404
+    # The draft is closed after confirmation: its URL now leads to what it became.
+    again = client.get(reverse("plan_import:preview", args=[token]))
+    assert again.status_code == 302 and again["Location"] == reverse("plan_import:done", args=[plan.pk])
+    assert ImportDraft.objects.get(token=token).state == DraftState.IMPORTED
 
 
 @pytest.mark.parametrize(
@@ -111,7 +118,7 @@ def test_bad_upload_gives_a_clear_message_and_writes_nothing(world, client, name
     assert response.status_code == 400
     assert message in response.content.decode()
     assert _rows() == before
-    assert not client.session.get("kesu_plan_imports")
+    assert not ImportDraft.objects.exists()
 
 
 def test_oversize_upload_is_refused(world, client, monkeypatch):
@@ -137,23 +144,25 @@ def test_other_roles_get_403(world, client, role):
 def test_office_of_another_region_gets_404_on_the_draft(world, client):
     office = _login(client, world.users["office"])
     token = _token(_upload(office, world.county, "p.txt", (SEEDS / SEED).read_bytes()))
-    drafts = client.session["kesu_plan_imports"]
     client.logout()
     _login(client, world.users["other_office"])
-    # Even with the draft planted in its own session, 徐州 may not see 乳山's draft.
-    session = client.session
-    session["kesu_plan_imports"] = drafts
-    session.save()
-    assert client.get(reverse("plan_import:preview", args=[token])).status_code == 404
+    # 徐州's office knows the token (a leaked link) but may not see or touch 乳山's draft.
+    page = client.get(reverse("plan_import:preview", args=[token]))
+    assert page.status_code == 404 and "导入草稿不存在" in page.content.decode()
     assert client.post(reverse("plan_import:confirm", args=[token]), {"period_kind": "yearly"}).status_code == 404
+    assert client.post(reverse("plan_import:discard", args=[token])).status_code == 404
+    assert client.post(reverse("plan_import:delete_task", args=[token, "3.1.1"])).status_code == 404
+    assert token not in client.get(reverse("plan_import:upload")).content.decode()
     assert Plan.objects.filter(region=world.county).count() == 1
+    draft = ImportDraft.objects.get(token=token)
+    assert draft.state == DraftState.OPEN and len(draft.plan["tasks"]) > 0
 
 
 def test_upload_to_a_region_outside_the_office_is_refused(world, client):
     _login(client, world.users["office"])
     other = Region.objects.get(code="320300")
     response = _upload(client, other, "p.txt", (SEEDS / SEED).read_bytes())
-    assert response.status_code == 400 and not client.session.get("kesu_plan_imports")
+    assert response.status_code == 400 and not ImportDraft.objects.exists()
 
 
 def test_preview_query_count_is_bounded(world, client, django_assert_max_num_queries):

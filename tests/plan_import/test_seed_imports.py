@@ -10,6 +10,7 @@ from tests.plan_import.conftest import SEED_REGIONS
 from kesu.org.models import Region, Unit
 from kesu.plan_import import diff as plan_diff
 from kesu.plan_import import drafts, reading, services
+from kesu.plan_import.errors import PlanImportError
 from kesu.planning.models import Plan
 
 pytestmark = pytest.mark.django_db
@@ -69,7 +70,9 @@ def test_seed_plan_imports_into_its_region(seed, seed_regions):
     assert again.previous_id == plan.pk
     assert all(isinstance(v, int) for v in again.mapping.values())  # units are now known
     diff = plan_diff.diff_against_previous(again)
-    assert diff.is_empty and diff.unchanged == len(parsed.tasks)
+    assert diff.is_unchanged and diff.unchanged == len(parsed.tasks)
+    with pytest.raises(PlanImportError, match=rf"与现行方案（第{plan.version}版）内容相同，无需导入"):
+        services.confirm_import(actor=None, draft=again)
 
 
 def test_seed_regions_csv_has_the_chains(seed_regions):

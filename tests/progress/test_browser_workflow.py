@@ -118,7 +118,7 @@ def test_report_is_filed_returned_resubmitted_and_accepted(live_server, world, c
     assert ProgressReport.objects.get().status == ReportStatus.ACCEPTED
     office.goto(task_url)
     assert office.get_attribute("[data-status]", "data-status") == "green"
-    assert "230 / 200 人次" in office.content()
+    assert "230 人次 / 200 人次" in office.content()
     shoot(office, "task-after")
     office.set_viewport_size({"width": 390, "height": 844})
     shoot(office, "task-phone")

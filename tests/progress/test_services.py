@@ -169,8 +169,18 @@ def test_bad_figures_are_rejected_and_nothing_is_written(world, raw, problem):
 def test_numbers_in_chinese_typing_are_accepted(world):
     report = draft(world, figure="２３０")
     assert report.figures.get().value == 230
-    report = draft(world, revision=report.revision, figure="1,050.5", confirm_large=True)
-    assert report.figures.get().value == 1050.5
+    report = draft(world, revision=report.revision, figure="1,050", confirm_large=True)
+    assert report.figures.get().value == 1050
+
+
+def test_counts_are_whole_numbers_but_ratios_keep_their_decimals(world):
+    with pytest.raises(services.FigureValidationError, match=r"以人次计，完成值应为整数，收到 4\.4"):
+        draft(world, figure="4.4")
+    assert not ProgressReport.objects.exists()
+    target = tutor_task(world).targets.get()
+    target.text, target.subject, target.unit, target.value = "人均参加培训1.5册", "人均", "册", 1.5
+    target.save()
+    assert draft(world, figure="1.2").figures.get().value == 1.2
 
 
 def test_implausibly_large_figure_needs_confirmation(world):

@@ -266,6 +266,6 @@ def test_task_page_scope_progress_timeline_and_history(world, client_for):
     page = client_for("office").get(url).content.decode()
     assert f'data-report="{youth_league.pk}"' in page
     assert "牵头" in page and "市教育和体育局" in page and "团市委" in page
-    assert "2024年" in page and "230 / 200 人次" in page and 'aria-valuenow="100"' in page
+    assert "2024年" in page and "230 人次 / 200 人次（115%）" in page and 'aria-valuenow="100"' in page
     assert f'data-report="{report.pk}"' in page and "修改记录" in page
     assert 'data-status="' in page

@@ -28,6 +28,7 @@ def test_office_screens_expert_scores_office_recognises_directory_lists(live_ser
         office = office_context.new_page()
         office.on("pageerror", lambda error: errors.append(str(error)))
         log_in(office, live_server, county_office.username)
+        office.click("nav.mainnav summary >> text=资源")  # the 资源 menu of the top bar
         office.click("nav.mainnav >> text=科普资源")
         office.wait_for_selector("h1 >> text=科普资源")
         assert "已申报" in office.inner_text("main")

@@ -17,7 +17,9 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from tests.factories import PASSWORD
 
 from kesu.org.models import UnitAlias
-from kesu.progress.models import Evidence, ProgressReport, Reminder, ReportStatus
+from kesu.planning.models import Plan
+from kesu.progress.models import Evidence, ProgressReport, Reminder, ReminderDelivery, ReportStatus
+from kesu.progress.notices import issue_notice
 
 pytestmark = pytest.mark.django_db
 
@@ -100,10 +102,19 @@ EXPECTATIONS: dict[str, Access] = {
     "plan_import:choose_previous": OFFICE_ONLY_POST,
     "plan_import:edit_task": OFFICE_ONLY_POST,
     "plan_import:edit_target": OFFICE_ONLY_POST,
+    "plan_import:add_task": OFFICE_ONLY_POST,
+    "plan_import:delete_task": OFFICE_ONLY_POST,
+    "plan_import:add_target": OFFICE_ONLY_POST,
+    "plan_import:target_kind": OFFICE_ONLY_POST,
     "plan_import:confirm": OFFICE_ONLY_POST,
     "plan_import:discard": OFFICE_ONLY_POST,
     "progress:my_tasks": REPORTER_ONLY,
     "supervision:task_detail": UNIT_OBJECT_READ,
+    # Plans in succession: the plan region's office only; with one later plan the start page goes to it.
+    "supervision:succession_start": Access(_get(agri=403, edu=403, leader=403, statistician=403, other_office=404,
+                                                office=302)),
+    "supervision:succession": Access(OFFICE_UNIT_ADMIN.get, post=_get(agri=403, edu=403, leader=403,
+                                                                      statistician=403, other_office=404, office=200)),
     "progress:report_edit": OWN_UNIT_EDIT,
     "progress:report_detail": UNIT_OBJECT_READ,
     "progress:report_review": OFFICE_ONLY_POST,
@@ -112,6 +123,11 @@ EXPECTATIONS: dict[str, Access] = {
     "progress:review_queue": OFFICE_ONLY,
     "progress:reminder_new": OFFICE_ONLY,
     "progress:reminder_bulk": OFFICE_ONLY,
+    # 督办通知单: issued by the office; an issued one is read like the unit's reports. Delivery resend: office.
+    "progress:notice_issue": OFFICE_ONLY_POST,
+    "progress:notice_batch": OFFICE_ONLY_POST,
+    "progress:notice_download": UNIT_OBJECT_READ,
+    "progress:delivery_resend": OFFICE_ONLY_POST,
     "progress:inbox": Access(_get(agri=200, edu=200, leader=200, statistician=200, other_office=200, office=200)),
     "progress:inbox_mark_all_read": OFFICE_ONLY_POST,
     "progress:inbox_mark_read": OFFICE_ONLY_POST,
@@ -142,6 +158,8 @@ EXPECTATIONS: dict[str, Access] = {
     "indicators:entry": EVERY_ROLE,
     "indicators:entry_cell": OFFICE_ONLY_POST,
     "indicators:entry_submit": OFFICE_ONLY_POST,
+    "indicators:entry_reason": OFFICE_ONLY_POST,
+    "indicators:entry_blanks": OFFICE_ONLY_POST,
     "indicators:template": INDICATOR_TEMPLATE,
     "indicators:upload": OFFICE_ONLY_POST,
     "indicators:review_queue": OFFICE_ONLY,
@@ -167,6 +185,9 @@ EXPECTATIONS: dict[str, Access] = {
     "evaluation:chart_xlsx": OFFICE_PLAN_READ,
     "evaluation:annual_report": OFFICE_PLAN_READ,
     "evaluation:plan_annual_report": OFFICE_PLAN_READ,
+    # 总结评估 of a plan: the same readers as the annual report (the world's plan has begun its last year).
+    "evaluation:final_report": OFFICE_PLAN_READ,
+    "evaluation:final_report_file": OFFICE_PLAN_READ,
     # Survey results (kesu.literacy.permissions): read like dashboards; uploaded and changed by the office
     # and statisticians of the region or above.
     "literacy:home": REDIRECTS_TO_PLAN,
@@ -233,12 +254,12 @@ EXPECTATIONS: dict[str, Access] = {
 NOT_WRITES = {"home"}
 REPORTER_WRITES = {"progress:report_edit", "progress:evidence_delete", "progress:inbox_mark_read",
                    "progress:inbox_mark_all_read", "indicators:entry_cell", "indicators:entry_submit",
-                   "resources:create", "resources:edit", "resources:apply", "resources:resubmit",
+                   "indicators:entry_reason", "indicators:entry_blanks", "resources:create", "resources:edit", "resources:apply", "resources:resubmit",
                    "resources:annual_report", "resources:photo_upload", "resources:evidence_attach",
                    "resources:evidence_detach", "resources:activity_delete"}
 # Reporter writes on the reporter's own scope with no object in the URL: any reporter may make them.
 REPORTER_OWN_SCOPE_WRITES = {"progress:inbox_mark_all_read", "indicators:entry_cell", "indicators:entry_submit",
-                             "resources:create"}
+                             "indicators:entry_reason", "indicators:entry_blanks", "resources:create"}
 
 
 def all_url_names() -> list[tuple[str, URLPattern]]:
@@ -278,6 +299,9 @@ def objects(world, settings, tmp_path):
     evidence = Evidence(report=report, original_name="名单.pdf", content_type="application/pdf", size=8, sha256="0" * 64)
     evidence.file.save("sweep.pdf", ContentFile(b"%PDF-1.4"), save=True)
     reminder = Reminder.objects.create(region=world.county, unit=edu_unit, message="请按时报送")
+    notice = issue_notice(actor=world.users["office"], unit=edu_unit, periods=[world.periods[0]],
+                          today=datetime.date(2026, 12, 5))
+    failed = ReminderDelivery.objects.create(reminder=reminder, channel="webhook", status="failed", error="sweep")
     alias = UnitAlias.objects.create(unit=edu_unit, alias="市教体局")
     # Outreach statistics: a data set, an indicator and the county's submitted values for 2024.
     data_set = DataSet.objects.create(code="sweep", name="科普统计年报")
@@ -296,6 +320,11 @@ def objects(world, settings, tmp_path):
     return {
         "task_id": world.tasks[1].pk, "period_id": world.periods[0].pk, "report_id": report.pk,
         "evidence_id": evidence.pk, "reminder_id": reminder.pk, "plan_id": world.plan.pk,
+        "notice_id": notice.pk, "notice_fmt": "docx", "delivery_id": failed.pk,
+        # A later plan of the county to declare the successor; not in force today, so that the pages
+        # that open on the plan in force still show the world's plan.
+        "successor_id": Plan.objects.create(region=world.county, title="乳山市实施方案（2031—2035年）",
+                                            period_start=2031, period_end=2035).pk,
         "unit_id": edu_unit.pk, "alias_id": alias.pk, "user_id": world.users["agri"].pk,
         "token": "no-such-import", "index": 0,
         "code": world.county.code, "year": 2024, "fmt": "xlsx", "chart_id": "group_status",
@@ -325,7 +354,8 @@ def resource_page_objects(world) -> dict:
 
 
 # URL kwargs whose name means something else in one URL: (URL name, kwarg) → key of `objects`.
-KWARG_OBJECTS = {("indicators:detail", "code"): "indicator_code", ("indicators:edit", "code"): "local_indicator_code",
+KWARG_OBJECTS = {("progress:notice_download", "fmt"): "notice_fmt",
+                 ("indicators:detail", "code"): "indicator_code", ("indicators:edit", "code"): "local_indicator_code",
                  ("indicators:element_edit", "code"): "local_element_code",
                  ("indicators:element_active", "code"): "local_element_code",
                  ("resources:set_active", "kind"): "volunteer_kind", ("resources:set_active", "pk"): "volunteer_id",

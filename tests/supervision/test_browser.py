@@ -31,12 +31,13 @@ def test_dashboard_draws_charts_with_vendored_echarts(live_server, scored_world,
     box = canvases.first.bounding_box()
     assert box["width"] > 100 and box["height"] > 100
 
-    # Table view of the status pie shows the same counts as the KPI cards.
-    page.click('[data-chart-toggle="status_pie"]')
-    table = page.locator('[data-chart-table="status_pie"]')
-    assert table.is_visible() and not page.locator("#chart-status_pie").is_visible()
+    # The status pie's numbers, one click away under the chart (查看数据).
+    table = page.locator('[data-chart-table="status_pie"] table')
+    assert not table.is_visible()
+    page.click('[data-chart-table="status_pie"] > summary')
+    assert table.is_visible() and page.locator("#chart-status_pie").is_visible()
     assert "任务数" in table.inner_text()
-    page.click('[data-chart-toggle="status_pie"]')
+    page.click('[data-chart-table="status_pie"] > summary')
 
     with page.expect_download() as download_info:
         page.click('[data-chart-png="group_status"]')

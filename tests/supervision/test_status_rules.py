@@ -40,9 +40,9 @@ AFTER_FIRST_DUE = D(2024, 8, 1)
 
 
 @pytest.mark.parametrize(("achieved", "colour", "reason"), [
-    (700, Colour.GREEN, "高素质农民培训 进度 70%，时间已过 70%"),
-    (450, Colour.AMBER, "高素质农民培训 进度 45%，时间已过 70%"),
-    (300, Colour.RED, "高素质农民培训 进度 30%，时间已过 70%"),
+    (700, Colour.GREEN, "高素质农民培训 进度 70%，时间已过 70%（截至2024年上半年）"),
+    (450, Colour.AMBER, "高素质农民培训 进度 45%，时间已过 70%（截至2024年上半年）"),
+    (300, Colour.RED, "高素质农民培训 进度 30%，时间已过 70%（截至2024年上半年）"),
 ])
 def test_cumulative_progress_against_time(achieved, colour, reason):
     status = compute_task_status(task([farmers_target(achieved)]), AFTER_FIRST_DUE)
@@ -70,7 +70,8 @@ def test_yearly_target_is_judged_per_year():
 
     h1 = FigureInput(FIRST_HALF.start, FIRST_HALF.end, 100, 1)
     on_track = compute_task_status(task([tutors(h1)]), AFTER_FIRST_DUE)
-    assert on_track.colour == Colour.GREEN and on_track.findings[0].reason == "科技辅导员培训 2024年进度 50%，时间已过 50%"
+    assert on_track.colour == Colour.GREEN and on_track.findings[0].reason == (
+        "科技辅导员培训 2024年进度 50%，时间已过 50%（截至2024年上半年）")
     behind = compute_task_status(task([tutors(FigureInput(FIRST_HALF.start, FIRST_HALF.end, 30, 1))]), AFTER_FIRST_DUE)
     assert behind.colour == Colour.RED and "2024年进度 15%，时间已过 50%" in behind.reason
     # After the year closes, the year's total must reach the whole target.

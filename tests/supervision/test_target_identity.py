@@ -21,6 +21,7 @@ from django.urls import reverse
 from kesu.planning.models import Target, Task, TaskUnit, UnitRole
 from kesu.plans import attainment
 from kesu.plans.attainment import Basis, Figure, Kind, Verdict
+from kesu.plans.notation import format_percent
 from kesu.progress.models import ProgressReport, ReportStatus, TargetFigure
 from kesu.progress.task_page import task_page
 from kesu.supervision.selectors import load_board
@@ -151,8 +152,8 @@ def test_the_task_page_shows_the_same_percentages(world, identity_tasks, client_
     client = client_for("office")
     for code, task in identity_tasks.items():
         page = client.get(reverse("supervision:task_detail", args=[task.pk])).content.decode()
-        assert f"（{round(EXPECTED[code] * 100, 1)}%）" in page, code
-        assert f"（{KINDS[code].label}）" in page, code
+        assert f"（{format_percent(EXPECTED[code])}）" in page, code
+        assert f'data-kind="{KINDS[code].value}" title="{KINDS[code].rule}">{KINDS[code].noun}</span>' in page, code
 
 
 def test_the_office_correction_reaches_every_page(world, identity_tasks):

@@ -39,7 +39,7 @@ def kesu(*args: object):
 
 def assert_one_line_error(result, *fragments: str) -> None:
     assert result.exit_code == 2, result.stdout + result.stderr
-    assert result.stderr.startswith("error: ")
+    assert result.stderr.startswith("错误 / error: ")  # Chinese first, then the English the fragments match
     assert result.stderr.count("\n") == 1, result.stderr
     assert "Traceback" not in result.stderr
     for fragment in fragments:
@@ -209,10 +209,30 @@ def test_csv_output_puts_domain_columns_first(wave_dir, tmp_path):
     assert result.exit_code == 0, result.stderr
     with out.open(encoding="utf-8-sig") as stream:
         records = list(csv.reader(stream))
-    assert records[0] == ["urban", "statistic", "variable", "estimate", "se", "ci_low", "ci_high", "deff", "n"]
+    assert records[0] == ["urban", "统计量", "变量", "估计值", "标准误", "95%置信区间下限", "95%置信区间上限",
+                          "设计效应", "样本量"]
     assert {record[0] for record in records[1:]} == {"城镇", "乡村"}
+    assert {record[1] for record in records[1:]} == {"均值"}
     assert "score_total" in result.stderr  # the rich table goes to stderr when writing a file
     assert result.stdout == ""
+
+
+def test_csv_gives_a_proportion_in_per_cent_and_raw_keeps_machine_names(wave_dir, tmp_path):
+    common = ("estimate", wave_dir / "scored.csv", "--weight", "weight", "--strata", "stratum", "--psu", "psu",
+              "--prop", "literate")
+    shown, raw = tmp_path / "shown.csv", tmp_path / "raw.csv"
+    assert kesu(*common, "-o", shown).exit_code == 0
+    assert kesu(*common, "--raw", "-o", raw).exit_code == 0
+    with shown.open(encoding="utf-8-sig") as stream:
+        header, row = list(csv.reader(stream))
+    with raw.open(encoding="utf-8-sig") as stream:
+        raw_header, raw_row = list(csv.reader(stream))
+    assert header[2:7] == ["估计值（%）", "标准误（百分点）", "95%置信区间下限（%）", "95%置信区间上限（%）", "设计效应"]
+    assert raw_header == ["statistic", "variable", "estimate", "se", "ci_low", "ci_high", "deff", "n"]
+    assert raw_row[0] == "prop" and row[0] == "比例"
+    for position in range(2, 6):  # the same figures, in per cent
+        assert float(row[position]) == pytest.approx(100 * float(raw_row[position]), rel=1e-9)
+    assert 0 < float(raw_row[2]) < 1 < float(row[2]) < 100
 
 
 def test_xlsx_output_formats_proportions_as_percentages(wave_dir, tmp_path):
@@ -224,12 +244,13 @@ def test_xlsx_output_formats_proportions_as_percentages(wave_dir, tmp_path):
     assert result.exit_code == 0, result.stderr
     sheet = load_workbook(out).active
     header = [cell.value for cell in sheet[1]]
-    assert header[:2] == ["region", "statistic"]
-    estimate_cell = sheet.cell(row=2, column=header.index("estimate") + 1)
+    assert header[:2] == ["region", "统计量"]
+    assert "90%置信区间下限" in header and "设计效应" in header
+    estimate_cell = sheet.cell(row=2, column=header.index("估计值") + 1)
     assert estimate_cell.number_format == "0.00%"
     assert 0 < estimate_cell.value < 1
     assert sheet.cell(row=2, column=1).value in make_wave.REGIONS
-    assert "90% CI" in result.stderr
+    assert "90%置信区间" in result.stderr
 
 
 def test_multistage_psu_and_fpc_lists_reach_the_design(wave_dir):
@@ -269,7 +290,7 @@ def test_a_domain_without_values_gives_nulls_strict_json_and_a_warning(tmp_path)
     rows = json.loads(result.stdout, parse_constant=reject)
     assert rows[0]["estimate"] == pytest.approx(3 / 4)
     assert rows[1]["domain"] == {"g": "b"} and rows[1]["estimate"] is None and rows[1]["n"] == 0
-    assert result.stderr.startswith("warning: ") and "{'g': 'b'}" in result.stderr
+    assert result.stderr.startswith("警告 / warning: ") and "{'g': 'b'}" in result.stderr
     assert "analysis column 'y': 1 blank value(s) (first in row 3) are left out" in result.stderr
 
 

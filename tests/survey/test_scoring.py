@@ -198,7 +198,8 @@ def test_missing_answer_column_is_named_with_a_suggestion():
 def test_config_errors_name_the_place_in_the_file(edit, expected):
     old, new = edit
     assert old in TOTAL_SCORE_CONFIG
-    with pytest.raises(SurveyError, match=r"^Q\.yaml, " + expected):
+    # Chinese first ("Q.yaml 第 N 行（…）：…"), then " / " and the English this matches.
+    with pytest.raises(SurveyError, match=r"^Q\.yaml 第 \d+ 行（.*）：.* / Q\.yaml, " + expected):
         parse_questionnaire(TOTAL_SCORE_CONFIG.replace(old, new, 1), "Q.yaml")
 
 
@@ -221,7 +222,7 @@ def test_a_dimension_without_items_and_a_missing_threshold_are_rejected():
 
 
 def test_yaml_syntax_errors_and_unknown_files_are_survey_errors(tmp_path):
-    with pytest.raises(SurveyError, match=r"^Q\.yaml, line \d+: not valid YAML"):
+    with pytest.raises(SurveyError, match=r"^Q\.yaml 第 \d+ 行：不是有效的 YAML.* / Q\.yaml, line \d+: not valid YAML"):
         parse_questionnaire("questionnaire:\n  id: x\n  bad: [unclosed\n", "Q.yaml")
     with pytest.raises(SurveyError, match="bundled examples: example-all-dimensions, example-total-score"):
         load_questionnaire(tmp_path / "absent.yaml")

@@ -19,7 +19,7 @@ from kesu.progress.models import Reminder
 
 pytestmark = pytest.mark.django_db
 
-NAV = re.compile(r'<nav class="mainnav">(.*?)</nav>', re.S)
+NAV = re.compile(r'<nav class="mainnav"[^>]*>(.*?)</nav>', re.S)
 CSRF_FIELD = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 

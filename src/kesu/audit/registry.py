@@ -14,7 +14,7 @@ import uuid
 from django.db import models
 from django.db.models.signals import post_delete, post_save, pre_save
 
-from kesu.audit.context import current_actor, current_reason
+from kesu.audit.context import current_actor, current_reason, current_stamp
 from kesu.audit.models import AuditAction, AuditEntry
 
 _AUDITED: set[type[models.Model]] = set()
@@ -45,7 +45,7 @@ def snapshot(instance: models.Model) -> dict:
 
 def record(action: str, instance: models.Model, before: dict | None, after: dict | None, reason: str = "") -> AuditEntry:
     actor = current_actor()
-    return AuditEntry.objects.create(
+    entry = AuditEntry.objects.create(
         actor=actor if actor is not None and actor.pk else None,
         actor_name=str(actor) if actor is not None else "系统",
         action=action,
@@ -56,6 +56,12 @@ def record(action: str, instance: models.Model, before: dict | None, after: dict
         after=after,
         reason=reason or current_reason(),
     )
+    stamp = current_stamp()
+    if stamp is not None:
+        # `at` is auto_now_add, which overrides any value given on create.
+        AuditEntry.objects.filter(pk=entry.pk).update(at=stamp)
+        entry.at = stamp
+    return entry
 
 
 def _before_save(sender, instance, **kwargs):

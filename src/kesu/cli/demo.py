@@ -1,5 +1,7 @@
 """`kesu demo`: a working kesu on http://127.0.0.1:8000 with the seed plans imported into their
-regions, demo users of every role and a season of sample progress reports.
+regions, demo users of every role and their history of progress reports; and the present: 2026—2030
+successor plans written for the demo (kesu.cli.demo_succession) with periods open on the day the demo is
+built, reports in every state and reminders (kesu.cli.demo_reports). Dates follow the build day.
 
 The demo database lives in the data directory (./var by default). A second run reuses it;
 `--reset` rebuilds it (and removes the stored survey files). The registries of outreach resources
@@ -10,7 +12,7 @@ keeps the parser-only summary (JSON/xlsx per plan) that preceded the web platfor
 
 from __future__ import annotations
 
-import hashlib
+import contextlib
 import os
 import re
 import shutil
@@ -79,11 +81,12 @@ def demo_command(
 
     from kesu.planning.models import Plan
 
-    if Plan.objects.filter(is_demo=True).exists():
-        console.print("演示数据已存在，直接使用（--reset 可重建） / reusing the existing demo database")
-    else:
-        build_demo(seeds, console)
-    summary = build_module_data(console)
+    with _one_password_hash():
+        if Plan.objects.filter(is_demo=True).exists():
+            console.print("演示数据已存在，直接使用（--reset 可重建） / reusing the existing demo database")
+        else:
+            build_demo(seeds, console)
+        summary = build_module_data(console)
     _print_logins(console, demo_logins())
     _print_summary(console, summary)
     if serve:
@@ -96,12 +99,44 @@ def demo_command(
 # Building the demo
 
 
+@contextlib.contextmanager
+def _one_password_hash():
+    """Every demo login has the same published password: hash it once. PBKDF2 is slow on purpose
+    (about a second a user), which for the ~150 demo reporters took minutes of `make demo`."""
+    from unittest import mock
+
+    from django.contrib.auth import base_user
+    from django.contrib.auth.hashers import make_password
+
+    hashed = make_password(DEMO_PASSWORD)
+
+    def demo_make_password(raw, *args, **kwargs):
+        return hashed if raw == DEMO_PASSWORD and not args and not kwargs else make_password(raw, *args, **kwargs)
+
+    with mock.patch.object(base_user, "make_password", demo_make_password):
+        yield
+
+
 def build_demo(seeds: Path, console) -> None:
+    import datetime
+
+    from django.utils import timezone
+
+    from kesu.audit.context import stamped
+    from kesu.cli.demo_reports import moment
+    from kesu.cli.demo_succession import (
+        declare_successors,
+        import_successors,
+        import_townships,
+        send_reminders,
+    )
     from kesu.org.models import Role
     from kesu.org.services import SEED_REGIONS_CSV, create_user, import_regions_csv
     from kesu.plan_import import drafts, reading, services
     from kesu.plan_import.errors import PlanImportError
+    from kesu.planning.models import Plan
     from kesu.plans.readers import SUPPORTED_SUFFIXES
+    from kesu.progress.models import PeriodKind
 
     result = import_regions_csv(actor=None, source=SEED_REGIONS_CSV)
     console.print(f"行政区划：新增 {len(result.created)} 个")
@@ -132,9 +167,22 @@ def build_demo(seeds: Path, console) -> None:
                 display_name=f"{region.name}纲要办", is_demo_password_ok=True,
             )
         draft = drafts.start_draft(region, parsed)
-        plan = services.confirm_import(actor=office, draft=draft, is_demo=True)
+        # Imported some days after it was issued, as the audit log will say.
+        issued = datetime.date.fromisoformat(draft.plan["date"]) if draft.plan.get("date") else None
+        headline_year = (draft.plan.get("headline_target") or {}).get("year")
+        if not draft.plan.get("period") and issued and headline_year and headline_year >= issued.year:
+            # What the office fills in at import when the document names no period (威海市's 实施意见,
+            # issued in 2024 with targets for 2025): a successor can only follow a plan with a period.
+            draft.plan["period"] = {"start": issued.year, "end": headline_year}
+        imported_at = moment(issued + datetime.timedelta(days=7), 9) if issued else None
+        with stamped(imported_at) if imported_at else contextlib.nullcontext():
+            # Yearly periods keep the number of demo reports (and the time `make demo` takes) reasonable.
+            plan = services.confirm_import(actor=office, draft=draft, period_kind=PeriodKind.YEARLY, is_demo=True)
+        if imported_at:
+            Plan.objects.filter(pk=plan.pk).update(imported_at=imported_at)
         plans.append((plan, office))
         console.print(f"已导入 {region.name}：《{plan.title}》 {plan.tasks.count()} 项任务")
+    console.print(f"乡镇（街道）：新增 {import_townships()} 个")
 
     # Leaders and statisticians of the city that has both a city plan and a county plan (威海市):
     # they read and compare across the county (乳山市) under it.
@@ -147,19 +195,37 @@ def build_demo(seeds: Path, console) -> None:
         create_user(actor=None, username=f"stat-{city.code}", password=DEMO_PASSWORD, role=Role.STATISTICIAN,
                     region=city, display_name=f"{city.name}统计员", is_demo_password_ok=True)
 
+    today = timezone.localdate()
+    # The 2021—2025 plans first (closed, their history complete), then the successors declared and
+    # filled in: the declaration reads what the old plan left unfinished.
     for plan, office in plans:
-        reporters = _create_reporters(plan)
-        counts = _sample_reports(plan, office, reporters)
-        shown = "，".join(f"{k} {v}" for k, v in counts.items())
-        console.print(f"{plan.region.name} 示例填报：{shown}")
+        _report(plan, office, today, console)
+    successors = import_successors(offices, console)
+    declare_successors(successors, console)
+    for plan, office in successors:
+        _report(plan, office, today, console)
+        console.print(f"  催办 {send_reminders(plan, office)} 条")
+
+
+_OUTCOMES = {"accepted": "已通过", "resubmitted": "退回后通过", "submitted": "待审核", "returned": "已退回",
+             "draft": "草稿", "missing": "未填报"}
+
+
+def _report(plan, office, today, console) -> None:
+    from kesu.cli.demo_reports import write_plan_reports
+
+    counts = write_plan_reports(plan, office, _create_reporters(plan), today)
+    shown = "，".join(f"{_OUTCOMES[k]} {v}" for k, v in counts.items())
+    console.print(f"{plan.region.name}《{plan.title}》示例填报：{shown}")
 
 
 def demo_plans() -> list:
-    """(plan, office admin) of every demo plan, in region-code order."""
+    """(plan, office admin) of every demo plan, in region-code order, a region's plans oldest first."""
     from kesu.org.models import User
     from kesu.planning.models import Plan
 
-    plans = list(Plan.objects.filter(is_demo=True, is_current=True).select_related("region").order_by("region__code"))
+    plans = list(Plan.objects.filter(is_demo=True, is_current=True).select_related("region")
+                 .order_by("region__code", "period_start", "pk"))
     offices = {u.username: u for u in User.objects.filter(username__in=[f"office-{p.region.code}" for p in plans])}
     return [(plan, offices[f"office-{plan.region.code}"]) for plan in plans if f"office-{plan.region.code}" in offices]
 
@@ -172,14 +238,16 @@ def build_module_data(console) -> dict[str, int]:
     from kesu.cli.demo_resources import demo_resources, link_base_targets
 
     plans = demo_plans()
+    # One plan per region for the registries: the latest, whose open reports take activities as evidence.
+    latest = list({plan.region_id: (plan, office) for plan, office in plans}.values())
     seed_indicator_set()
     with console.status("科普资源登记册 / outreach resources …"):
-        resources = demo_resources(plans, console)
+        resources = demo_resources(latest, console)
     with console.status("科普统计指标 / capacity indicators …"):
         indicators = demo_indicators(plans, console)
         link_base_targets(plans)
     with console.status("抽样调查 / survey waves …"):
-        surveys = demo_surveys(plans, console)
+        surveys = demo_surveys(latest, console)
     # Recounting is no addition: a reused database recounts its registries every time.
     return {**indicators, **surveys, **{f"resources_{k}": v for k, v in resources.items() if k != "synced"}}
 
@@ -214,14 +282,15 @@ def demo_totals() -> dict[str, int]:
 
 
 def _print_summary(console, added: dict[str, int]) -> None:
-    from kesu.cli.demo_data import INDICATOR_YEARS
+    from kesu.cli.demo_data import indicator_years
     from kesu.literacy.selectors import literacy_trend
     from kesu.planning.models import Plan
 
     totals = demo_totals()
+    years = indicator_years()
     console.print(
         f"演示数据 / demo data：方案 {totals['plans']} 个，进度填报 {totals['reports']} 份；"
-        f"科普统计数值 {totals['indicator_values']} 个（{min(INDICATOR_YEARS)}—{max(INDICATOR_YEARS)}年）"
+        f"科普统计数值 {totals['indicator_values']} 个（{min(years)}—{max(years)}年）"
         f"及登记册汇总值 {totals['registry_values']} 个，已报送 {totals['submissions']} 张、其中已审核通过 {totals['accepted']} 张，"
         f"已确认目标—指标对应 {totals['links']} 条；抽样调查 {totals['waves']} 轮，估计值 {totals['estimates']} 个"
         + ("（本次新增）" if any(added.values()) else "")
@@ -233,17 +302,21 @@ def _print_summary(console, added: dict[str, int]) -> None:
     )
     if added.get("resources_frozen"):
         console.print(f"  [yellow]注意[/yellow]：{added['resources_frozen']} 个登记册汇总值所在年度的统计年报已报送，未更新")
-    for plan in Plan.objects.filter(is_demo=True, is_current=True).select_related("region").order_by("region__code"):
-        points = literacy_trend(plan.region)
+    regions = {plan.region_id: plan.region for plan in Plan.objects.filter(is_demo=True).select_related("region")
+               .order_by("region__code")}
+    for region in regions.values():
+        points = literacy_trend(region)
         if points:
             shown = "，".join(f"{year} {estimate * 100:.1f}%" for year, estimate, _, _ in points if estimate is not None)
-            console.print(f"  {plan.region.name} 公民具备科学素质的比例：{shown}")
+            console.print(f"  {region.name} 公民具备科学素质的比例：{shown}")
 
 
 def _create_reporters(plan) -> list:
+    """A reporter for every unit assigned in the plan. A unit that reports on an earlier plan of the
+    region keeps its login; a unit new to the region gets the next number."""
     from django.db.models import Count
 
-    from kesu.org.models import Role, Unit
+    from kesu.org.models import Role, Unit, User
     from kesu.org.services import create_user
 
     # Every assigned unit gets a reporter so that the dashboard shows what a real season looks like;
@@ -253,115 +326,34 @@ def _create_reporters(plan) -> list:
         .annotate(n=Count("assignments"))
         .order_by("-n", "name")
     )
-    return [
-        create_user(
-            actor=None, username=f"unit-{plan.region.code}-{index}", password=DEMO_PASSWORD,
+    prefix = f"unit-{plan.region.code}-"
+    existing = {u.unit_id: u for u in User.objects.filter(role=Role.UNIT_REPORTER, username__startswith=prefix)}
+    taken = [int(u.username.removeprefix(prefix)) for u in existing.values()]
+    following = max(taken, default=0) + 1
+    reporters = []
+    for unit in busiest:
+        if unit.pk in existing:
+            reporters.append(existing[unit.pk])
+            continue
+        reporters.append(create_user(
+            actor=None, username=f"{prefix}{following}", password=DEMO_PASSWORD,
             role=Role.UNIT_REPORTER, unit=unit, display_name=f"{unit.name}填报员", is_demo_password_ok=True,
-        )
-        for index, unit in enumerate(busiest, start=1)
-    ]
-
-
-def _share(*parts) -> float:
-    """A stable pseudo-random number in [0, 1) so that every demo build looks the same."""
-    digest = hashlib.sha256("|".join(map(str, parts)).encode()).digest()
-    return int.from_bytes(digest[:4], "big") / 2**32
-
-
-_NARRATIVES = {
-    "on_track": "按计划推进，本期完成了既定工作，相关活动已开展并形成台账。",
-    "at_risk": "部分工作受经费和场地影响进度偏慢，已协调解决，下期加快推进。",
-    "lagging": "本期工作尚未全面展开，已制定整改措施。",
-}
-
-
-def _sample_reports(plan, office, reporters) -> dict[str, int]:
-    """Reports through the reporting services, on yearly periods: every period already due before the
-    last one is accepted, with figures growing towards the targets; the last due period is a mix of
-    accepted, submitted, returned, draft (overdue) and missing, so the dashboard shows every colour."""
-    from django.utils import timezone
-
-    from kesu.progress import services as reports
-    from kesu.progress.models import PeriodKind, ProgressReport
-    from kesu.progress.periods import create_reporting_periods
-
-    # Yearly periods keep the number of demo reports (and the time `make demo` takes) reasonable.
-    create_reporting_periods(plan, PeriodKind.YEARLY)
-    today = timezone.localdate()
-    due = list(plan.periods.filter(due__lt=today).order_by("end"))
-    counts: dict[str, int] = {}
-    if not due:
-        return counts
-    for reporter in reporters:
-        tasks = list(plan.tasks.filter(assignments__unit=reporter.unit).prefetch_related("targets").order_by("order"))
-        for age, period in enumerate(due):
-            season = age == len(due) - 1
-            elapsed = (age + 1) / len(plan.periods.all())
-            for task in tasks:
-                draw = _share(plan.pk, task.code, reporter.unit_id, period.label)
-                if season:
-                    outcome = ("accepted" if draw < 0.62 else "submitted" if draw < 0.82 else
-                               "returned" if draw < 0.9 else "draft" if draw < 0.95 else "missing")
-                else:
-                    outcome = "accepted"
-                counts[outcome] = counts.get(outcome, 0) + 1
-                if outcome == "missing":
-                    continue
-                # Cumulative figures around the share of the plan period that has passed: most units
-                # keep pace, some lag enough to show amber or red.
-                progress = elapsed * (0.7 + 0.6 * _share(plan.pk, task.code, reporter.unit_id))
-                assessment = "on_track" if draw < 0.6 else "at_risk" if draw < 0.85 else "lagging"
-                figures = {
-                    t.pk: round(min(t.value * progress, 100.0) if t.unit == "%" else t.value * progress, 1)
-                    for t in task.targets.all()
-                }
-                report = reports.save_draft(
-                    actor=reporter, task=task, period=period, expected_revision=0,
-                    narrative=f"{period.label}：{task.title}。{_NARRATIVES[assessment]}",
-                    self_assessment=assessment, figures=figures,
-                )
-                if outcome == "draft":
-                    continue
-                report = reports.submit_report(actor=reporter, report=report, expected_revision=report.revision)
-                if outcome == "accepted":
-                    reports.accept_report(actor=office, report=report, expected_revision=report.revision,
-                                          comment="材料齐全，同意。")
-                elif outcome == "returned":
-                    reports.return_report(actor=office, report=report, expected_revision=report.revision,
-                                          comment="请补充活动照片和参与人数等佐证材料。")
-    ProgressReport.objects.filter(task__plan=plan).update(is_demo=True)
-    _backdate_history(plan, due)
-    return counts
-
-
-def _backdate_history(plan, periods) -> None:
-    """The demo writes a whole history today; a real office would have received most reports before
-    each due date, so submissions and reviews of accepted reports are moved to just before it (on-time
-    rates and scorecards would otherwise all read 0%). Demo-only metadata, hence plain updates."""
-    import datetime
-
-    from django.utils import timezone
-
-    from kesu.caching.versions import bump_plans
-    from kesu.progress.models import ProgressReport, ReportStatus, ReviewEvent, ReviewEventKind
-
-    for period in periods:
-        submitted = timezone.make_aware(
-            datetime.datetime.combine(period.due - datetime.timedelta(days=5), datetime.time(10))
-        )
-        reviewed = submitted + datetime.timedelta(days=2)
-        accepted = ProgressReport.objects.filter(task__plan=plan, period=period, status=ReportStatus.ACCEPTED)
-        ReviewEvent.objects.filter(report__in=accepted, kind=ReviewEventKind.SUBMIT).update(at=submitted)
-        ReviewEvent.objects.filter(report__in=accepted, kind=ReviewEventKind.ACCEPT).update(at=reviewed)
-        accepted.update(submitted_at=submitted, reviewed_at=reviewed)
-    bump_plans([plan.pk])  # plain updates send no signals, so tell the page caches ourselves
+        ))
+        following += 1
+    return reporters
 
 
 def demo_logins() -> list[Login]:
     from kesu.org.models import Role, User
+    from kesu.planning.models import Plan
     from kesu.resources.models import ReviewAssignment
 
     users = User.objects.select_related("region", "unit__region").order_by("username")
+    # An office of a region with a 2021—2025 plan and its successor administers both.
+    spans: dict[int, list[str]] = {}
+    for plan in Plan.objects.filter(is_demo=True).order_by("period_start", "pk"):
+        if plan.period_start and plan.period_end:
+            spans.setdefault(plan.region_id, []).append(f"{plan.period_start}—{plan.period_end}")
     # An expert's scope is the application on their panel, which is what they sign in to score.
     reviewing = {
         a.expert.user_id: a.application.base.name
@@ -379,6 +371,8 @@ def demo_logins() -> list[Login]:
             scope = f"{user.unit.name}（{user.unit.region.name}）"
         else:
             scope = user.region.name if user.region_id else "—"
+            if user.role == Role.OFFICE_ADMIN and len(spans.get(user.region_id, ())) > 1:
+                scope += f"（{'、'.join(spans[user.region_id])}年方案）"
         if user.role == Role.EXPERT and user.pk in reviewing:
             scope += f"，评审“{reviewing[user.pk]}”"
         logins.append(Login(user.username, user.get_role_display(), scope))
@@ -394,7 +388,7 @@ def _print_logins(console, logins: list[Login]) -> None:
         caption="其余单位的填报账号依次为 unit-区划代码-4、-5 … / other units: unit-CODE-4, -5 …",
     )
     for column in ("用户名 username", "密码 password", "角色 role", "地区/单位 region/unit"):
-        table.add_column(column)
+        table.add_column(column, overflow="fold")
     for login in logins:
         table.add_row(login.username, DEMO_PASSWORD, login.role, login.scope)
     console.print(table)

@@ -10,10 +10,14 @@ The indicator and survey models have no is_demo flag: the data are recognisable 
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 
-INDICATOR_YEARS = (2021, 2022, 2023, 2024)
-SURVEY_YEARS = (2022, 2023, 2024)
+# Statistics and surveys run through the last full year before the demo is built (2021—2025 when it
+# is built in 2026): the 2021—2025 plans' final evaluations have their last year.
+FIRST_INDICATOR_YEAR = 2021
+FIRST_SURVEY_YEAR = 2022
+TOWNSHIP_YEARS = 2  # townships report the latest two years
 SURVEY_RESPONDENTS = 3000
 DEMO_WAVE_MARK = "（演示数据）"
 LINKS_PER_PLAN = 4
@@ -35,15 +39,33 @@ _PER_EVENT = {  # element: (events element, people per event)
 }
 
 
+def indicator_years(today: datetime.date | None = None) -> tuple[int, ...]:
+    today = today or _today()
+    return tuple(range(FIRST_INDICATOR_YEAR, max(today.year, FIRST_INDICATOR_YEAR + 2)))
+
+
+def survey_years(today: datetime.date | None = None) -> tuple[int, ...]:
+    today = today or _today()
+    return tuple(range(FIRST_SURVEY_YEAR, max(today.year, FIRST_SURVEY_YEAR + 2)))
+
+
+def _today() -> datetime.date:
+    from django.utils import timezone
+
+    return timezone.localdate()
+
+
 def _share(*parts) -> float:
     digest = hashlib.sha256("|".join(map(str, parts)).encode()).digest()
     return int.from_bytes(digest[:4], "big") / 2**32
 
 
-def _indicator_figures(code: str, year: int) -> dict[str, float | dict[str, float]]:
-    """All element values of a region-year; categorised elements give {option code: value}."""
-    population0 = POPULATION.get(code) or 300_000 + int(_share(code, "pop") * 700_000)
-    step = year - INDICATOR_YEARS[0]
+def _indicator_figures(code: str, year: int, *, township: bool = False) -> dict[str, float | dict[str, float]]:
+    """All element values of a region-year; categorised elements give {option code: value}. A township
+    has some 20,000–80,000 residents."""
+    population0 = POPULATION.get(code) or (
+        20_000 + int(_share(code, "pop") * 60_000) if township else 300_000 + int(_share(code, "pop") * 700_000))
+    step = year - FIRST_INDICATOR_YEAR
     population = population0 * (1 + (0.004 - 0.006 * _share(code, "pop-trend"))) ** step
     growth = (1 + 0.05 + 0.05 * _share(code, "growth")) ** step
 
@@ -87,7 +109,8 @@ def seed_indicator_set() -> None:
 
 
 def demo_indicators(plans, console) -> dict[str, int]:
-    """Enter 2021–2024 values for each demo plan's region as its office (the elements its
+    """Enter values from 2021 to the last full year for each demo plan's region (and its townships'
+    latest years) as its office (the elements its
     registries feed are already counted), submit the earlier years (the city office accepts its
     county's), and confirm a few suggested target → indicator links per plan. The national set is
     loaded by `seed_indicator_set`."""
@@ -103,6 +126,7 @@ def demo_indicators(plans, console) -> dict[str, int]:
         ValueSource,
     )
 
+    years = indicator_years()
     counts = {"values": 0, "submitted": 0, "accepted": 0, "links": 0}
     elements = {e.code: e for e in DataElement.objects.select_related("category").prefetch_related("category__options")}
     data_set = DataSet.objects.get(code="annual_statistics")
@@ -113,27 +137,25 @@ def demo_indicators(plans, console) -> dict[str, int]:
         if DataValue.objects.filter(region=region).exclude(source=ValueSource.REGISTRY).exists():
             continue
         with acting_as(office, reason="kesu demo：示例统计数据"):
-            for year in INDICATOR_YEARS:
-                writes = []
-                for code, figure in _indicator_figures(region.code, year).items():
-                    element = elements[code]
-                    if element.feed is not None:
-                        continue  # counted from its registry (kesu.indicators.feeds), never typed
-                    if isinstance(figure, dict):
-                        options = {o.code: o for o in element.category.options.all()}
-                        writes += [services.CellWrite(element, options[o], region, None, float(v))
-                                   for o, v in figure.items()]
-                    else:
-                        writes.append(services.CellWrite(element, None, region, None, float(figure)))
+            for year in years:
+                writes = _writes(elements, region, _indicator_figures(region.code, year))
                 counts["values"] += services.write_values(actor=office, writes=writes, year=year)
+            # The county's townships (乡镇/街道) report their latest years to it.
+            for township in region.children.filter(level="township").order_by("code"):
+                for year in years[-TOWNSHIP_YEARS:]:
+                    writes = _writes(elements, township, _indicator_figures(township.code, year, township=True))
+                    counts["values"] += services.write_values(actor=office, writes=writes, year=year)
             # Earlier years are reported; the latest stays a draft the office is still filling in.
-            for year in INDICATOR_YEARS[:-1]:
+            for year in years[:-1]:
+                # Before 报送 every blank cell must say why (the demo figures leave some cells empty).
+                services.explain_remaining_blanks(actor=office, data_set=data_set, region=region, year=year,
+                                                  kind="unavailable")
                 services.submit(actor=office, data_set=data_set, region=region, year=year)
                 counts["submitted"] += 1
         reviewer = offices.get(region.parent_id)
         if reviewer is not None:
             with acting_as(reviewer, reason="kesu demo：审核下级统计数据"):
-                for submission in Submission.objects.filter(region=region, year__in=INDICATOR_YEARS[:-2]):
+                for submission in Submission.objects.filter(region=region, year__in=years[:-2]):
                     services.accept_submission(actor=reviewer, submission=submission)
                     counts["accepted"] += 1
 
@@ -148,13 +170,33 @@ def demo_indicators(plans, console) -> dict[str, int]:
     return counts
 
 
+def _writes(elements, region, figures) -> list:
+    """The typed cells of one region-year (elements counted from a registry are never typed)."""
+    from kesu.indicators import services
+
+    writes = []
+    for code, figure in figures.items():
+        element = elements[code]
+        if element.feed is not None:
+            continue  # counted from its registry (kesu.indicators.feeds)
+        if isinstance(figure, dict):
+            options = {o.code: o for o in element.category.options.all()}
+            writes += [services.CellWrite(element, options[o], region, None, float(v)) for o, v in figure.items()]
+        else:
+            writes.append(services.CellWrite(element, None, region, None, float(figure)))
+    return writes
+
+
 def _areas(region) -> dict[str, str]:
-    """The region and the regions under it in the database: the wave's region column."""
+    """The wave's region column: a county's townships (乡镇/街道) when it has them; else the region
+    itself and the regions under it in the database (a city's counties, the rest under its own code)."""
     from kesu.org.models import Region
 
-    areas = {region.code: region.name}
-    areas |= dict(Region.objects.filter(parent=region).order_by("code").values_list("code", "name"))
-    return areas
+    below = dict(Region.objects.filter(parent=region).order_by("code").values_list("code", "name"))
+    townships = dict(Region.objects.filter(parent=region, level="township").values_list("code", "name"))
+    if len(townships) > 1 and townships.keys() == below.keys():
+        return below
+    return {region.code: region.name} | below
 
 
 def _calibrated_wave(respondents, seed, strata, target, questionnaire):
@@ -195,9 +237,17 @@ def demo_surveys(plans, console, *, respondents: int = SURVEY_RESPONDENTS) -> di
         if SurveyWave.objects.filter(region=region).exists():
             continue
         areas = _areas(region)
-        strata = demo_strata(areas, seed=region.code)
+        if len(areas) > 1:
+            strata = demo_strata(areas, seed=region.code)
+        else:
+            # No areas below it in the database: the survey still samples several 片区 (no domains),
+            # or two strata of four PSUs would give a confidence interval wider than the trend.
+            strata = demo_strata({f"{region.code}-{i}": "" for i in range(1, 7)}, seed=region.code)
+            strata = {key: round(size / 6, -2) for key, size in strata.items()}
+        if region.code not in areas:  # townships: tens of thousands of adults each, not hundreds
+            strata = {key: round(size * 0.08, -2) for key, size in strata.items()}
         start = 0.105 + 0.03 * _share(region.code, "literacy")  # 10.5–13.5 % in the first wave
-        for index, year in enumerate(SURVEY_YEARS):
+        for index, year in enumerate(survey_years()):
             target = start + (0.017 + 0.006 * _share(region.code, year)) * index
             columns = _calibrated_wave(respondents, int(region.code) + year, strata, target, questionnaire)
             stream = io.StringIO()

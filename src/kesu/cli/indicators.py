@@ -3,19 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Annotated
 
 import typer
 
 from kesu.cli import app
+from kesu.cli.common import DataDir, bilingual, fail, open_database, output_option, report_written
 
 indicators_app = typer.Typer(help="科普统计指标 / outreach statistics", no_args_is_help=True)
 app.add_typer(indicators_app, name="indicators")
-
-
-def _setup_django() -> None:
-    from kesu.cli.web import setup_django
-
-    setup_django()
 
 
 def _region(code: str):
@@ -23,7 +19,7 @@ def _region(code: str):
 
     region = Region.objects.filter(code=code).first()
     if region is None:
-        raise typer.BadParameter(f"没有区划代码 {code!r}", param_hint="--region")
+        fail(bilingual(f"没有区划代码“{code}”", f"no region with code {code!r}"))
     return region
 
 
@@ -34,13 +30,13 @@ def _user(username: str | None):
 
     user = User.objects.filter(username=username).first()
     if user is None:
-        raise typer.BadParameter(f"没有用户 {username!r}", param_hint="--user")
+        fail(bilingual(f"没有用户“{username}”", f"no such user {username!r}"))
     return user
 
 
-@indicators_app.command("seed", help="载入或更新全国科普统计指标集（可重复执行）")
-def seed() -> None:
-    _setup_django()
+@indicators_app.command("seed", help="载入或更新全国科普统计指标集（可重复执行）/ load the national indicator set")
+def seed(data_dir: DataDir = None) -> None:
+    open_database(data_dir)
     from kesu.audit.context import acting_as
     from kesu.indicators.services import seed_national_set
 
@@ -52,15 +48,24 @@ def seed() -> None:
     )
 
 
-@indicators_app.command("template", help="生成填报模板（.xlsx）：本级一列，下级区划各一列")
+@indicators_app.command(
+    "template", help="生成填报模板（.xlsx）：本级一列，下级区划各一列 / write the entry workbook"
+)
 def template(
-    output: Path = typer.Argument(..., help="输出文件 .xlsx"),
-    region: str = typer.Option(..., "--region", help="区划代码"),
-    year: int = typer.Option(..., "--year", help="年度"),
+    output_argument: Path | None = typer.Argument(None, metavar="[OUTPUT]", help="输出文件 .xlsx（也可用 -o）"),
+    region: str = typer.Option(..., "--region", help="区划代码 / region code"),
+    year: int = typer.Option(..., "--year", help="年度 / year"),
     quarter: int = typer.Option(0, "--quarter", min=0, max=4, help="季度（0 表示全年）"),
     user: str | None = typer.Option(None, "--user", help="按该用户的权限生成（默认不限）"),
+    output_option_value: Annotated[Path | None, output_option("输出文件 .xlsx / output workbook")] = None,
+    data_dir: DataDir = None,
 ) -> None:
-    _setup_django()
+    output = output_option_value or output_argument
+    if output is None:
+        fail(bilingual("请用 -o 指定输出文件 .xlsx", "give the output workbook with -o FILE.xlsx"))
+    if output_option_value is not None and output_argument is not None and output_option_value != output_argument:
+        fail(bilingual("输出文件只能指定一个", "give one output file, not two"))
+    open_database(data_dir)
     from kesu.indicators.excel import build_template
     from kesu.indicators.services import IndicatorError
 
@@ -69,8 +74,10 @@ def template(
     except IndicatorError as exc:
         typer.echo(str(exc), err=True)
         raise typer.Exit(1) from exc
+    if not output.parent.is_dir():
+        fail(bilingual(f"输出目录不存在：{output.parent}", f"no such directory: {output.parent}"))
     output.write_bytes(content)
-    typer.echo(f"已生成 {output}")
+    report_written(output)
 
 
 @indicators_app.command("import-values", help="导入填好的模板；任何一处错误都不写入")
@@ -80,8 +87,9 @@ def import_values(
     year: int = typer.Option(..., "--year", help="年度"),
     quarter: int = typer.Option(0, "--quarter", min=0, max=4, help="季度（0 表示全年）"),
     user: str | None = typer.Option(None, "--user", help="以该用户身份导入（权限与审计）"),
+    data_dir: DataDir = None,
 ) -> None:
-    _setup_django()
+    open_database(data_dir)
     from kesu.audit.context import acting_as
     from kesu.indicators.excel import import_template
     from kesu.indicators.services import IndicatorError

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from kesu.cli import app
+from kesu.cli.common import report_written
 
 if TYPE_CHECKING:
     from kesu.plans.model import ParsedPlan
@@ -146,6 +147,7 @@ def _parse_one(path: Path, output_format: str, output: Path | None) -> bool:
     if problem:
         report_failure(path, problem)
         return False
+    report_written(output, f"{len(plan.tasks)} 项任务")
     return True
 
 
@@ -206,7 +208,7 @@ def _parse_many(files: list[Path], output_format: str, directory: Path) -> list[
             progress.advance(bar)
     written = len(files) - len(failures)
     console.print(
-        f"已写入 {written} 个文件到 {directory}，失败 {len(failures)} 个 / "
+        f"已写出 {written} 个文件到 {directory}，失败 {len(failures)} 个 / "
         f"wrote {written} file(s) to {directory}, {len(failures)} failed",
         markup=False,
         highlight=False,

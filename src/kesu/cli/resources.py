@@ -11,6 +11,7 @@ from pathlib import Path
 import typer
 
 from kesu.cli import app
+from kesu.cli.common import DataDir, bilingual, fail, open_database, report_written
 
 resources_app = typer.Typer(help="科普资源登记册 / outreach-resource registries", no_args_is_help=True)
 app.add_typer(resources_app, name="resources")
@@ -39,18 +40,12 @@ KIND_OPTION = typer.Option(..., "--kind", "-k", help="登记册类型")
 REGION_OPTION = typer.Option(..., "--region", "-r", help="区划代码（导入或列出该区划及其下级）")
 
 
-def _setup() -> None:
-    from kesu.cli.web import setup_django
-
-    setup_django()
-
-
 def _region(code: str):
     from kesu.org.models import Region
 
     region = Region.objects.filter(code=code.strip()).first()
     if region is None:
-        raise typer.BadParameter(f"没有区划代码 {code!r}", param_hint="--region")
+        fail(bilingual(f"没有区划代码“{code.strip()}”", f"no region with code {code.strip()!r}"))
     return region
 
 
@@ -60,8 +55,9 @@ def import_file(
     kind: KindName = KIND_OPTION,
     region: str = REGION_OPTION,
     skip_invalid: bool = typer.Option(False, "--skip-invalid", help="跳过有问题的行，导入其余各行"),
+    data_dir: DataDir = None,
 ) -> None:
-    _setup()
+    open_database(data_dir)
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
     from kesu.audit.context import acting_as
@@ -109,71 +105,93 @@ def list_records(
     output_format: Format = typer.Option(Format.table, "--format", "-f", help="输出格式"),
     output: Path | None = typer.Option(None, "--output", "-o", help="写入文件（xlsx 必须指定）"),
     personal: bool = typer.Option(False, "--personal", help="Excel 中显示完整的电话和证件号码（默认打码）"),
+    data_dir: DataDir = None,
 ) -> None:
-    _setup()
+    open_database(data_dir)
     from kesu.resources import selectors
 
     records = selectors.visible_records(kind.value, region=_region(region))
     if output_format == Format.xlsx:
         if output is None:
-            raise typer.BadParameter("导出 Excel 需要用 -o 指定输出文件", param_hint="--output")
+            fail(bilingual("导出 Excel 需要用 -o 指定输出文件", "xlsx output needs -o FILE.xlsx"))
         from kesu.resources.excel import export
 
+        _check_parent(output)
         output.write_bytes(export(kind.value, records, personal=personal))
-        typer.echo(f"已导出 {records.count()} 条到 {output}")
+        report_written(output, f"{records.count()} 条")
         return
     rows = [selectors.summary(kind.value, record) for record in records.iterator(chunk_size=2000)]
     if output_format == Format.json:
         text = json.dumps(rows, ensure_ascii=False, indent=2)
         if output is not None:
+            _check_parent(output)
             output.write_text(text + "\n", encoding="utf-8")
+            report_written(output, f"{len(rows)} 条")
         else:
             typer.echo(text)
         return
     _table(kind.value, rows, output)
 
 
+def _check_parent(output: Path) -> None:
+    if not output.parent.is_dir():
+        fail(bilingual(f"输出目录不存在：{output.parent}", f"no such directory: {output.parent}"))
+
+
 def _table(kind: str, rows: list[dict], output: Path | None) -> None:
+    from rich import box
     from rich.console import Console
     from rich.table import Table
 
     from kesu.resources.kinds import KINDS, LEVEL_LABELS, STATUS_LABELS
 
-    table = Table(title=f"{KINDS[kind].label}（{len(rows)} 条）")
-    for header in ("编号", "名称", "区划", "状态", *(("级别",) if KINDS[kind].has_level else ())):
-        table.add_column(header)
+    # A light frame and one space between columns leave an 80-column terminal room for a name of 18
+    # characters; short columns never wrap, and a longer name folds rather than being cut off.
+    table = Table(title=f"{KINDS[kind].label}（{len(rows)} 条）", box=box.SIMPLE_HEAD, padding=(0, 1, 0, 0))
+    table.add_column("编号", justify="right", no_wrap=True)
+    table.add_column("名称", overflow="fold", ratio=1, min_width=12)
+    table.add_column("区划", no_wrap=True)
+    table.add_column("状态", no_wrap=True)
+    if KINDS[kind].has_level:
+        table.add_column("级别", no_wrap=True)
     for row in rows:
         status = STATUS_LABELS.get(row["status"], {"active": "在册", "inactive": "已停用", "recorded": "已登记"}.get(
             row["status"], row["status"]))
-        cells = [str(row["id"]), row["name"], f"{row['region_name']}（{row['region']}）", status]
+        # The region's name only: its code is in the JSON and Excel output, and the name needs the room.
+        cells = [str(row["id"]), row["name"], row["region_name"], status]
         if KINDS[kind].has_level:
             cells.append(LEVEL_LABELS.get(row.get("level") or "", ""))
         table.add_row(*cells)
     if output is not None:
+        _check_parent(output)
         with output.open("w", encoding="utf-8") as handle:
             Console(file=handle, width=160).print(table)
+        report_written(output, f"{len(rows)} 条")
     else:
-        Console(width=160).print(table)
+        Console().print(table)
 
 
 @resources_app.command("template", help="生成某类登记册的导入模板（.xlsx）")
 def write_template(
     kind: KindName = KIND_OPTION,
     output: Path = typer.Option(..., "--output", "-o", help="输出文件 .xlsx"),
+    data_dir: DataDir = None,
 ) -> None:
-    _setup()
+    open_database(data_dir)
     from kesu.resources.excel import template
 
+    _check_parent(output)
     output.write_bytes(template(kind.value))
-    typer.echo(f"已生成 {output}")
+    report_written(output)
 
 
 @resources_app.command("sync", help="按登记册重新计数某年度的科普统计数据项")
 def sync(
     year: int = typer.Option(..., "--year", "-y", help="年度"),
     kinds: list[KindName] = typer.Option(None, "--kind", "-k", help="只同步这些登记册（可重复；默认全部）"),
+    data_dir: DataDir = None,
 ) -> None:
-    _setup()
+    open_database(data_dir)
     from kesu.audit.context import acting_as
     from kesu.resources import feeds
 

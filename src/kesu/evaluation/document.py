@@ -26,6 +26,7 @@ from kesu.evaluation.narrative import (
     percent_text,
     share_percent,
 )
+from kesu.plans.notation import is_count_unit
 from kesu.supervision.status import Colour
 
 SECTION_TITLES = (
@@ -103,7 +104,8 @@ class ReportDocument:
     date_text: str
     subtitle: str
     sections: list[Section]
-    data: EvaluationFigures
+    data: EvaluationFigures  # or the final evaluation's FinalFigures (kesu.evaluation.final_figures)
+    subject: str = "全民科学素质行动实施情况评估报告"  # the Word file's subject property
 
     @property
     def figures(self) -> list[Figure]:
@@ -205,7 +207,7 @@ def _overview(data, charts, numbering, doc_number) -> Section:
             [Column("名次", "int", 0.5), Column("地区", width=1.2), Column("任务数", "int", 0.6),
              Column("红灯", "int", 0.5), Column("黄灯", "int", 0.5), Column("平均完成进度", "pct", 0.9),
              Column(f"{data.year}年按时报送率", "pct", 0.9)],
-            [[i if r.has_plan else None, r.name if r.has_plan else f"{r.name}（未录入方案）", r.tasks, r.red, r.amber,
+            [[i if r.has_plan else None, r.name if r.has_plan else f"{r.name}（{r.plan_note}）", r.tasks, r.red, r.amber,
               r.completion, r.on_time_rate] for i, r in enumerate(ranked, start=1)],
         ))
         section.blocks.extend(numbering.figure("lower_completion", "下级地区完成进度与按时报送率",
@@ -238,7 +240,8 @@ def _progress(data, charts, numbering) -> Section:
             f"量化目标完成情况（截至{data.year}年，以审核通过的填报数据计）",
             [Column("任务", width=0.6), Column("目标", width=2.2), Column("目标值", "num", 0.7),
              Column("已完成", "num", 0.7), Column("计量单位", width=0.6), Column("完成进度", "pct", 0.7)],
-            [[t.task_code, t.text + ("（年度）" if t.yearly else ""), t.target_value, t.reached, t.unit, t.progress]
+            [[t.task_code, f"{t.text}（{t.kind.noun}）", t.target_value,
+              round(t.reached) if t.reached is not None and is_count_unit(t.unit) else t.reached, t.unit, t.progress]
              for t in data.targets],
         ))
     else:

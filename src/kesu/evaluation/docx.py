@@ -171,7 +171,7 @@ def render_docx(document: ReportDocument) -> bytes:
     properties = word.core_properties
     properties.title = document.title
     properties.author = document.issuer
-    properties.subject = "全民科学素质行动实施情况评估报告"
+    properties.subject = document.subject
 
     for _ in range(6):
         word.add_paragraph()

@@ -29,7 +29,7 @@ from kesu.indicators.linked_targets import LinkedTarget, linked_targets
 from kesu.literacy.summaries import LiteracyShare, SharePoint, headline_target_share, share_trend, wave_shares
 from kesu.org.models import Region
 from kesu.planning.models import Plan
-from kesu.planning.selectors import plan_for_year
+from kesu.planning.selectors import PlanState, plan_for_year, plan_standing
 from kesu.plans.attainment import Basis, Kind, Projection, Verdict, amount_reached, gap, progress, project
 from kesu.resources.summaries import ResourcesSummary, resources_summary
 from kesu.supervision.plan_year import (
@@ -160,7 +160,13 @@ def evaluation_figures(
 ) -> EvaluationFigures:
     plan = plan or plan_for_year(region, year)
     if plan is None:
-        raise EvaluationError(f"{region.name}没有覆盖{year}年的全民科学素质行动实施方案，无法生成年度报告")
+        message = f"{region.name}没有覆盖{year}年的全民科学素质行动实施方案，无法生成年度报告"
+        standing = plan_standing(region, year)
+        if standing.state == PlanState.ENDED:
+            # Between two plans: say which one ended and what can be had instead.
+            message += (f"（{standing.label}：《{standing.plan.title}》可生成{standing.plan.period_end}年度报告"
+                        f"或总结评估）")
+        raise EvaluationError(message)
     generated_on = today or timezone.localdate()
     as_of = default_as_of(year, generated_on)
     board = plan_year(plan, year, as_of)

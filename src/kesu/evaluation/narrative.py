@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from kesu.evaluation.figures import EvaluationFigures
 from kesu.literacy.summaries import LiteracyShare
 from kesu.planning.models import SectionKind
+from kesu.planning.selectors import PlanState
 from kesu.resources.summaries import ResourcesSummary
 from kesu.supervision.status import Colour
 
@@ -87,7 +88,10 @@ def key_numbers(data: EvaluationFigures) -> list[KeyNumber]:
     ]
     if data.lower_regions:
         with_plan = sum(1 for r in data.lower_regions if r.has_plan)
-        numbers.append(KeyNumber("下级地区", f"{len(data.lower_regions)} 个，其中 {with_plan} 个已录入实施方案"))
+        ended = sum(1 for r in data.lower_regions if r.plan_state == PlanState.ENDED)
+        # A region between two plans has one, only not for this year: not the same as none at all.
+        ended_text = f"、{ended} 个方案已到期尚无新方案" if ended else ""
+        numbers.append(KeyNumber("下级地区", f"{len(data.lower_regions)} 个，其中 {with_plan} 个已录入实施方案{ended_text}"))
     return numbers
 
 

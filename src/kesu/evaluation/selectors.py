@@ -20,7 +20,7 @@ from kesu.evaluation.figures import EvaluationError, evaluation_figures, rank_lo
 from kesu.evaluation.services import FORMATS, check_year
 from kesu.org.models import Region
 from kesu.planning.models import Plan
-from kesu.planning.selectors import plan_for_year
+from kesu.planning.selectors import PlanState, plan_standing
 from kesu.supervision.plan_year import lower_region_standings
 from kesu.supervision.status import thresholds_from_settings
 
@@ -31,12 +31,11 @@ DASHBOARD_CHARTS = (
 
 
 def dashboard_year(region: Region, today: datetime.date) -> int:
-    """This year if a plan of the region covers it, else the last year of the region's newest plan."""
-    if plan_for_year(region, today.year) is not None:
-        return today.year
-    plan = Plan.objects.filter(region=region).order_by("-is_current", "-version", "-pk").first()
-    if plan is not None and plan.period_end:
-        return min(plan.period_end, today.year)
+    """This year if a plan of the region covers it, else the last year of the region's plan that
+    ended most recently (its final year, with every figure in), else this year."""
+    plan, state = plan_standing(region, today.year)
+    if state == PlanState.ENDED and plan.period_end:
+        return plan.period_end
     return today.year
 
 
@@ -133,6 +132,7 @@ def _render_dashboard(region: Region, requested_year: int | None, today: datetim
         context |= dashboard_context(region, year, today)
     except EvaluationError as exc:
         context["problem"] = str(exc)
+        context["standing"] = plan_standing(region, year)
         context["lower_regions"] = rank_lower_regions(lower_region_standings(region, year, today))
     body = render_to_string("evaluation/region_dashboard_body.html", context)
     return RenderedDashboard(year, body, context.get("chart_specs", {}))

@@ -11,6 +11,7 @@ class IndicatorsConfig(AppConfig):
 
         from kesu.caching import versions
         from kesu.indicators.models import (
+            BlankReason,
             Category,
             CategoryOption,
             DataElement,
@@ -24,7 +25,7 @@ class IndicatorsConfig(AppConfig):
 
         versions.connect_scope(versions.INDICATORS, (
             Category, CategoryOption, DataElement, Indicator, DataSet, DataValue, Submission, ValidationRule,
-            TargetLink,
+            TargetLink, BlankReason,
         ))
 
         # Adding elements to a data set writes only the through table, which sends no post_save.

@@ -228,6 +228,68 @@ def evaluate(node: Node, lookup: Callable[[str, str | None], float | None]) -> f
     return left / right
 
 
+# --- display ---------------------------------------------------------------------------------
+# The stored expression stays as typed (#{code}); pages show it the way an office writes it, with the
+# elements' Chinese names and × ÷ for * /.
+
+_SHOWN_OPERATORS = {"*": "×", "/": "÷", "+": "+", "-": "−"}
+
+
+def number_text(value: float) -> str:
+    """10000.0 → "10000", 0.5 → "0.5": a factor or constant as written, never 1e+04."""
+    return str(int(value)) if float(value).is_integer() else f"{value:.10g}"
+
+
+def display(source: str, name_of: Callable[[str, str | None], str]) -> str:
+    """The formula `source` for reading: references replaced by `name_of(code, option)`; a formula
+    that does not parse is returned as typed (the editor shows its error)."""
+    try:
+        tokens = tokenize(source or "")
+    except FormulaError:
+        return source
+    parts: list[str] = []
+    previous: Token | None = None
+    for token in tokens:
+        if token.kind == "ref":
+            parts.append(name_of(*token.value))
+        elif token.kind == "number":
+            parts.append(number_text(token.value))
+        elif token.kind == "op":
+            unary = token.text == "-" and (previous is None or previous.kind in ("op", "("))
+            shown = _SHOWN_OPERATORS[token.text]
+            parts.append(shown if unary else f" {shown} ")
+        elif token.kind in "()":
+            parts.append(token.text)
+        previous = token
+    return "".join(parts).strip()
+
+
+def _is_sum(node: Node) -> bool:
+    return isinstance(node, BinaryOp) and node.operator in "+-"
+
+
+def display_indicator(numerator: str, denominator: str, factor: float,
+                      name_of: Callable[[str, str | None], str]) -> str:
+    """numerator ÷ denominator × factor in words, e.g. "科普人员（专职） ÷ 常住人口 × 10000", with
+    parentheses only where the reading needs them."""
+    try:
+        top = parse(numerator)
+        bottom = parse(denominator) if (denominator or "").strip() else None
+    except FormulaError:
+        return " ÷ ".join(p for p in (numerator, denominator) if p)
+    text = display(numerator, name_of)
+    if (bottom is not None or factor != 1) and _is_sum(top):
+        text = f"({text})"
+    if bottom is not None:
+        under = display(denominator, name_of)
+        if isinstance(bottom, BinaryOp | Negate):
+            under = f"({under})"
+        text = f"{text} ÷ {under}"
+    if factor != 1:
+        text = f"{text} × {number_text(factor)}"
+    return text
+
+
 # --- units -----------------------------------------------------------------------------------
 # A unit is a multiset of names over a multiset of names (平方米/人). Adding or subtracting
 # different units is refused; multiplying and dividing composes them. Numbers have no unit.

@@ -202,6 +202,57 @@ class DataValue(models.Model):
         return f"{self.region_id}·{self.element_id}·{period}={self.value}"
 
 
+class BlankKind(models.TextChoices):
+    UNAVAILABLE = "unavailable", "数据暂缺"
+    NOT_APPLICABLE = "not_applicable", "不适用"
+    OTHER = "other", "其他"
+
+
+@audited
+class BlankReason(models.Model):
+    """Why a cell of a data set is left blank. A blank is not a zero: before 报送 every cell holds a
+    number (0 included) or says why it has none (kesu.indicators.services.submit)."""
+
+    element = models.ForeignKey(DataElement, on_delete=models.PROTECT, related_name="+", verbose_name="数据项")
+    option = models.ForeignKey(
+        CategoryOption, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name="分类项"
+    )
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+", verbose_name="区划")
+    unit = models.ForeignKey(Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+                             verbose_name="单位")
+    year = models.PositiveSmallIntegerField("年度")
+    quarter = models.PositiveSmallIntegerField("季度", default=0, help_text="0 表示全年")
+    kind = models.CharField("空项原因", max_length=16, choices=BlankKind.choices)
+    note = models.CharField("说明", max_length=200, blank=True)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        verbose_name="填报人",
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                F("element"), F("region"), F("year"), F("quarter"),
+                Coalesce("option", Value(0)), Coalesce("unit", Value(0)),
+                name="blank_reason_unique_cell",
+            )
+        ]
+        indexes = [models.Index(fields=["region", "year"])]
+        verbose_name = verbose_name_plural = "空项原因"
+
+    def __str__(self) -> str:
+        period = f"{self.year}年" + (f"第{self.quarter}季度" if self.quarter else "")
+        return f"{self.element.name}·{period}：{self.text}"
+
+    @property
+    def text(self) -> str:
+        """The reason as shown: "数据暂缺", or the office's own words for "其他"."""
+        if self.kind == BlankKind.OTHER:
+            return self.note or self.get_kind_display()
+        return f"{self.get_kind_display()}（{self.note}）" if self.note else self.get_kind_display()
+
+
 @audited
 class Submission(models.Model):
     """The review state of one region's (or unit's) data set for one period."""

@@ -21,17 +21,19 @@ from kesu.indicators.models import (
 )
 from kesu.indicators.selectors import (
     Catalogue,
+    Completeness,
     EntryRow,
     Finding,
     IndicatorCell,
     compiled,
+    completeness,
     entry_rows,
     referenced_element_ids,
     submission_for,
     validate,
     values,
 )
-from kesu.org.models import Region
+from kesu.org.models import Region, RegionLevel
 
 
 def default_year() -> int:
@@ -53,6 +55,8 @@ class CatalogueGroup:
 def catalogue_groups(catalogue: Catalogue) -> list[CatalogueGroup]:
     """Indicators and active elements by group, as the list page shows them."""
     indicators = list(Indicator.objects.all())
+    for indicator in indicators:
+        indicator.formula_text = catalogue.indicator_text(indicator)
     elements = list(catalogue.elements.values())
     return [
         CatalogueGroup(label, [i for i in indicators if i.group == value],
@@ -149,16 +153,18 @@ class EntryPage:
     rows: list[EntryRow]
     findings: list[Finding]
     lower: Any
+    completeness: Completeness
 
 
 def entry_page(data_set: DataSet, region: Region, year: int, quarter: int, unit=None) -> EntryPage:
     submission = submission_for(data_set, region, year, quarter, unit)
+    rows = entry_rows(data_set, region, year, quarter, unit)
     return EntryPage(
         data_sets=DataSet.objects.all(), submission=submission,
         locked=submission is not None and submission.status in LOCKED_STATUSES,
-        rows=entry_rows(data_set, region, year, quarter, unit),
-        findings=validate(data_set, region, year, quarter, unit),
+        rows=rows, findings=validate(data_set, region, year, quarter, unit),
         lower=region.children.order_by("code") if unit is None else [],
+        completeness=completeness(rows),
     )
 
 
@@ -186,15 +192,36 @@ def confirmed_links(plan) -> list[TargetLink]:
     )
 
 
-def entry_row(data_set: DataSet, region: Region, year: int, quarter: int, unit, catalogue: Catalogue,
-              element: DataElement, option: CategoryOption | None) -> EntryRow:
-    """One row of the entry page, as it is after a write."""
-    key = f"{element.code}.{option.code}" if option else element.code
-    return next(r for r in entry_rows(data_set, region, year, quarter, unit, catalogue) if r.key == key)
-
-
 def targets_in(tasks):
     """The plan targets of `tasks` (a scoped queryset), ready for a link decision."""
     from kesu.planning.models import Target
 
     return Target.objects.filter(task__in=tasks).select_related("task__plan__region")
+
+
+@dataclass(frozen=True)
+class RegionChoice:
+    code: str
+    label: str
+
+
+@dataclass(frozen=True)
+class RegionGroup:
+    label: str
+    regions: list[RegionChoice]
+
+
+def region_groups(regions) -> list[RegionGroup]:
+    """The regions a picker offers (a scoped queryset), grouped by level from the top down; a county
+    or township is named with the region above it, as two townships of one name are common."""
+    rows = list(regions.select_related("parent").order_by("path"))
+    groups = []
+    for level, label in RegionLevel.choices:
+        choices = [
+            RegionChoice(r.code, f"{r.name}（{r.parent.name}）" if r.parent_id and level != RegionLevel.CITY
+                         else r.name)
+            for r in rows if r.level == level
+        ]
+        if choices:
+            groups.append(RegionGroup(label, choices))
+    return groups

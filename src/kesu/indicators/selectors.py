@@ -15,6 +15,7 @@ from kesu.indicators import formulas
 from kesu.indicators.aggregation import Aggregate, aggregate
 from kesu.indicators.models import (
     LOCKED_STATUSES,
+    BlankReason,
     CategoryOption,
     DataElement,
     DataSet,
@@ -48,6 +49,24 @@ class Catalogue:
     @cached_property
     def by_id(self) -> dict[int, DataElement]:
         return {e.pk: e for e in self.elements.values()}
+
+    def name_of(self, code: str, option_code: str | None = None) -> str:
+        """A reference in words: "科普人员（专职）"; an unknown code stays as typed."""
+        element = self.elements.get(code)
+        if element is None:
+            return f"{code}.{option_code}" if option_code else code
+        option = self.options[element.pk].get(option_code) if option_code else None
+        if option_code and option is None:
+            return f"{element.name}（{option_code}）"
+        return f"{element.name}（{option.name}）" if option else element.name
+
+    def formula_text(self, source: str) -> str:
+        return formulas.display(source, self.name_of)
+
+    def indicator_text(self, indicator) -> str:
+        """The indicator's formula as an office reads it; the stored expression is unchanged."""
+        return formulas.display_indicator(indicator.numerator, indicator.denominator or "", indicator.factor,
+                                          self.name_of)
 
     def formula_elements(self) -> dict[str, tuple[str, frozenset[str]]]:
         return {code: (e.unit, frozenset(self.options[e.pk])) for code, e in self.elements.items()}
@@ -208,6 +227,29 @@ class EntryRow:
     value: DataValue | None
     aggregate: Aggregate | None  # the region's children total, when it has children
     provenance_url: str | None = None  # the registry's list of the records behind a fed value
+    blank_reason: BlankReason | None = None  # why the cell is left blank, when it is
+
+    @property
+    def fill(self) -> str:
+        """How the cell stands for the completeness check: "filled" (a number, or counted by a
+        registry or from the regions below), "zero", "explained" (blank with a reason) or "blank"."""
+        if self.value is not None:
+            return "zero" if self.value.value == 0 else "filled"
+        if self.fed_by or (self.aggregate is not None and self.aggregate.children is not None):
+            return "filled"
+        return "explained" if self.blank_reason is not None else "blank"
+
+    @property
+    def reason_kind(self) -> str:
+        return self.blank_reason.kind if self.blank_reason else ""
+
+    @property
+    def reason_note(self) -> str:
+        return self.blank_reason.note if self.blank_reason else ""
+
+    @property
+    def label(self) -> str:
+        return f"{self.element.name}（{self.option.name}）" if self.option else self.element.name
 
     @property
     def key(self) -> str:
@@ -241,14 +283,48 @@ def entry_rows(
     if unit is None and region.children.exists():
         rules = {e.pk: e.aggregation for e in elements}
         children = aggregate([region], rules, [year], quarter=quarter or None).get(region.pk, year)
+    reasons = {(r.element_id, r.option_id): r
+               for r in BlankReason.objects.filter(region=region, year=year, quarter=quarter, unit=unit)}
     rows = []
     for element, option in catalogue.rows_for(elements):
         cell = (element.pk, option.pk if option else None)
         feed = element.feed
         # Registries count by year; a unit's own values are not theirs.
         url = feed.url_for(region.code, year, option.code if option else None) if feed and unit is None else None
-        rows.append(EntryRow(element, option, stored.get(cell), children.get(cell), url))
+        value = stored.get(cell)
+        rows.append(EntryRow(element, option, value, children.get(cell), url,
+                             reasons.get(cell) if value is None else None))
     return rows
+
+
+@dataclass(frozen=True)
+class Completeness:
+    """How far a data set's cells are filled in, as checked before 报送: a blank needs a reason."""
+
+    total: int
+    filled: int  # numbers other than 0, and cells counted by a registry or from the regions below
+    zero: int
+    explained: int  # blank, with a reason
+    missing: tuple[EntryRow, ...]  # blank, without a reason
+
+    @property
+    def complete(self) -> bool:
+        return not self.missing
+
+    def refusal(self, shown: int = 10) -> str:
+        """Why 报送 is refused, naming the blank cells (the first `shown` of them)."""
+        names = "、".join(row.label for row in self.missing[:shown])
+        more = f"等 {len(self.missing)} 项" if len(self.missing) > shown else ""
+        return (f"{self.total} 项中 {len(self.missing)} 项未填写，且未说明原因：{names}{more}。"
+                "请填写数值（没有的填 0），或为空项选择原因（数据暂缺、不适用或其他）后再报送")
+
+
+def completeness(rows: list[EntryRow]) -> Completeness:
+    by_fill: dict[str, list[EntryRow]] = {"filled": [], "zero": [], "explained": [], "blank": []}
+    for row in rows:
+        by_fill[row.fill].append(row)
+    return Completeness(len(rows), len(by_fill["filled"]), len(by_fill["zero"]), len(by_fill["explained"]),
+                        tuple(by_fill["blank"]))
 
 
 def submission_for(data_set: DataSet, region: Region, year: int, quarter: int = 0, unit=None) -> Submission | None:
@@ -277,24 +353,51 @@ def pending_reviews(user) -> list[Submission]:
 
 @dataclass(frozen=True)
 class Finding:
+    """A rule the values break, with both sides in words (the elements' names) and figures."""
+
     rule: ValidationRule
     left: float | None
     right: float | None
+    left_label: str = ""
+    right_label: str = ""
 
     @property
     def is_error(self) -> bool:
         return self.rule.importance == "error"
 
-    def __str__(self) -> str:
+    @property
+    def comparison(self) -> str:
+        """What is wrong, in the order the rule reads: "政府拨款（600）不应大于年度科普经费筹集额（560）"."""
+        left_label = self.left_label or self.rule.left
         if self.rule.operator == RuleOperator.JUMP:
-            return f"{self.rule.name}：{self.rule.message}（本期 {_fmt(self.left)}，上年 {_fmt(self.right)}）"
-        return f"{self.rule.name}：{self.rule.message}（{_fmt(self.left)} {self.rule.get_operator_display()} {_fmt(self.right)}）"
+            change = (self.left / self.right - 1) * 100 if self.left is not None and self.right else None
+            changed = f"，变动 {_fmt(round(change, 1))}%" if change is not None else ""
+            return (f"{left_label}本期 {_fmt(self.left)}，上年 {_fmt(self.right)}{changed}，"
+                    f"超过允许的 {_fmt(float(self.rule.right))}%")
+        right_label = self.right_label or self.rule.right
+        words = BROKEN_RULE_WORDS[self.rule.operator]
+        return f"{left_label}（{_fmt(self.left)}）{words}{right_label}（{_fmt(self.right)}）"
+
+    def __str__(self) -> str:
+        return f"{self.rule.name}：{self.comparison}"
+
+
+# What a broken rule means, read left to right: `left <= right` broken means left is too large.
+BROKEN_RULE_WORDS = {
+    RuleOperator.LE: "不应大于",
+    RuleOperator.LT: "应小于",
+    RuleOperator.GE: "不应小于",
+    RuleOperator.GT: "应大于",
+    RuleOperator.EQ: "应等于",
+}
 
 
 def _fmt(value: float | None) -> str:
     if value is None:
         return "—"
-    return f"{value:g}" if abs(value) < 1e9 else f"{value:.4g}"
+    if float(value).is_integer():
+        return str(int(value))
+    return f"{value:.4f}".rstrip("0").rstrip(".")
 
 
 _COMPARE = {
@@ -331,9 +434,10 @@ def validate(
             now, before = _safe(left_node, current), _safe(left_node, previous)
             limit = float(rule.right)
             if now is not None and before not in (None, 0) and abs(now / before - 1) * 100 > limit:
-                findings.append(Finding(rule, now, before))
+                findings.append(Finding(rule, now, before, catalogue.formula_text(rule.left)))
             continue
         left, right = _safe(left_node, current), _safe(formulas.parse(rule.right), current)
         if left is not None and right is not None and not _COMPARE[rule.operator](left, right):
-            findings.append(Finding(rule, left, right))
+            findings.append(Finding(rule, left, right, catalogue.formula_text(rule.left),
+                                    catalogue.formula_text(rule.right)))
     return findings

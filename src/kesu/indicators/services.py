@@ -23,6 +23,8 @@ from kesu.caching import versions
 from kesu.indicators import feeds, formulas
 from kesu.indicators.models import (
     LOCKED_STATUSES,
+    BlankKind,
+    BlankReason,
     Category,
     CategoryOption,
     DataElement,
@@ -41,7 +43,7 @@ from kesu.indicators.permissions import (
     require_enter_values,
     require_review,
 )
-from kesu.indicators.selectors import Catalogue, Finding, validate
+from kesu.indicators.selectors import Catalogue, Completeness, Finding, completeness, entry_rows, validate
 from kesu.org.models import Region, Unit, User
 
 
@@ -53,6 +55,12 @@ class SubmissionBlocked(IndicatorError):
     def __init__(self, findings: list[Finding]):
         self.findings = findings
         super().__init__("存在未通过的校验规则，不能报送：" + "；".join(str(f) for f in findings))
+
+
+class IncompleteSubmission(IndicatorError):
+    def __init__(self, check: Completeness):
+        self.completeness = check
+        super().__init__("不能报送：" + check.refusal())
 
 
 def _service(function):
@@ -348,6 +356,9 @@ def write_values(*, actor: User | None, writes: list[CellWrite], year: int, quar
                 existing.delete()
                 changed += 1
             continue
+        # A number answers the question a blank's reason answered.
+        for reason in _reasons(write.element, write.option, write.region, write.unit, year, quarter):
+            reason.delete()
         if existing is None:
             DataValue.objects.create(
                 element=write.element, option=write.option, region=write.region, unit=write.unit, year=year,
@@ -371,6 +382,85 @@ def enter_value(*, actor: User | None, element: DataElement, option: CategoryOpt
     value = parse_number(raw, element)
     write_values(actor=actor, writes=[CellWrite(element, option, region, unit, value)], year=year, quarter=quarter)
     return value
+
+
+# --- blank cells -----------------------------------------------------------------------------
+
+
+def _reasons(element, option, region, unit, year: int, quarter: int):
+    return BlankReason.objects.select_for_update().filter(
+        element=element, option=option, region=region, unit=unit, year=year, quarter=quarter
+    )
+
+
+def _check_reason(kind: str, note: str) -> str:
+    note = (note or "").strip()
+    if kind not in BlankKind.values:
+        raise IndicatorError("请选择空项原因：数据暂缺、不适用或其他")
+    if kind == BlankKind.OTHER and not note:
+        raise IndicatorError("选择“其他”时请写明空项原因")
+    if len(note) > 200:
+        raise IndicatorError("空项原因的说明不能超过200字")
+    return note
+
+
+def _check_blank_writable(actor, element: DataElement, region: Region, unit: Unit | None, year: int,
+                          quarter: int) -> None:
+    require_enter_values(actor, region, unit)
+    if (region.pk, unit.pk if unit else None) in locked_cells({region.pk}, year, quarter):
+        raise IndicatorError(f"{region.name}{year}年的数据已报送或已审核通过，已锁定，不能修改")
+    if refusal := fed_refusal(element):
+        raise IndicatorError(refusal)
+
+
+@_service
+def explain_blank(*, actor: User | None, element: DataElement, option: CategoryOption | None, region: Region,
+                  unit: Unit | None, year: int, quarter: int = 0, kind: str, note: str = "") -> BlankReason | None:
+    """Say why a cell is left blank (`kind` "" withdraws the reason). A cell holding a number,
+    0 included, needs none: clear the number first."""
+    _check_blank_writable(actor, element, region, unit, year, quarter)
+    versions.bump(versions.INDICATORS)
+    existing = _reasons(element, option, region, unit, year, quarter).first()
+    if not kind:
+        if existing is not None:
+            existing.delete()
+        return None
+    note = _check_reason(kind, note)
+    if DataValue.objects.filter(element=element, option=option, region=region, unit=unit, year=year,
+                                quarter=quarter).exists():
+        raise IndicatorError(f"“{element.name}”已填写数值，无需说明空项原因（数值为 0 请直接填 0）")
+    entered_by = actor if actor and actor.pk else None
+    if existing is None:
+        return BlankReason.objects.create(element=element, option=option, region=region, unit=unit, year=year,
+                                          quarter=quarter, kind=kind, note=note, entered_by=entered_by)
+    if (existing.kind, existing.note) != (kind, note):
+        existing.kind, existing.note, existing.entered_by = kind, note, entered_by
+        existing.save()
+    return existing
+
+
+@_service
+def explain_remaining_blanks(*, actor: User | None, data_set: DataSet, region: Region, year: int, quarter: int = 0,
+                             unit: Unit | None = None, kind: str, note: str = "") -> int:
+    """Give every blank cell still without a reason the same one (e.g. all 数据暂缺); returns how
+    many cells got it. Cells already explained keep their own reason."""
+    require_enter_values(actor, region, unit)
+    if (region.pk, unit.pk if unit else None) in locked_cells({region.pk}, year, quarter):
+        raise IndicatorError(f"{region.name}{year}年的数据已报送或已审核通过，已锁定，不能修改")
+    note = _check_reason(kind, note)
+    versions.bump(versions.INDICATORS)
+    # Missing cells hold no value, no reason and are not fed: each gets a new, audited reason.
+    missing = completeness(entry_rows(data_set, region, year, quarter, unit)).missing
+    entered_by = actor if actor and actor.pk else None
+    for row in missing:
+        BlankReason.objects.create(element=row.element, option=row.option, region=region, unit=unit, year=year,
+                                   quarter=quarter, kind=kind, note=note, entered_by=entered_by)
+    return len(missing)
+
+
+def data_set_completeness(data_set: DataSet, region: Region, year: int, quarter: int = 0,
+                          unit: Unit | None = None) -> Completeness:
+    return completeness(entry_rows(data_set, region, year, quarter, unit))
 
 
 # --- review ----------------------------------------------------------------------------------
@@ -406,13 +496,17 @@ def submit(*, actor: User | None, data_set: DataSet, region: Region, year: int, 
     submission = _submission(data_set, region, year, quarter, unit)
     if submission.status in LOCKED_STATUSES:
         raise IndicatorError(f"该报表已是“{submission.get_status_display()}”状态，不能重复报送")
+    if not DataValue.objects.filter(region=region, unit=unit, year=year, quarter=quarter,
+                                    element__in=data_set.elements.all()).exists():
+        raise IndicatorError("尚未填报任何数据，不能报送")
     findings = validate(data_set, region, year, quarter, unit)
     errors = [f for f in findings if f.is_error]
     if errors:
         raise SubmissionBlocked(errors)
-    if not DataValue.objects.filter(region=region, unit=unit, year=year, quarter=quarter,
-                                    element__in=data_set.elements.all()).exists():
-        raise IndicatorError("尚未填报任何数据，不能报送")
+    # A blank is not a zero: every cell holds a number or says why it has none.
+    check = data_set_completeness(data_set, region, year, quarter, unit)
+    if not check.complete:
+        raise IncompleteSubmission(check)
     submission.status = ValueStatus.SUBMITTED
     submission.submitted_by = actor if actor and actor.pk else None
     submission.submitted_at = timezone.now()

@@ -13,9 +13,9 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
-from kesu.indicators import excel, pages, selectors, services, targets
+from kesu.indicators import excel, formulas, pages, selectors, services, targets
 from kesu.indicators.forms import ElementEditForm, ElementForm, IndicatorEditForm, IndicatorForm, UploadForm
-from kesu.indicators.models import DataElement, Indicator
+from kesu.indicators.models import BlankKind, DataElement, Indicator
 from kesu.indicators.permissions import (
     can_edit_definition,
     can_enter_values,
@@ -34,8 +34,9 @@ from kesu.org.permissions import (
     home_region,
     require_office_admin,
     require_role,
+    visible_regions,
 )
-from kesu.planning.selectors import visible_plans, visible_tasks
+from kesu.planning.selectors import plan_standing, visible_plans, visible_tasks
 
 TREND_YEARS = 6
 
@@ -120,12 +121,16 @@ def indicator_edit(request, code: str):
 def _indicator_editor(request, form: IndicatorForm, instance: Indicator | None):
     """Create (`instance` None) or edit: "check" answers the HTMX check with a sample result, "save"
     saves only a formula that passes the check; otherwise the form comes back with what was typed."""
-    check = sample = None
+    check = sample = formula_text = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        check = selectors.check_formula(data["numerator"], data["denominator"], data["factor"], data["unit"])
+        catalogue = selectors.Catalogue.load()
+        check = selectors.check_formula(data["numerator"], data["denominator"], data["factor"], data["unit"],
+                                        catalogue)
         if check.ok:
             sample = pages.formula_sample(home_region(request.user), data)
+            formula_text = formulas.display_indicator(data["numerator"], data["denominator"] or "", data["factor"],
+                                                      catalogue.name_of)
         if "save" in request.POST and check.ok:
             try:
                 indicator = services.save_indicator(actor=request.user, instance=instance, **data)
@@ -135,7 +140,8 @@ def _indicator_editor(request, form: IndicatorForm, instance: Indicator | None):
                 messages.success(request, f"已保存指标“{indicator.name}”")
                 return redirect("indicators:detail", code=indicator.code)
     template = "indicators/_check.html" if request.htmx else "indicators/indicator_form.html"
-    return render(request, template, {"form": form, "check": check, "sample": sample, "indicator": instance})
+    return render(request, template, {"form": form, "check": check, "sample": sample, "indicator": instance,
+                                      "formula_text": formula_text})
 
 
 @login_required
@@ -195,7 +201,7 @@ def indicator_detail(request, code: str):
     last_year = _int(request.GET.get("year"), pages.default_year(), 2000, 2100)
     trend = pages.indicator_trend(indicator, region, last_year, TREND_YEARS)
     return render(request, "indicators/detail.html", {
-        "indicator": indicator, "region": region, "years": trend.years, "rows": trend.rows,
+        "indicator": indicator, "formula_text": selectors.Catalogue.load().indicator_text(indicator), "region": region, "years": trend.years, "rows": trend.rows,
         "charts": trend.charts, "own": trend.own, "year": last_year,
         "can_edit": can_edit_definition(request.user, indicator), "can_copy": can_manage_definitions(request.user),
         "history": selectors.definition_history(indicator), "fed": pages.fed_elements(indicator),
@@ -214,6 +220,8 @@ def _entry_context(request, data_set, region, unit, year, quarter) -> dict:
         "can_edit": may_enter, "can_submit": may_enter,
         "can_review": can_review(request.user, region) and page.submission is not None,
         "findings": page.findings, "lower": page.lower, "upload_form": UploadForm(),
+        "completeness": page.completeness, "blank_kinds": BlankKind.choices,
+        "region_groups": [] if unit else pages.region_groups(visible_regions(request.user)),
     }
 
 
@@ -244,12 +252,65 @@ def entry_cell(request):
                              year=year, quarter=quarter, raw=raw)
     except services.IndicatorError as exc:
         error = str(exc)
-    row = pages.entry_row(data_set, region, year, quarter, unit, catalogue, element, option)
+    return _row_answer(request, data_set, region, unit, year, quarter, catalogue, element, option,
+                       error=error, raw=raw)
+
+
+def _row_answer(request, data_set, region, unit, year, quarter, catalogue, element, option, *, error="", raw="",
+                reason=False, reason_error="", posted_reason=("", "")):
+    """The row again after a write, with the findings and the completeness counts out of band; a
+    refused reason comes back as typed, with its message."""
+    rows = selectors.entry_rows(data_set, region, year, quarter, unit, catalogue)
+    key = f"{element.code}.{option.code}" if option else element.code
+    row = next(r for r in rows if r.key == key)
     findings = selectors.validate(data_set, region, year, quarter, unit, catalogue)
     return render(request, "indicators/_cell.html", {
-        "row": row, "error": error, "raw": raw, "saved": not error, "findings": findings, "oob": True,
+        "row": row, "error": error, "raw": raw, "saved": not error and not reason, "findings": findings,
+        "reason_saved": reason and not reason_error,
+        "oob": True, "reason_error": reason_error, "shown_kind": posted_reason[0], "shown_note": posted_reason[1],
+        "completeness": selectors.completeness(rows), "blank_kinds": BlankKind.choices,
         "can_edit": True, "data_set": data_set, "region": region, "year": year, "quarter": quarter,
     })
+
+
+@login_required
+@require_POST
+def entry_reason(request):
+    """Say (HTMX) why one cell is left blank; the answer is the row again, as for a value."""
+    data_set, region, unit = _entry_scope(request)
+    year, quarter = _period(request)
+    require_enter_values(request.user, region, unit)
+    catalogue = selectors.Catalogue.load()
+    cell = pages.entry_cell(catalogue, data_set, request.POST.get("key", ""))
+    if cell is None:
+        raise Http404("数据项不存在")
+    element, option = cell
+    kind, note = request.POST.get("kind", ""), request.POST.get("note", "")
+    try:
+        services.explain_blank(actor=request.user, element=element, option=option, region=region, unit=unit,
+                               year=year, quarter=quarter, kind=kind, note=note)
+    except services.IndicatorError as exc:
+        return _row_answer(request, data_set, region, unit, year, quarter, catalogue, element, option,
+                           reason=True, reason_error=str(exc), posted_reason=(kind, note))
+    return _row_answer(request, data_set, region, unit, year, quarter, catalogue, element, option, reason=True)
+
+
+@login_required
+@require_POST
+def entry_blanks(request):
+    """Give every blank cell still without a reason the chosen one."""
+    data_set, region, unit = _entry_scope(request)
+    year, quarter = _period(request)
+    try:
+        count = services.explain_remaining_blanks(
+            actor=request.user, data_set=data_set, region=region, year=year, quarter=quarter, unit=unit,
+            kind=request.POST.get("kind", ""), note=request.POST.get("note", ""),
+        )
+    except services.IndicatorError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"已为 {count} 个未填项说明原因")
+    return redirect(_entry_url(data_set, region, year, quarter))
 
 
 @login_required
@@ -365,7 +426,11 @@ def target_links(request):
     if request.GET.get("plan"):
         plan = get_visible_or_404(visible_plans(request.user), pk=_int(request.GET["plan"], 0, 1, 2**62))
     elif plans:
-        plan = plans[0]
+        # The home region's plan in force in the statistics year (a region may hold successive plans).
+        home = home_region(request.user)
+        standing = plan_standing(home, pages.default_year()) if home is not None else None
+        in_force = standing.plan.pk if standing is not None and standing.plan is not None else None
+        plan = next((p for p in plans if p.pk == in_force), plans[0])
     target_rows, progress = [], []
     if plan is not None:
         target_rows = pages.plan_target_links(plan)

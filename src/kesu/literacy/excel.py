@@ -1,4 +1,6 @@
-"""Excel export of a wave's estimates: formatted percentages, the design used and the trend."""
+"""Excel export of a wave's estimates for reading: Chinese headers, rates as percentages (the stored
+fractions with a percentage format, so that Excel still computes with them), the design used and the
+trend."""
 
 from __future__ import annotations
 
@@ -11,7 +13,17 @@ from openpyxl.utils import get_column_letter
 from kesu.literacy.models import CiMethod, SurveyWave
 from kesu.literacy.selectors import OVERALL_LABEL, Trend, WaveResults
 
-ESTIMATE_HEADER = ("分组维度", "分组", "估计值", "标准误", "置信下限", "置信上限", "设计效应", "样本量", "估计可靠性")
+
+def interval_names(level: float) -> tuple[str, str]:
+    """("95%置信区间下限", "95%置信区间上限") for the wave's confidence level."""
+    interval = f"{level * 100:.4g}%置信区间"
+    return f"{interval}下限", f"{interval}上限"
+
+
+def estimate_header(level: float) -> tuple[str, ...]:
+    return ("分组维度", "分组", "估计值", "标准误", *interval_names(level), "设计效应", "样本量", "估计可靠性")
+
+
 PERCENT = "0.00%"
 HEADER_FILL = PatternFill("solid", fgColor="EEF2F7")
 UNRELIABLE_FILL = PatternFill("solid", fgColor="FFF3CD")
@@ -59,7 +71,7 @@ def estimates_workbook(results: WaveResults, trend: Trend) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "估计结果"
-    _header(sheet, ESTIMATE_HEADER)
+    _header(sheet, estimate_header(wave.ci_level))
     lines = [(OVERALL_LABEL, results.overall)] if results.overall else []
     lines += [(table.label, line) for table in results.dimensions for line in table.lines]
     for dimension, line in lines:
@@ -75,7 +87,7 @@ def estimates_workbook(results: WaveResults, trend: Trend) -> bytes:
         if line.unreliable:
             for cell in sheet[row]:
                 cell.fill = UNRELIABLE_FILL
-    _widths(sheet, (12, 18, 10, 10, 10, 10, 10, 10, 36))
+    _widths(sheet, (12, 18, 10, 10, 18, 18, 10, 10, 36))
 
     info = workbook.create_sheet("调查信息")
     _header(info, ("项目", "内容"))
@@ -84,7 +96,7 @@ def estimates_workbook(results: WaveResults, trend: Trend) -> bytes:
     _widths(info, (16, 70))
 
     history = workbook.create_sheet("历次调查")
-    _header(history, ("调查年份", "估计值", "置信下限", "置信上限", "样本量"))
+    _header(history, ("调查年份", "估计值", *interval_names(wave.ci_level), "样本量"))
     for point in trend.points:
         history.append([point.year, point.estimate, point.ci_low, point.ci_high, point.n])
         for column in range(2, 5):
@@ -96,7 +108,7 @@ def estimates_workbook(results: WaveResults, trend: Trend) -> bytes:
         if trend.projected is not None:
             history.append([f"朴素线性外推（{trend.target_year}年，仅供参考）", trend.projected])
             history.cell(row=history.max_row, column=2).number_format = PERCENT
-    _widths(history, (30, 10, 10, 10, 10))
+    _widths(history, (30, 10, 18, 18, 10))
 
     buffer = io.BytesIO()
     workbook.save(buffer)

@@ -275,7 +275,7 @@ def check_mapping(table: Table, mapping: DesignMapping, exclude: Iterable[str] =
             warnings.simplefilter("ignore")
             estimate(build_design(prepared), "prop", LITERATE_COLUMN, ci="logit", na_rm=na_rm)
     except SurveyError as exc:
-        problems.add(f"抽样设计无法用于估计：{exc}")
+        problems.add(f"抽样设计无法用于估计：{exc.zh}")
         return result
     result.prepared = prepared
     return result

@@ -46,7 +46,8 @@ def decode_table(data: bytes, source: str) -> Table:
                 values = archive[f"c{position}"]
                 columns[name] = values.astype(object) if values.dtype.kind == "U" else values
     except (OSError, KeyError, ValueError, zipfile.BadZipFile) as exc:
-        raise SurveyError(f"{source}: the stored survey data cannot be read ({exc})") from None
+        raise SurveyError(f"{source}：无法读取保存的调查数据（{exc}）",
+                          f"{source}: the stored survey data cannot be read ({exc})") from None
     return Table(columns, source, row_numbers)
 
 

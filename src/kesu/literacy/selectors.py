@@ -14,6 +14,7 @@ from kesu.literacy.mapping import dimension_label, natural_order
 from kesu.literacy.models import CiMethod, LiteracyEstimate, SurveyWave, WaveStatus
 from kesu.org.models import Region
 from kesu.planning.models import Plan
+from kesu.planning.selectors import covering
 from kesu.plans import attainment
 from kesu.plans.attainment import Basis
 
@@ -159,11 +160,16 @@ class Trend:
         return attainment.is_met(self.goal, self.forecast.value)
 
 
-def headline_plan(region: Region) -> Plan | None:
-    return (
-        Plan.objects.filter(region=region, is_current=True, headline_value__isnull=False)
-        .order_by("-period_end", "-version", "-pk").first()
-    )
+def headline_plan(region: Region, year: int | None = None) -> Plan | None:
+    """The plan whose headline target the trend is read against: the one in force in ``year`` (default
+    this year), else the one that ended last before it, else the newest (a plan not yet begun)."""
+    from django.utils import timezone
+
+    year = year if year is not None else timezone.localdate().year
+    plans = Plan.objects.filter(region=region, is_current=True, headline_value__isnull=False)
+    return (plans.filter(covering(year)).order_by("-period_end", "-version", "-pk").first()
+            or plans.filter(period_end__lt=year).order_by("-period_end", "-version", "-pk").first()
+            or plans.order_by("-period_end", "-version", "-pk").first())
 
 
 def headline_share(plan: Plan) -> float:

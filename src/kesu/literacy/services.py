@@ -171,7 +171,7 @@ def _read_upload(uploaded_file, filename: str) -> Table:
             table = read_table(path)
         except SurveyError as exc:
             # The temporary path means nothing to the user; name the file as they know it.
-            raise _rejected("读取文件出错：" + str(exc).replace(str(path), filename)) from None
+            raise _rejected("读取文件出错：" + exc.zh.replace(str(path), filename)) from None
     table.source = filename
     if table.n_rows == 0:
         raise _rejected(f"{filename}：只有表头行，没有受访者记录")
@@ -191,20 +191,20 @@ def _questionnaire(questionnaire_name: str, config_file) -> tuple[Questionnaire,
         try:
             return parse_questionnaire(text, source), source, text
         except SurveyError as exc:
-            raise _rejected(f"评分规则有误：{exc}") from None
+            raise _rejected(f"评分规则有误：{exc.zh}") from None
     if questionnaire_name not in bundled_questionnaires():
         raise _rejected("请选择内置的问卷评分规则，或上传评分规则 YAML 文件")
     try:
         return load_questionnaire(questionnaire_name), questionnaire_name, ""
     except SurveyError as exc:
-        raise _rejected(f"评分规则有误：{exc}") from None
+        raise _rejected(f"评分规则有误：{exc.zh}") from None
 
 
 def _scored_table(table: Table, questionnaire: Questionnaire) -> tuple[Table, list[str], list[str]]:
     try:
         scores = score_answers(table, questionnaire)
     except SurveyError as exc:
-        raise _rejected(f"按“{questionnaire.id} {questionnaire.version}”评分失败：{exc}") from None
+        raise _rejected(f"按“{questionnaire.id} {questionnaire.version}”评分失败：{exc.zh}") from None
     notes = []
     replaced = [name for name in scores if name in table]
     if replaced:
@@ -369,11 +369,13 @@ def load_wave_table(wave: SurveyWave) -> Table:
         with wave.data_file.open("rb") as stream:
             data = stream.read()
     except (OSError, ValueError) as exc:
-        raise SurveyError(f"{wave.original_filename}: the stored survey data are missing ({exc})") from None
+        raise SurveyError(f"{wave.original_filename}：保存的调查数据文件缺失（{exc}）",
+                          f"{wave.original_filename}: the stored survey data are missing ({exc})") from None
     if sha256_hex(data) != wave.data_sha256:
         raise SurveyError(
+            f"{wave.original_filename}：保存的调查数据与其 SHA-256 校验值不符，文件在上传后被改动过",
             f"{wave.original_filename}: the stored survey data do not match their SHA-256; "
-            "the file was changed after upload"
+            "the file was changed after upload",
         )
     return decode_table(data, wave.original_filename)
 

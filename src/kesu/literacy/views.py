@@ -130,7 +130,7 @@ def _staged_or_404(request, region, token: str):
     except services.StagedUploadMissing:
         raise Http404("上传的数据已过期或已确认，请重新上传") from None
     except SurveyError as exc:
-        raise Http404(str(exc)) from None
+        raise Http404(exc.zh) from None
 
 
 @login_required
@@ -211,7 +211,7 @@ def recompute(request, wave_id: int):
     try:
         services.recompute_estimates(wave, request.user)
     except (SurveyError, services.WaveRejected) as exc:
-        messages.error(request, f"重新计算失败：{exc}")
+        messages.error(request, f"重新计算失败：{getattr(exc, 'zh', exc)}")
     else:
         messages.success(request, f"已根据保存的微观数据重新计算“{wave.name}”的全部估计。")
     return redirect(_results_url(wave.region, wave))

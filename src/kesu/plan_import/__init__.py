@@ -5,11 +5,16 @@ The flow, shared by the browser and `kesu plans import`:
 
 1. `reading.parse_plan_upload` / `reading.parse_plan_path` read and parse the document (nothing is
    written);
-2. `drafts.start_draft` builds an `ImportDraft`: the plan as JSON (`ParsedPlan.to_dict()`), a unit
-   mapping pre-filled by `UnitMatcher`, and the current plan it revises, if any;
-3. the office edits the draft (`drafts.draft_set_mapping`, `draft_edit_task`, `draft_edit_target`)
-   and looks at `selectors.draft_preview` / `diff.diff_against_previous`;
-4. `services.confirm_import` writes everything in one transaction, with the importing user as actor.
+2. `drafts.start_draft` builds an `ImportDraft` (models.py): the plan as JSON (`ParsedPlan.to_dict()`),
+   a unit mapping pre-filled by `UnitMatcher`, and the current plan it revises, if any. The web
+   stores it for the region (`services.start_import`), listed as 未完成的导入 until confirmed,
+   discarded or expired (KESU_IMPORT_DRAFT_DAYS); the CLI and the demo confirm it unsaved;
+3. the office corrects the draft (`drafts.draft_set_mapping`, `draft_edit_task`, `draft_add_task`,
+   `draft_delete_task`, `draft_edit_target`, `draft_add_target`, `draft_set_target_kind`, each
+   applied under a row lock by `services.edit_draft`) and looks at `selectors.draft_preview` /
+   `diff.diff_against_previous`; a draft that repeats the plan it revises cannot be confirmed;
+4. `services.confirm_import` writes everything in one transaction, with the importing user as actor,
+   and closes the stored draft in the same transaction.
 
 Revisions: a plan of the same region with the same title or 文号 (or one chosen explicitly) is
 the previous version. Confirming creates a new Plan (`version + 1`, `previous_version` set, old one

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kesu.org.models import Unit
-from kesu.plan_import.drafts import ImportDraft
+from kesu.plan_import.models import ImportDraft
 from kesu.planning.models import Plan, Task, UnitRole
 
 # Titles at least this similar (difflib ratio) identify the same task across plan versions.
@@ -32,10 +32,22 @@ class PlanDiff:
     unchanged: int = 0
     # new task id -> old task
     matches: dict[str, Task] = field(default_factory=dict)
+    # The plan's own particulars that differ: 标题, 文号, 实施期, 总体目标.
+    particulars: list[str] = field(default_factory=list)
 
     @property
     def is_empty(self) -> bool:
+        """No task added, removed or changed (tasks, their units and targets)."""
         return not (self.added or self.removed or self.changed)
+
+    @property
+    def is_unchanged(self) -> bool:
+        """The draft says nothing the previous version does not: importing it would only make a copy."""
+        return self.is_empty and not self.particulars
+
+    @property
+    def unchanged_message(self) -> str:
+        return f"与现行方案（第{self.previous.version}版）内容相同，无需导入"
 
 
 def normal_title(title: str) -> str:
@@ -76,7 +88,23 @@ def match_tasks(old_tasks: list[Task], new_tasks: list[dict[str, Any]]) -> dict[
 
 
 def _target_key(target: dict[str, Any]) -> tuple:
-    return (float(target["value"]), target["unit"], target.get("comparator", ">="), target.get("deadline_year"))
+    return (float(target["value"]), target["unit"], target.get("comparator", ">="), target.get("deadline_year"),
+            target.get("kind") or "")
+
+
+def _particulars(previous: Plan, plan: dict[str, Any]) -> list[str]:
+    period = plan.get("period") or {}
+    headline = plan.get("headline_target") or {}
+    changed = []
+    if previous.title != (plan.get("title") or "")[:255]:
+        changed.append("标题")
+    if previous.doc_number != (plan.get("doc_number") or "")[:64]:
+        changed.append("文号")
+    if (previous.period_start, previous.period_end) != (period.get("start"), period.get("end")):
+        changed.append("实施期")
+    if (previous.headline_value, previous.headline_year) != (headline.get("value"), headline.get("year")):
+        changed.append("总体目标")
+    return changed
 
 
 def diff_against_previous(draft: ImportDraft) -> PlanDiff | None:
@@ -92,7 +120,7 @@ def diff_against_previous(draft: ImportDraft) -> PlanDiff | None:
         mapped = draft.mapping.get(name)
         return unit_names.get(mapped, name) if isinstance(mapped, int) else name
 
-    diff = PlanDiff(previous=previous)
+    diff = PlanDiff(previous=previous, particulars=_particulars(previous, draft.plan))
     diff.matches = match_tasks(old_tasks, draft.plan["tasks"])
     matched_old = {t.pk for t in diff.matches.values()}
     for new in draft.plan["tasks"]:
@@ -112,7 +140,7 @@ def diff_against_previous(draft: ImportDraft) -> PlanDiff | None:
         if old_units != new_units:
             changed.append("责任单位")
         old_targets = sorted(
-            (t.value, t.unit, t.comparator, t.deadline_year) for t in old.targets.all()
+            (t.value, t.unit, t.comparator, t.deadline_year, t.kind) for t in old.targets.all()
         )
         if old_targets != sorted(_target_key(t) for t in new.get("targets", [])):
             changed.append("目标")

@@ -1,51 +1,25 @@
-"""The import draft: what the office is about to import, kept in its session until confirmed. The
-edits here change only the draft; nothing reaches the plan tables before `services.confirm_import`."""
+"""The import draft's content and the office's corrections to it: unit mapping, tasks and targets
+edited, added and deleted, target kinds corrected. These functions change only the draft object
+(`models.ImportDraft`, saved or not); storing it is `services`' job, and nothing reaches the plan
+tables before `services.confirm_import`."""
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from typing import Any
-
-from django.utils import timezone
 
 from kesu.org.models import Region, Unit
 from kesu.org.unit_names import UnitMatcher
+from kesu.plan_import.diff import match_tasks
 from kesu.plan_import.errors import PlanImportError
+from kesu.plan_import.models import ImportDraft
 from kesu.planning.models import Plan
+from kesu.plans.attainment import Kind, is_ceiling, target_kind
 from kesu.plans.model import COMPARATORS, ParsedPlan
 
 NEW_UNIT = "new"
-
-
-@dataclass
-class ImportDraft:
-    """JSON-serialisable so that it can live in the session."""
-
-    region_id: int
-    plan: dict[str, Any]
-    mapping: dict[str, int | str | None]
-    match_reasons: dict[str, str] = field(default_factory=dict)
-    previous_id: int | None = None
-    created_at: str = ""
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "region_id": self.region_id, "plan": self.plan, "mapping": self.mapping,
-            "match_reasons": self.match_reasons, "previous_id": self.previous_id,
-            "created_at": self.created_at,
-        }
-
-    @classmethod
-    def from_json(cls, data: dict[str, Any]) -> ImportDraft:
-        return cls(**data)
-
-    @property
-    def region(self) -> Region:
-        return Region.objects.get(pk=self.region_id)
-
-    def parsed(self) -> ParsedPlan:
-        return ParsedPlan.from_dict(self.plan)
+# Task codes appear in URLs and reports: no slashes or spaces.
+CODE_PATTERN = re.compile(r"^[^\s/\\?#%]{1,32}$")
 
 
 def plan_unit_names(plan: dict[str, Any]) -> list[str]:
@@ -60,8 +34,15 @@ def plan_unit_names(plan: dict[str, Any]) -> list[str]:
 
 
 def find_previous_version(region: Region, plan: dict[str, Any]) -> Plan | None:
-    """The current plan of the region with the same title or 文号, if there is one."""
+    """The current plan of the region with the same title or 文号, if there is one. A plan of another,
+    non-overlapping period is the region's next plan, not a revision of the old one, even when the
+    title reads the same (offices reuse "XX市全民科学素质行动实施方案" for every period): it is linked
+    as a successor instead (kesu.supervision.succession)."""
     candidates = Plan.objects.filter(region=region, is_current=True)
+    period = plan.get("period") or {}
+    start, end = period.get("start"), period.get("end")
+    if start and end:
+        candidates = candidates.exclude(period_end__lt=start).exclude(period_start__gt=end)
     doc_number = (plan.get("doc_number") or "").strip()
     by_title = candidates.filter(title=plan.get("title", "")).first()
     if by_title is not None:
@@ -84,6 +65,8 @@ def region_for_plan(parsed: ParsedPlan) -> Region | None:
 
 
 def start_draft(region: Region, parsed: ParsedPlan, *, previous: Plan | None = None) -> ImportDraft:
+    """An unsaved draft with the unit mapping pre-filled. The CLI and the demo confirm it as it is;
+    the web stores it first (`services.start_import`)."""
     data = parsed.to_dict()
     matcher = UnitMatcher(region)
     mapping: dict[str, int | str | None] = {}
@@ -94,10 +77,31 @@ def start_draft(region: Region, parsed: ParsedPlan, *, previous: Plan | None = N
         reasons[name] = match.reason
     if previous is None:
         previous = find_previous_version(region, data)
+    if previous is not None:
+        _carry_kind_corrections(data, previous)
     return ImportDraft(
-        region_id=region.pk, plan=data, mapping=mapping, match_reasons=reasons,
-        previous_id=previous.pk if previous else None, created_at=timezone.now().isoformat(),
+        region=region, plan=data, mapping=mapping, match_reasons=reasons, previous=previous,
+        source_name=(parsed.source or "")[:255],
     )
+
+
+def _carry_kind_corrections(plan: dict[str, Any], previous: Plan) -> None:
+    """The office corrected target kinds in the version being revised: the same target (same task,
+    value, unit, comparator and deadline) keeps the correction instead of being read afresh."""
+    old_tasks = list(previous.tasks.prefetch_related("targets"))
+    if not any(t.kind for task in old_tasks for t in task.targets.all()):
+        return
+    matches = match_tasks(old_tasks, plan.get("tasks", []))
+    for task in plan.get("tasks", []):
+        old = matches.get(task["id"])
+        if old is None:
+            continue
+        corrected = {(t.value, t.unit, t.comparator, t.deadline_year): t.kind for t in old.targets.all() if t.kind}
+        for target in task.get("targets", []):
+            key = (float(target["value"]), target.get("unit"), target.get("comparator") or ">=",
+                   target.get("deadline_year"))
+            if key in corrected and not target.get("kind"):
+                target["kind"] = corrected[key]
 
 
 def region_mismatch(draft: ImportDraft) -> str | None:
@@ -143,6 +147,16 @@ def _split_units(text: str) -> list[str]:
     return [part for part in (p.strip() for p in re.split(r"[、,，;；\s]+", text or "")) if part]
 
 
+def _match_new_names(draft: ImportDraft, names: list[str]) -> None:
+    new_names = [n for n in names if n not in draft.mapping]
+    if new_names:
+        matcher = UnitMatcher(Region.objects.get(pk=draft.region_id))
+        for name in new_names:
+            match = matcher.match(name)
+            draft.mapping[name] = match.unit.pk if match.unit else NEW_UNIT
+            draft.match_reasons[name] = match.reason
+
+
 def draft_edit_task(
     draft: ImportDraft, task_id: str, *, title: str, text: str, lead_units: str, participating_units: str
 ) -> None:
@@ -157,35 +171,125 @@ def draft_edit_task(
         raise PlanImportError(f"任务 {task_id} 至少需要一个责任单位")
     task.update(title=title, text=(text or "").strip(), lead_units=leads,
                 participating_units=[p for p in participants if p not in leads])
-    new_names = [n for n in [*leads, *participants] if n not in draft.mapping]
-    if new_names:
-        matcher = UnitMatcher(Region.objects.get(pk=draft.region_id))
-        for name in new_names:
-            match = matcher.match(name)
-            draft.mapping[name] = match.unit.pk if match.unit else NEW_UNIT
-            draft.match_reasons[name] = match.reason
+    _match_new_names(draft, [*leads, *participants])
 
 
-def draft_edit_target(
-    draft: ImportDraft, task_id: str, index: int, *, value: str, unit: str, comparator: str,
-    deadline_year: str, delete: bool = False,
-) -> None:
+def section_choices(plan: dict[str, Any]) -> list[tuple[str, str]]:
+    """The document's headings as (key, "三 提升行动 › （一）青少年…") for placing an added task; the
+    key is the heading's position in the tree ("0.1")."""
+    choices: list[tuple[str, str]] = []
+
+    def walk(items, key_prefix, label_prefix):
+        for position, item in enumerate(items):
+            key = f"{key_prefix}{position}"
+            label = f"{item.get('number') or ''}{item.get('title') or ''}"
+            full = f"{label_prefix} › {label}" if label_prefix else label
+            choices.append((key, full))
+            walk(item.get("children", []), key + ".", full)
+
+    walk(plan.get("sections", []), "", "")
+    return choices
+
+
+def _section_chain(plan: dict[str, Any], key: str) -> list[str]:
+    items, chain = plan.get("sections", []), []
+    for part in key.split("."):
+        try:
+            item = items[int(part)]
+        except (ValueError, IndexError):
+            raise PlanImportError("所属章节无效") from None
+        chain.append(item.get("title") or "")
+        items = item.get("children", [])
+    return chain
+
+
+def draft_add_task(
+    draft: ImportDraft, *, code: str, title: str, text: str = "", section: str = "",
+    lead_units: list[Unit], participating_units: list[Unit] = (),
+) -> dict[str, Any]:
+    """Add a task the parser missed. Its units are units of the region (picked, not typed); it is
+    placed after the last task under the chosen heading, or at the end."""
+    code, title = (code or "").strip(), (title or "").strip()
+    if not CODE_PATTERN.match(code):
+        raise PlanImportError("任务编号应为1–32个字符，不含空格和斜杠")
+    if any(t["id"] == code for t in draft.plan["tasks"]):
+        raise PlanImportError(f"任务编号“{code}”在方案中已存在")
+    if not title:
+        raise PlanImportError("任务标题不能为空")
+    if not lead_units:
+        raise PlanImportError("至少选择一个牵头单位")
+    for unit in [*lead_units, *participating_units]:
+        if unit.region_id != draft.region_id:
+            raise PlanImportError(f"单位“{unit.name}”不属于本地区")
+        mapped = draft.mapping.get(unit.name)
+        if mapped not in (None, unit.pk):
+            raise PlanImportError(f"方案中的“{unit.name}”已对应到其他单位，请先在单位对应中更正")
+    chain = _section_chain(draft.plan, section) if section else []
+    leads = [u.name for u in lead_units]
+    task = {
+        "id": code, "path": [*chain, title], "title": title[:255], "text": (text or "").strip(),
+        "lead_units": leads, "participating_units": [u.name for u in participating_units if u.name not in leads],
+        "units_raw": "", "targets": [], "added": True,
+    }
+    for unit in [*lead_units, *participating_units]:
+        draft.mapping[unit.name] = unit.pk
+        draft.match_reasons.setdefault(unit.name, "手动添加")
+    tasks = draft.plan["tasks"]
+    position = len(tasks)
+    if chain:
+        under = [i for i, t in enumerate(tasks) if t.get("path", [])[: len(chain)] == chain]
+        if under:
+            position = under[-1] + 1
+    tasks.insert(position, task)
+    return task
+
+
+def draft_delete_task(draft: ImportDraft, task_id: str) -> dict[str, Any]:
+    """Remove a task the parser read by mistake (a heading taken for a task, a duplicate)."""
     task = draft_task(draft, task_id)
-    targets = task.setdefault("targets", [])
-    if not 0 <= index < len(targets):
-        raise PlanImportError(f"任务 {task_id} 没有第{index + 1}个目标")
-    if delete:
-        del targets[index]
-        return
+    draft.plan["tasks"].remove(task)
+    return task
+
+
+def read_kind(target: dict[str, Any]) -> Kind:
+    """The kind kesu.plans.attainment reads from the target as written, before any correction."""
+    return target_kind(target.get("comparator") or ">=", target.get("period") or "", target.get("unit") or "",
+                       text=target.get("text") or "")
+
+
+def effective_kind(target: dict[str, Any]) -> Kind:
+    return Kind(target["kind"]) if target.get("kind") else read_kind(target)
+
+
+def _kind_override(target: dict[str, Any], kind: str) -> str:
+    """Stored only when it differs from what the text says: an empty kind keeps following the rule."""
+    if not kind:
+        return ""
+    try:
+        chosen = Kind(kind)
+    except ValueError:
+        raise PlanImportError(f"目标类型“{kind}”无效，应为每年、累计、达到或不超过") from None
+    ceiling = is_ceiling(target.get("comparator") or ">=")
+    if chosen == Kind.CEILING and not ceiling:
+        raise PlanImportError("“不超过”类目标的比较方式应为不超过（≤）或低于（<）")
+    if ceiling and chosen != Kind.CEILING:
+        raise PlanImportError("比较方式为不超过的目标只能是“不超过”类")
+    probe = {**target, "kind": ""}
+    return "" if chosen == read_kind(probe) else chosen.value
+
+
+def _clean_target(task_id: str, *, value, unit, comparator, deadline_year) -> dict[str, Any]:
     try:
         number = float(str(value).strip())
     except ValueError:
         raise PlanImportError(f"任务 {task_id} 目标值“{value}”不是数字") from None
+    if number != number or number in (float("inf"), float("-inf")):
+        raise PlanImportError(f"任务 {task_id} 目标值“{value}”不是数字")
     unit = (unit or "").strip()
     if not unit or len(unit) > 16:
         raise PlanImportError(f"任务 {task_id} 目标的计量单位应为1–16个字")
     if comparator not in COMPARATORS:
-        raise PlanImportError(f"比较方式“{comparator}”无效，应为 {' '.join(COMPARATORS)}")
+        raise PlanImportError(f"比较方式“{comparator}”无效，应为不少于、不超过、达到、约等")
     year = None
     if str(deadline_year or "").strip():
         try:
@@ -194,7 +298,54 @@ def draft_edit_target(
             raise PlanImportError(f"任务 {task_id} 目标时限“{deadline_year}”不是年份") from None
         if not 2000 <= year <= 2100:
             raise PlanImportError(f"任务 {task_id} 目标时限 {year} 年不合理")
-    targets[index].update(value=number, unit=unit, comparator=comparator, deadline_year=year)
+    return {"value": number, "unit": unit, "comparator": comparator, "deadline_year": year}
+
+
+def _target_at(draft: ImportDraft, task_id: str, index: int) -> tuple[dict[str, Any], list]:
+    targets = draft_task(draft, task_id).setdefault("targets", [])
+    if not 0 <= index < len(targets):
+        raise PlanImportError(f"任务 {task_id} 没有第{index + 1}个目标")
+    return targets[index], targets
+
+
+def draft_edit_target(
+    draft: ImportDraft, task_id: str, index: int, *, value: str, unit: str, comparator: str,
+    deadline_year: str, kind: str | None = None, delete: bool = False,
+) -> None:
+    target, targets = _target_at(draft, task_id, index)
+    if delete:
+        del targets[index]
+        return
+    cleaned = _clean_target(task_id, value=value, unit=unit, comparator=comparator, deadline_year=deadline_year)
+    updated = {**target, **cleaned}
+    if kind is not None:
+        updated["kind"] = _kind_override(updated, kind)
+    elif target.get("kind"):
+        updated["kind"] = _kind_override(updated, target["kind"])
+    target.clear()
+    target.update(updated)
+
+
+def draft_add_target(
+    draft: ImportDraft, task_id: str, *, value: str, unit: str, comparator: str, deadline_year: str = "",
+    kind: str = "", text: str = "", period: str = "",
+) -> dict[str, Any]:
+    """Add a quantitative target the parser missed. `text` is the wording as in the document; the
+    kind is the office's choice, stored only where it differs from what the wording says."""
+    task = draft_task(draft, task_id)
+    cleaned = _clean_target(task_id, value=value, unit=unit, comparator=comparator, deadline_year=deadline_year)
+    target = {
+        "text": (text or "").strip()[:255], "subject": None, "period": (period or "").strip()[:32] or None,
+        **cleaned, "added": True,
+    }
+    target["kind"] = _kind_override(target, kind)
+    task.setdefault("targets", []).append(target)
+    return target
+
+
+def draft_set_target_kind(draft: ImportDraft, task_id: str, index: int, kind: str) -> None:
+    target, _ = _target_at(draft, task_id, index)
+    target["kind"] = _kind_override(target, kind)
 
 
 def validate_draft(draft: ImportDraft) -> list[str]:

@@ -1,11 +1,17 @@
-"""The forms of the plan-import pages: upload, the draft's task and target corrections, confirmation."""
+"""The forms of the plan-import pages: upload, the draft's task and target corrections and additions,
+confirmation."""
 
 from __future__ import annotations
 
 from django import forms
 
+from kesu.org.models import Unit
 from kesu.plan_import.reading import ALLOWED_SUFFIXES
+from kesu.plans.attainment import Kind
+from kesu.plans.notation import COMPARATOR_CHOICES
 from kesu.progress.models import PeriodKind
+
+KIND_CHOICES = [(kind.value, kind.label) for kind in Kind]
 
 
 class PlanUploadForm(forms.Form):
@@ -23,6 +29,10 @@ class PlanUploadForm(forms.Form):
 
 class ConfirmForm(forms.Form):
     period_kind = forms.ChoiceField(label="填报周期", choices=PeriodKind.choices, initial=PeriodKind.HALF_YEARLY)
+    before_issue = forms.BooleanField(
+        label="方案印发前的年份也生成填报周期", required=False,
+        help_text="默认从方案印发日期所在的周期开始；各单位确需补报印发前年份的进展时才勾选",
+    )
 
 
 class TaskEditForm(forms.Form):
@@ -32,11 +42,65 @@ class TaskEditForm(forms.Form):
     participating_units = forms.CharField(label="参与单位", required=False, help_text="多个单位用顿号分隔")
 
 
-class TargetEditForm(forms.Form):
-    value = forms.CharField(label="目标值", max_length=32)
-    unit = forms.CharField(label="计量单位", max_length=16)
-    comparator = forms.ChoiceField(
-        label="比较", choices=[(c, c) for c in (">=", "<=", "=", ">", "<", "~")]
+class TaskAddForm(forms.Form):
+    """A task the parser missed. Units are picked from the region's units, never typed."""
+
+    code = forms.CharField(label="任务编号", max_length=32, help_text="如 3.2.5，在本方案中不能重复")
+    title = forms.CharField(label="任务标题", max_length=255)
+    text = forms.CharField(label="任务内容", widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    section = forms.ChoiceField(label="所属章节", required=False)
+    lead_units = forms.ModelMultipleChoiceField(
+        label="牵头单位", queryset=Unit.objects.none(), widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "至少选择一个牵头单位"},
     )
-    deadline_year = forms.CharField(label="时限年", max_length=4, required=False)
+    participating_units = forms.ModelMultipleChoiceField(
+        label="参与单位", queryset=Unit.objects.none(), widget=forms.CheckboxSelectMultiple, required=False,
+    )
+
+    def __init__(self, *args, region, sections, **kwargs):
+        super().__init__(*args, **kwargs)
+        units = Unit.objects.filter(region=region, is_active=True).order_by("name")
+        self.fields["lead_units"].queryset = units
+        self.fields["participating_units"].queryset = units
+        self.fields["section"].choices = [("", "（不属于任何章节，排在最后）"), *sections]
+
+
+class TargetForm(forms.Form):
+    """A target's value, comparator, unit, deadline and kind: used to correct one and to add one."""
+
+    value = forms.DecimalField(
+        label="目标值", max_digits=16, decimal_places=4,
+        error_messages={"invalid": "目标值应为数字", "required": "请填写目标值"},
+    )
+    comparator = forms.ChoiceField(label="比较", choices=COMPARATOR_CHOICES, initial=">=")
+    unit = forms.CharField(label="计量单位", max_length=16, error_messages={"required": "请填写计量单位"})
+    deadline_year = forms.IntegerField(
+        label="时限年", min_value=2000, max_value=2100, required=False,
+        error_messages={"invalid": "时限年应为四位年份"},
+    )
+    kind = forms.ChoiceField(
+        label="目标类型", choices=KIND_CHOICES, initial=Kind.CUMULATIVE,
+        help_text="每年：每一年都要达到；累计：实施期内合计；达到：某一水平或比例；不超过：上限",
+    )
+
+    def clean_value(self):
+        return str(self.cleaned_data["value"])
+
+    def clean_deadline_year(self):
+        year = self.cleaned_data["deadline_year"]
+        return "" if year is None else str(year)
+
+
+class TargetEditForm(TargetForm):
     delete = forms.BooleanField(label="删除此目标", required=False)
+
+
+class TargetAddForm(TargetForm):
+    text = forms.CharField(
+        label="原文", max_length=255, required=False, help_text="方案中写这个目标的句子，如“每年举办科普讲座不少于20场”",
+    )
+    period = forms.CharField(label="期间", max_length=32, required=False, help_text="如 每年、“十五五”期间")
+
+
+class TargetKindForm(forms.Form):
+    kind = forms.ChoiceField(label="目标类型", choices=KIND_CHOICES)

@@ -3,6 +3,7 @@ here refuse what cannot be a plan document before the parser sees it."""
 
 from __future__ import annotations
 
+import hashlib
 import tempfile
 from pathlib import Path
 
@@ -60,3 +61,12 @@ def parse_plan_upload(uploaded) -> ParsedPlan:
             for chunk in uploaded.chunks():
                 out.write(chunk)
         return parse_plan_path(path, display_name=name)
+
+
+def upload_sha256(uploaded) -> str:
+    """The uploaded file's SHA-256: the same file uploaded again resumes its open draft."""
+    digest = hashlib.sha256()
+    for chunk in uploaded.chunks():
+        digest.update(chunk)
+    uploaded.seek(0)
+    return digest.hexdigest()

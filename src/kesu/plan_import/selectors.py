@@ -5,17 +5,46 @@ from __future__ import annotations
 from dataclasses import dataclass, fields
 from typing import Any
 
-from kesu.org.models import Region, Unit
+from django.http import Http404
+
+from kesu.org.models import Region, Unit, User
+from kesu.org.selectors import administrable_regions
 from kesu.plan_import.diff import PlanDiff, diff_against_previous
 from kesu.plan_import.drafts import (
     NEW_UNIT,
-    ImportDraft,
     draft_task,
+    effective_kind,
     plan_unit_names,
+    read_kind,
     region_mismatch,
     validate_draft,
 )
+from kesu.plan_import.models import DraftState, ImportDraft
 from kesu.planning.models import Plan, Task
+from kesu.plans.attainment import Kind
+
+GONE = "这份导入草稿不存在或已过期，请重新上传方案文件"
+KIND_CHOICES = [(kind.value, kind.label) for kind in Kind]
+
+
+def open_drafts(user: User) -> list[ImportDraft]:
+    """The unfinished imports of every region the office administers, last changed first."""
+    return list(
+        ImportDraft.objects.filter(region__in=administrable_regions(user), state=DraftState.OPEN)
+        .select_related("region", "created_by").order_by("-updated_at")
+    )
+
+
+def draft_for(user: User, token: str) -> ImportDraft:
+    """The draft behind a URL, if the user administers its region; otherwise it does not exist (404),
+    so that another office cannot learn that a token is in use."""
+    draft = (
+        ImportDraft.objects.filter(token=token, region__in=administrable_regions(user))
+        .select_related("region", "created_by", "closed_by", "imported_plan").first()
+    )
+    if draft is None:
+        raise Http404(GONE)
+    return draft
 
 
 def current_plans(region: Region):
@@ -36,7 +65,10 @@ class DraftPreview:
     candidates: Any
     region_warning: str | None
     target_count: int
+    # Set when the draft repeats the plan it revises: there is nothing to import.
+    unchanged: str | None = None
     new_unit: str = NEW_UNIT
+    kind_choices: tuple = tuple(KIND_CHOICES)
 
     def context(self) -> dict[str, Any]:
         return {f.name: getattr(self, f.name) for f in fields(self)}
@@ -58,15 +90,27 @@ def draft_preview(draft: ImportDraft) -> DraftPreview:
 
     tasks = [
         {**task, "lead_shown": [shown(n) for n in task["lead_units"]],
-         "participating_shown": [shown(n) for n in task["participating_units"]]}
+         "participating_shown": [shown(n) for n in task["participating_units"]],
+         "targets": [_target_row(t) for t in task.get("targets", [])]}
         for task in plan["tasks"]
     ]
+    diff = diff_against_previous(draft)
     return DraftPreview(
         draft=draft, region=region, plan=plan, units=units, mapping_rows=mapping_rows, tasks=tasks,
-        diff=diff_against_previous(draft), problems=validate_draft(draft), candidates=current_plans(region),
+        diff=diff, problems=validate_draft(draft), candidates=current_plans(region),
         region_warning=region_mismatch(draft),
         target_count=sum(len(t.get("targets", [])) for t in plan["tasks"]),
+        unchanged=diff.unchanged_message if diff is not None and diff.is_unchanged else None,
     )
+
+
+def _target_row(target: dict[str, Any]) -> dict[str, Any]:
+    """A target as the preview shows it: the kind the rule reads from its wording, and the one that
+    counts (the office's correction, if any)."""
+    read = read_kind(target)
+    kind = effective_kind(target)
+    return {**target, "read_kind": read, "kind_value": kind.value, "kind_label": kind.label,
+            "corrected": kind != read}
 
 
 def task_edit_initial(draft: ImportDraft, task_id: str) -> tuple[dict[str, Any], dict[str, str], list[tuple]]:
@@ -80,7 +124,7 @@ def task_edit_initial(draft: ImportDraft, task_id: str) -> tuple[dict[str, Any],
     targets = [
         (index, target, {
             "value": f"{target['value']:g}", "unit": target["unit"], "comparator": target.get("comparator", ">="),
-            "deadline_year": target.get("deadline_year") or "",
+            "deadline_year": target.get("deadline_year") or "", "kind": effective_kind(target).value,
         })
         for index, target in enumerate(task.get("targets", []))
     ]

@@ -4,9 +4,12 @@ assignments, targets and reporting periods, in one transaction, audited with the
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 
 from kesu.audit.context import acting_as
 from kesu.audit.models import AuditAction
@@ -15,31 +18,144 @@ from kesu.org.models import Region, Unit, User
 from kesu.org.permissions import require_office_admin
 from kesu.org.services import add_alias, create_unit
 from kesu.plan_import.diff import diff_against_previous, normal_title
-from kesu.plan_import.drafts import NEW_UNIT, ImportDraft, plan_unit_names, validate_draft
+from kesu.plan_import.drafts import NEW_UNIT, plan_unit_names, start_draft, validate_draft
 from kesu.plan_import.errors import PlanImportError
+from kesu.plan_import.models import DraftState, ImportDraft
 from kesu.planning.models import Plan, Section, SectionKind, Target, Task, TaskUnit, UnitRole
+from kesu.plans.model import ParsedPlan
 from kesu.progress.models import PeriodKind
 from kesu.progress.periods import create_reporting_periods
 
 
+def _draft_header(draft: ImportDraft) -> dict[str, Any]:
+    """What the audit log keeps of a draft: which file for which region and what became of it, not the
+    parsed document (the entry's object name carries the plan's title). Keys are the model's field
+    names, so the log labels them."""
+    return {
+        "region_id": draft.region_id, "source_name": draft.source_name, "file_sha256": draft.file_sha256,
+        "previous_id": draft.previous_id, "state": draft.state, "imported_plan_id": draft.imported_plan_id,
+        "created_by_id": draft.created_by_id, "closed_by_id": draft.closed_by_id,
+    }
+
+
+def draft_lifetime() -> datetime.timedelta:
+    return datetime.timedelta(days=int(getattr(settings, "KESU_IMPORT_DRAFT_DAYS", 14)))
+
+
+def start_import(
+    *, actor: User, region: Region, parsed: ParsedPlan, file_sha256: str = ""
+) -> tuple[ImportDraft, bool]:
+    """Store a new draft for the region. The same file uploaded again while its draft is still open
+    resumes that draft instead of starting a second one: (draft, True)."""
+    require_office_admin(actor, region)
+    with acting_as(actor, reason="开始导入方案"), transaction.atomic():
+        if file_sha256:
+            existing = ImportDraft.objects.filter(
+                region=region, file_sha256=file_sha256, state=DraftState.OPEN,
+                updated_at__gte=timezone.now() - draft_lifetime(),
+            ).first()
+            if existing is not None:
+                return existing, True
+        draft = start_draft(region, parsed)
+        draft.created_by = actor
+        draft.file_sha256 = file_sha256
+        draft.created_at = draft.updated_at = timezone.now()
+        draft.save()
+        record(AuditAction.CREATE, draft, None, _draft_header(draft), reason="开始导入方案")
+    return draft, False
+
+
+def edit_draft(*, actor: User, draft: ImportDraft, edit: Callable[[ImportDraft], Any]) -> Any:
+    """Apply one correction to a stored draft under a row lock, so that two office admins working on
+    the same draft do not overwrite each other's changes. Returns what `edit` returns."""
+    with transaction.atomic():
+        locked = _locked_open(actor, draft)
+        result = edit(locked)
+        locked.updated_at = timezone.now()
+        locked.save()
+    draft.refresh_from_db()
+    return result
+
+
+def _locked_open(actor: User | None, draft: ImportDraft) -> ImportDraft:
+    locked = ImportDraft.objects.select_for_update().select_related("region").get(pk=draft.pk)
+    if actor is not None:
+        require_office_admin(actor, locked.region)
+    if locked.state != DraftState.OPEN:
+        raise PlanImportError(closed_message(locked))
+    return locked
+
+
+def closed_message(draft: ImportDraft) -> str:
+    who = draft.closed_by or "其他管理员"
+    if draft.state == DraftState.IMPORTED:
+        return f"这份导入草稿已由{who}确认导入，无需再次操作"
+    return f"这份导入草稿已由{who}放弃，请重新上传方案文件"
+
+
+def discard_import(*, actor: User, draft: ImportDraft) -> None:
+    """Give a draft up. Only its header stays (for a colleague's open tab) until it expires."""
+    with acting_as(actor, reason="放弃导入"), transaction.atomic():
+        locked = _locked_open(actor, draft)
+        before = _draft_header(locked)
+        _close(locked, actor, DraftState.DISCARDED)
+        record(AuditAction.UPDATE, locked, before, _draft_header(locked), reason="放弃导入")
+
+
+def _close(draft: ImportDraft, actor: User | None, state: str, plan: Plan | None = None) -> None:
+    title = draft.title
+    draft.state = state
+    draft.imported_plan = plan
+    draft.closed_by = actor if actor is not None and actor.pk else None
+    draft.plan, draft.mapping, draft.match_reasons = {"title": title}, {}, {}
+    draft.updated_at = timezone.now()
+    draft.save()
+
+
+def purge_expired_drafts(*, now: datetime.datetime | None = None) -> int:
+    """Delete drafts untouched for KESU_IMPORT_DRAFT_DAYS days. An open one counts as discarded by
+    the system and is audited as such; closed ones were audited when they closed."""
+    cutoff = (now or timezone.now()) - draft_lifetime()
+    expired = list(ImportDraft.objects.filter(updated_at__lt=cutoff))
+    if not expired:
+        return 0
+    with acting_as(None, reason="导入草稿过期"), transaction.atomic():
+        for draft in expired:
+            if draft.state == DraftState.OPEN:
+                record(AuditAction.DELETE, draft, _draft_header(draft), None,
+                       reason=f"导入草稿超过{draft_lifetime().days}天未处理，自动清除")
+        ImportDraft.objects.filter(pk__in=[d.pk for d in expired]).delete()
+    return len(expired)
+
+
 def confirm_import(
     *, actor: User | None, draft: ImportDraft, period_kind: str = PeriodKind.HALF_YEARLY, is_demo: bool = False,
+    before_issue: bool = False,
 ) -> Plan:
     """Write the draft as a Plan. `actor` must administer the plan's region; None is the system
-    itself (`kesu plans import` without --as, the demo loader), run by the server's operator."""
+    itself (`kesu plans import` without --as, the demo loader), run by the server's operator.
+
+    A stored draft is locked and closed in the same transaction, so it is imported once only.
+    `before_issue` lays out reporting periods for the plan's years before its issue date too."""
     region = draft.region
     if actor is not None:
         require_office_admin(actor, region)
-    problems = validate_draft(draft)
-    if problems:
-        raise PlanImportError("方案未导入：" + "；".join(problems))
     with acting_as(actor, reason="方案导入"), transaction.atomic():
+        stored = None
+        if draft.pk:
+            # The stored copy under lock is what gets imported, not the one the request read.
+            draft = stored = _locked_open(actor, draft)
+        problems = validate_draft(draft)
+        if problems:
+            raise PlanImportError("方案未导入：" + "；".join(problems))
         previous = None
         if draft.previous_id is not None:
             previous = Plan.objects.select_for_update().get(pk=draft.previous_id, region=region)
             if not previous.is_current:
                 raise PlanImportError("要修订的方案已不是现行版本，请重新开始导入")
         diff = diff_against_previous(draft) if previous else None
+        if diff is not None and diff.is_unchanged:
+            raise PlanImportError(diff.unchanged_message)
         data = draft.plan
         headline = data.get("headline_target") or {}
         period = data.get("period") or {}
@@ -59,7 +175,11 @@ def confirm_import(
         units = _resolve_units(region, draft, actor=actor, is_demo=is_demo)
         by_path = _save_sections(plan, data.get("sections", []))
         _save_tasks(plan, draft, units, by_path, diff.matches if diff else {})
-        create_reporting_periods(plan, period_kind, start_from=_continue_after(previous))
+        create_reporting_periods(plan, period_kind, start_from=_continue_after(previous), before_issue=before_issue)
+        if stored is not None:
+            before = _draft_header(stored)
+            _close(stored, actor, DraftState.IMPORTED, plan)
+            record(AuditAction.UPDATE, stored, before, _draft_header(stored), reason="确认导入")
     return plan
 
 
@@ -183,7 +303,7 @@ def _save_targets(task: Task, targets: list[dict[str, Any]]) -> None:
             task=task, text=(target.get("text") or "")[:255], subject=(target.get("subject") or "")[:128],
             value=float(target["value"]), unit=(target.get("unit") or "")[:16],
             comparator=target.get("comparator") or ">=", period=(target.get("period") or "")[:32],
-            deadline_year=target.get("deadline_year"), order=position,
+            deadline_year=target.get("deadline_year"), kind=target.get("kind") or "", order=position,
         )
 
 

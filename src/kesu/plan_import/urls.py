@@ -10,8 +10,12 @@ urlpatterns = [
     path("<str:token>/", views.preview, name="preview"),
     path("<str:token>/mapping/", views.save_mapping, name="save_mapping"),
     path("<str:token>/previous/", views.choose_previous, name="choose_previous"),
+    path("<str:token>/add-task/", views.add_task, name="add_task"),
     path("<str:token>/tasks/<str:task_id>/", views.edit_task, name="edit_task"),
+    path("<str:token>/tasks/<str:task_id>/delete/", views.delete_task, name="delete_task"),
+    path("<str:token>/tasks/<str:task_id>/targets/add/", views.add_target, name="add_target"),
     path("<str:token>/tasks/<str:task_id>/targets/<int:index>/", views.edit_target, name="edit_target"),
+    path("<str:token>/tasks/<str:task_id>/targets/<int:index>/kind/", views.target_kind, name="target_kind"),
     path("<str:token>/confirm/", views.confirm, name="confirm"),
     path("<str:token>/discard/", views.discard, name="discard"),
 ]

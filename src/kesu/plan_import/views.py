@@ -1,18 +1,15 @@
-"""Plan import in the browser: upload → preview (unit mapping, task/target corrections, changes
-against the previous version) → confirm. The draft lives in the user's session until confirmed or
-discarded and expires after DRAFT_TTL; nothing is written to plan tables before confirmation."""
+"""Plan import in the browser: upload → preview (unit mapping, task/target corrections and additions,
+changes against the previous version) → confirm. The draft is stored in the database for the region
+(`models.ImportDraft`), so any office admin of the region can resume it from any browser; nothing is
+written to plan tables before confirmation."""
 
 from __future__ import annotations
-
-import datetime
-import secrets
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from kesu.org.http import posted, posted_files
@@ -21,188 +18,283 @@ from kesu.org.permissions import can_administer, require_role
 from kesu.org.selectors import administrable_regions
 from kesu.plan_import import drafts, reading, selectors, services
 from kesu.plan_import.errors import PlanImportError
-from kesu.plan_import.forms import ConfirmForm, PlanUploadForm, TargetEditForm, TaskEditForm
+from kesu.plan_import.forms import (
+    ConfirmForm,
+    PlanUploadForm,
+    TargetAddForm,
+    TargetEditForm,
+    TargetKindForm,
+    TaskAddForm,
+    TaskEditForm,
+)
+from kesu.plan_import.models import DraftState, ImportDraft
 from kesu.planning.models import Plan
 
-SESSION_KEY = "kesu_plan_imports"
-DRAFT_TTL = datetime.timedelta(hours=12)
-MAX_DRAFTS = 3
-GONE = "导入草稿不存在或已过期，请重新上传"
 
-
-def _session_drafts(request) -> dict:
-    stored = request.session.get(SESSION_KEY, {})
-    now = timezone.now()
-    fresh = {
-        token: data for token, data in stored.items()
-        if now - datetime.datetime.fromisoformat(data["created_at"]) < DRAFT_TTL
-    }
-    if len(fresh) != len(stored):
-        request.session[SESSION_KEY] = fresh
-    return fresh
-
-
-def _load(request, token: str) -> drafts.ImportDraft:
+def _load(request, token: str) -> ImportDraft:
+    """The open draft behind the URL. A colleague may have confirmed or discarded it meanwhile:
+    say so instead of a bare 404."""
     require_role(request.user, Role.OFFICE_ADMIN)
-    data = _session_drafts(request).get(token)
-    if data is None:
-        raise Http404(GONE)
-    draft = drafts.ImportDraft.from_json(data)
-    if not can_administer(request.user, draft.region):
-        raise Http404(GONE)
+    draft = selectors.draft_for(request.user, token)
+    if draft.state == DraftState.IMPORTED and draft.imported_plan_id:
+        raise _Closed(draft)
+    if draft.state != DraftState.OPEN:
+        raise Http404(services.closed_message(draft))
     return draft
 
 
-def _store(request, token: str, draft: drafts.ImportDraft) -> None:
-    stored = _session_drafts(request)
-    stored[token] = draft.to_json()
-    # Oldest drafts go first when the office starts many imports without finishing them.
-    while len(stored) > MAX_DRAFTS:
-        oldest = min(stored, key=lambda t: stored[t]["created_at"])
-        del stored[oldest]
-    request.session[SESSION_KEY] = stored
+class _Closed(Exception):
+    def __init__(self, draft: ImportDraft):
+        self.draft = draft
 
 
-def _forget(request, token: str) -> None:
-    stored = _session_drafts(request)
-    stored.pop(token, None)
-    request.session[SESSION_KEY] = stored
+def _open_draft(view):
+    """Resolve the token to an open draft; a confirmed one sends the user to what it became."""
+
+    def wrapper(request, token: str, **kwargs):
+        try:
+            draft = _load(request, token)
+        except _Closed as closed:
+            messages.info(request, services.closed_message(closed.draft))
+            return redirect("plan_import:done", plan_id=closed.draft.imported_plan_id)
+        return view(request, draft, **kwargs)
+
+    wrapper.__name__ = view.__name__
+    wrapper.__doc__ = view.__doc__
+    return login_required(wrapper)
 
 
-def _preview_url(token: str, task_id: str | None = None) -> str:
-    url = reverse("plan_import:preview", kwargs={"token": token})
+def _preview_url(draft: ImportDraft, task_id: str | None = None) -> str:
+    url = reverse("plan_import:preview", kwargs={"token": draft.token})
     return f"{url}#task-{task_id}" if task_id else url
+
+
+def _edit(request, draft: ImportDraft, edit, success: str) -> bool:
+    """Apply one correction through the service; report the outcome as a message."""
+    try:
+        services.edit_draft(actor=request.user, draft=draft, edit=edit)
+    except PlanImportError as exc:
+        messages.error(request, str(exc))
+        return False
+    messages.success(request, success)
+    return True
 
 
 @login_required
 def upload(request):
     require_role(request.user, Role.OFFICE_ADMIN)
+    services.purge_expired_drafts()
     regions = administrable_regions(request.user)
     form = PlanUploadForm(posted(request), posted_files(request), regions=regions)
     if request.method == "POST":
         if not request.FILES.get("file"):
             form.add_error("file", "请选择要上传的方案文件")
         elif form.is_valid():
+            uploaded = form.cleaned_data["file"]
             try:
-                parsed = reading.parse_plan_upload(form.cleaned_data["file"])
+                parsed = reading.parse_plan_upload(uploaded)
             except PlanImportError as exc:
                 form.add_error("file", str(exc))
             else:
-                draft = drafts.start_draft(form.cleaned_data["region"], parsed)
-                token = secrets.token_urlsafe(12)
-                _store(request, token, draft)
-                return redirect("plan_import:preview", token=token)
-    return render(request, "plan_import/import_upload.html", {"form": form}, status=400 if form.errors else 200)
+                draft, resumed = services.start_import(
+                    actor=request.user, region=form.cleaned_data["region"], parsed=parsed,
+                    file_sha256=reading.upload_sha256(uploaded),
+                )
+                if resumed:
+                    messages.info(request, "这个文件已有未完成的导入，已为您打开，之前的修改都还在")
+                return redirect("plan_import:preview", token=draft.token)
+    return render(request, "plan_import/import_upload.html", {
+        "form": form, "open_drafts": selectors.open_drafts(request.user),
+        "draft_days": services.draft_lifetime().days,
+    }, status=400 if form.errors else 200)
 
 
-@login_required
-def preview(request, token: str):
-    draft = _load(request, token)
-    context = selectors.draft_preview(draft).context() | {"token": token, "confirm_form": ConfirmForm()}
-    return render(request, "plan_import/import_preview.html", context)
+def _render_preview(request, draft: ImportDraft, *, add_form: TaskAddForm | None = None, status: int = 200):
+    preview = selectors.draft_preview(draft)
+    add_form = add_form or TaskAddForm(region=draft.region, sections=drafts.section_choices(draft.plan))
+    context = preview.context() | {
+        "token": draft.token, "confirm_form": ConfirmForm(), "add_form": add_form,
+        "draft_days": services.draft_lifetime().days,
+    }
+    return render(request, "plan_import/import_preview.html", context, status=status)
 
 
-@login_required
+@_open_draft
+def preview(request, draft: ImportDraft):
+    return _render_preview(request, draft)
+
+
+@_open_draft
 @require_POST
-def save_mapping(request, token: str):
-    draft = _load(request, token)
+def save_mapping(request, draft: ImportDraft):
     choices = {}
     for index, name in enumerate(drafts.plan_unit_names(draft.plan)):
         value = request.POST.get(f"map-{index}")
         if value:
             choices[name] = value
-    try:
-        drafts.draft_set_mapping(draft, choices)
-    except PlanImportError as exc:
-        messages.error(request, str(exc))
-    else:
-        _store(request, token, draft)
-        messages.success(request, "单位对应已保存")
-    return redirect("plan_import:preview", token=token)
+    _edit(request, draft, lambda d: drafts.draft_set_mapping(d, choices), "单位对应已保存")
+    return redirect(_preview_url(draft))
 
 
-@login_required
+@_open_draft
 @require_POST
-def choose_previous(request, token: str):
-    draft = _load(request, token)
-    choice = request.POST.get("previous")
+def choose_previous(request, draft: ImportDraft):
+    choice = (request.POST.get("previous") or "").strip()
+    previous = None
     if choice:
-        draft.previous_id = get_object_or_404(selectors.current_plans(draft.region), pk=choice).pk
-    else:
-        draft.previous_id = None
-    _store(request, token, draft)
-    return redirect("plan_import:preview", token=token)
+        previous = selectors.current_plans(draft.region).filter(pk=int(choice) if choice.isdigit() else None).first()
+        if previous is None:
+            messages.error(request, "所选方案不是本地区的现行方案，请重新选择")
+            return redirect(_preview_url(draft))
+
+    def choose(d):
+        d.previous = previous
+
+    _edit(request, draft, choose, "已更改修订的方案" if previous else "将作为新方案导入")
+    return redirect(_preview_url(draft))
 
 
-@login_required
-def edit_task(request, token: str, task_id: str):
-    draft = _load(request, token)
+@_open_draft
+@require_POST
+def add_task(request, draft: ImportDraft):
+    form = TaskAddForm(request.POST, region=draft.region, sections=drafts.section_choices(draft.plan))
+    if form.is_valid():
+        data = form.cleaned_data
+
+        def add(d):
+            return drafts.draft_add_task(
+                d, code=data["code"], title=data["title"], text=data["text"], section=data["section"],
+                lead_units=list(data["lead_units"]), participating_units=list(data["participating_units"]),
+            )
+
+        try:
+            services.edit_draft(actor=request.user, draft=draft, edit=add)
+        except PlanImportError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, f"已添加任务 {data['code']}")
+            return redirect(_preview_url(draft, data["code"]))
+    return _render_preview(request, draft, add_form=form, status=400)
+
+
+@_open_draft
+@require_POST
+def delete_task(request, draft: ImportDraft, task_id: str):
+    _edit(request, draft, lambda d: drafts.draft_delete_task(d, task_id), f"已删除任务 {task_id}")
+    return redirect(_preview_url(draft))
+
+
+def _render_task_form(request, draft, task_id, *, form=None, add_target_form=None, status=200):
     try:
         task, initial, targets = selectors.task_edit_initial(draft, task_id)
     except PlanImportError:
         raise Http404("方案中没有这个任务") from None
-    form = TaskEditForm(posted(request), initial=initial)
+    # One page holds a form per target: distinct ids keep each label tied to its own field.
+    target_forms = [(index, target, TargetEditForm(initial=values, auto_id=f"id_target{index}_%s"))
+                    for index, target, values in targets]
+    if add_target_form is not None:
+        add_target_form.auto_id = "id_new_target_%s"
+    return render(request, "plan_import/import_task_form.html", {
+        "token": draft.token, "task": task, "form": form or TaskEditForm(initial=initial),
+        "target_forms": target_forms, "add_target_form": add_target_form or TargetAddForm(auto_id="id_new_target_%s"),
+    }, status=status)
+
+
+@_open_draft
+def edit_task(request, draft: ImportDraft, task_id: str):
+    form = TaskEditForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
-            drafts.draft_edit_task(draft, task_id, **form.cleaned_data)
+            services.edit_draft(actor=request.user, draft=draft,
+                                edit=lambda d: drafts.draft_edit_task(d, task_id, **form.cleaned_data))
         except PlanImportError as exc:
             form.add_error(None, str(exc))
         else:
-            _store(request, token, draft)
             messages.success(request, f"任务 {task_id} 已修改")
-            return redirect(_preview_url(token, task_id))
-    target_forms = [(index, target, TargetEditForm(initial=values)) for index, target, values in targets]
-    return render(request, "plan_import/import_task_form.html", {
-        "token": token, "task": task, "form": form, "target_forms": target_forms,
-    }, status=400 if form.errors else 200)
+            return redirect(_preview_url(draft, task_id))
+    if request.method != "POST":
+        form = None
+    return _render_task_form(request, draft, task_id, form=form, status=400 if form is not None else 200)
 
 
-@login_required
+def _form_errors(form) -> str:
+    return "；".join(f"{form.fields[name].label}：{e}" if name in form.fields else e
+                    for name, errors in form.errors.items() for e in errors)
+
+
+@_open_draft
 @require_POST
-def edit_target(request, token: str, task_id: str, index: int):
-    draft = _load(request, token)
+def edit_target(request, draft: ImportDraft, task_id: str, index: int):
     form = TargetEditForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "目标填写有误：" + "；".join(e for errs in form.errors.values() for e in errs))
-        return redirect("plan_import:edit_task", token=token, task_id=task_id)
-    try:
-        drafts.draft_edit_target(draft, task_id, index, **form.cleaned_data)
-    except PlanImportError as exc:
-        messages.error(request, str(exc))
-        return redirect("plan_import:edit_task", token=token, task_id=task_id)
-    _store(request, token, draft)
-    messages.success(request, f"任务 {task_id} 的目标已{'删除' if form.cleaned_data['delete'] else '修改'}")
-    return redirect(_preview_url(token, task_id))
+        messages.error(request, "目标填写有误：" + _form_errors(form))
+        return redirect("plan_import:edit_task", token=draft.token, task_id=task_id)
+    deleted = form.cleaned_data["delete"]
+    if not _edit(request, draft, lambda d: drafts.draft_edit_target(d, task_id, index, **form.cleaned_data),
+                 f"任务 {task_id} 的目标已{'删除' if deleted else '修改'}"):
+        return redirect("plan_import:edit_task", token=draft.token, task_id=task_id)
+    return redirect(_preview_url(draft, task_id))
 
 
-@login_required
+@_open_draft
 @require_POST
-def confirm(request, token: str):
-    draft = _load(request, token)
+def add_target(request, draft: ImportDraft, task_id: str):
+    form = TargetAddForm(request.POST)
+    if form.is_valid():
+        try:
+            services.edit_draft(actor=request.user, draft=draft,
+                                edit=lambda d: drafts.draft_add_target(d, task_id, **form.cleaned_data))
+        except PlanImportError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, f"已为任务 {task_id} 添加目标")
+            return redirect(_preview_url(draft, task_id))
+    return _render_task_form(request, draft, task_id, add_target_form=form, status=400)
+
+
+@_open_draft
+@require_POST
+def target_kind(request, draft: ImportDraft, task_id: str, index: int):
+    form = TargetKindForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "请选择目标类型")
+    else:
+        kind = form.cleaned_data["kind"]
+        _edit(request, draft, lambda d: drafts.draft_set_target_kind(d, task_id, index, kind),
+              f"任务 {task_id} 第{index + 1}个目标的类型已改为“{dict(form.fields['kind'].choices)[kind]}”")
+    return redirect(_preview_url(draft, task_id))
+
+
+@_open_draft
+@require_POST
+def confirm(request, draft: ImportDraft):
     form = ConfirmForm(request.POST)
     if not form.is_valid():
         messages.error(request, "请选择填报周期")
-        return redirect("plan_import:preview", token=token)
+        return redirect(_preview_url(draft))
     try:
         plan = services.confirm_import(
-            actor=request.user, draft=draft, period_kind=form.cleaned_data["period_kind"]
+            actor=request.user, draft=draft, period_kind=form.cleaned_data["period_kind"],
+            before_issue=form.cleaned_data["before_issue"],
         )
     except PlanImportError as exc:
         messages.error(request, str(exc))
-        return redirect("plan_import:preview", token=token)
-    _forget(request, token)
+        return redirect(_preview_url(draft))
     messages.success(
         request, f"已导入《{plan.title}》第{plan.version}版：{plan.tasks.count()} 项任务"
     )
     return redirect("plan_import:done", plan_id=plan.pk)
 
 
-@login_required
+@_open_draft
 @require_POST
-def discard(request, token: str):
-    _load(request, token)
-    _forget(request, token)
-    messages.success(request, "已放弃本次导入，未写入任何数据")
+def discard(request, draft: ImportDraft):
+    try:
+        services.discard_import(actor=request.user, draft=draft)
+    except PlanImportError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, "已放弃本次导入，未写入任何数据")
     return redirect("plan_import:upload")
 
 

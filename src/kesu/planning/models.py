@@ -17,6 +17,8 @@ class Plan(models.Model):
 
     A revised document is imported as a new version: the old Plan keeps `is_current=False` and
     tasks carried over point back to their predecessor so that report history follows the task.
+    The plan of the region's next period is not a version but a successor (`preceding_plan`), whose
+    tasks may carry on unfinished ones (`Task.carried_from`; kesu.supervision.succession).
     """
 
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="plans")
@@ -37,6 +39,12 @@ class Plan(models.Model):
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="next_versions"
     )
     is_current = models.BooleanField("现行版本", default=True)
+    # The plan of the region's previous period (十四五 → 十五五), not an earlier version of this plan:
+    # set when the office declares this plan its successor (kesu.supervision.succession).
+    preceding_plan = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="successor_plans",
+        verbose_name="上一期方案",
+    )
     imported_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -91,6 +99,12 @@ class Task(models.Model):
     predecessor = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="successors",
         help_text="同一任务在上一版本方案中的记录",
+    )
+    # The unfinished task of the previous period's plan that this task carries on (承接), as the
+    # office chose when declaring the plan a successor; unlike `predecessor`, reports do not follow it.
+    carried_from = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="carried_into",
+        verbose_name="承接自上一期任务",
     )
     units = models.ManyToManyField(Unit, through="TaskUnit", related_name="tasks")
 

@@ -31,6 +31,21 @@ class Kind(StrEnum):
     def label(self) -> str:
         return {"yearly": "每年", "cumulative": "累计", "level": "达到", "ceiling": "不超过"}[self.value]
 
+    @property
+    def noun(self) -> str:
+        """What pages call a target of this kind, next to the target (年度目标 ≥ 20 场次)."""
+        return {"yearly": "年度目标", "cumulative": "累计目标", "level": "水平目标", "ceiling": "上限目标"}[self.value]
+
+    @property
+    def rule(self) -> str:
+        """How figures are weighed against a target of this kind, in a sentence for a reader."""
+        return {
+            "yearly": "每年单独计算：当年完成值与目标比较",
+            "cumulative": "规划期内累计完成值与目标比较",
+            "level": "最新值与目标比较",
+            "ceiling": "最新值不超过目标即达标",
+        }[self.value]
+
 
 class Basis(StrEnum):
     PER_YEAR = "per_year"

@@ -9,7 +9,7 @@ from django import forms
 from kesu.planning.models import Target
 from kesu.progress.models import SelfAssessment
 from kesu.progress.selectors import comparator_symbol
-from kesu.progress.services import FigureValidationError
+from kesu.progress.services import FigureValidationError, counts_things
 
 
 def figure_field_name(target: Target) -> str:
@@ -37,7 +37,9 @@ class ReportForm(forms.Form):
             self.fields[figure_field_name(target)] = forms.CharField(
                 label=target.subject or target.text,
                 required=False,
-                widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
+                # Counts are whole numbers (services refuse 4.4 人次): a phone offers digits only.
+                widget=forms.TextInput(attrs={"inputmode": "numeric" if counts_things(target) else "decimal",
+                                              "autocomplete": "off"}),
             )
             self.fields[note_field_name(target)] = forms.CharField(label="说明", required=False, max_length=255)
         if autosave_url:

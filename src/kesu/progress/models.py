@@ -156,8 +156,82 @@ class Reminder(models.Model):
     sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     sent_at = models.DateTimeField(auto_now_add=True)
     read_at = models.DateTimeField(null=True, blank=True)
+    # The 督办通知单 sent with the reminder by e-mail or webhook (kesu.progress.delivery), if any.
+    notice = models.ForeignKey(
+        "ReminderNotice", null=True, blank=True, on_delete=models.SET_NULL, related_name="reminders"
+    )
 
     class Meta:
         ordering = ["-sent_at"]
         indexes = [models.Index(fields=["unit", "read_at"])]
         verbose_name = verbose_name_plural = "催办"
+
+
+@audited
+class ReminderNotice(models.Model):
+    """督办通知单: the office's numbered notice to one unit listing its outstanding reports for some
+    periods. The serial (督办〔年〕第N号, counted per office and year), the date and the listed items are
+    stored when it is issued, so that downloading it again gives the same document."""
+
+    region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="+")
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="reminder_notices")
+    year = models.PositiveIntegerField("年度")
+    number = models.PositiveIntegerField("序号")
+    # The periods the notice covers, as sorted ids ("12,13"): the key under which it is reused.
+    period_key = models.CharField(max_length=255)
+    items = models.JSONField("督办事项", default=list)
+    # A digest of (task, period, state) of the items: while it is unchanged, the same notice is reused.
+    items_key = models.CharField(max_length=64)
+    issued_on = models.DateField("印发日期")
+    reply_by = models.DateField("反馈期限")
+    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    issued_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-issued_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["region", "year", "number"], name="notice_unique_serial")
+        ]
+        indexes = [models.Index(fields=["unit", "period_key"], name="notice_unit_periods_idx")]
+        verbose_name = verbose_name_plural = "督办通知单"
+
+    def __str__(self) -> str:
+        return f"{self.serial} {self.unit.name}"
+
+    @property
+    def serial(self) -> str:
+        return f"督办〔{self.year}〕第{self.number}号"
+
+
+class DeliveryChannel(models.TextChoices):
+    IN_APP = "in_app", "站内"
+    EMAIL = "email", "邮件"
+    WEBHOOK = "webhook", "Webhook"
+
+
+class DeliveryStatus(models.TextChoices):
+    PENDING = "pending", "待发送"
+    SENT = "sent", "已发送"
+    FAILED = "failed", "发送失败"
+
+
+class ReminderDelivery(models.Model):
+    """One way a reminder went out (站内 / e-mail to one person / the webhook) and how that went. Rows
+    are written with the reminder and sent after the commit; a failure is recorded here and never
+    undoes the reminder."""
+
+    reminder = models.ForeignKey(Reminder, on_delete=models.CASCADE, related_name="deliveries")
+    channel = models.CharField("渠道", max_length=16, choices=DeliveryChannel.choices)
+    recipient = models.CharField("接收方", max_length=255, blank=True)
+    status = models.CharField("状态", max_length=16, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING)
+    error = models.TextField("失败原因", blank=True)
+    attempts = models.PositiveSmallIntegerField("发送次数", default=0)
+    at = models.DateTimeField("时间", auto_now=True)
+
+    class Meta:
+        ordering = ["reminder", "channel", "id"]
+        indexes = [models.Index(fields=["status"], name="delivery_status_idx")]
+        verbose_name = verbose_name_plural = "催办送达记录"
+
+    def __str__(self) -> str:
+        return f"{self.get_channel_display()} {self.recipient} {self.get_status_display()}"

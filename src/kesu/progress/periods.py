@@ -50,15 +50,24 @@ def plan_years(plan: Plan) -> tuple[int, int]:
 
 @transaction.atomic
 def create_reporting_periods(
-    plan: Plan, kind: str = PeriodKind.HALF_YEARLY, *, start_from: datetime.date | None = None
+    plan: Plan, kind: str = PeriodKind.HALF_YEARLY, *, start_from: datetime.date | None = None,
+    before_issue: bool = False,
 ) -> list[ReportingPeriod]:
     """Lay the plan's period out in reporting periods of `kind`, each due 15 days after it ends.
+
+    The first period is the one containing the plan's issue date (`plan.issued_on`): units cannot
+    have reported on a plan before it was issued (a plan for 2021—2025 issued in January 2024 starts
+    with 2024). `before_issue=True` lays out the whole plan period instead, when the office says at
+    import that the units reported on the earlier years too. A plan without an issue date gets
+    the whole period.
 
     Changing the scheme later: periods that already hold reports are kept (their history must not
     move); the other existing periods are removed and the new scheme fills the remaining time.
     `start_from` skips periods that ended before that date (used for a revised plan version, whose
     past periods belong to the previous version).
     """
+    if not before_issue and plan.issued_on is not None:
+        start_from = max(start_from or plan.issued_on, plan.issued_on)
     start_year, end_year = plan_years(plan)
     layout = [p for year in range(start_year, end_year + 1) for p in _periods_of_year(year, kind)]
 

@@ -1,5 +1,6 @@
 """Reminders (催办): the office's notes to units that are behind, and the units marking them read.
-Same conventions as kesu.progress.services, whose errors they raise."""
+Same conventions as kesu.progress.services, whose errors they raise. Each reminder also goes out by
+the channels configured in settings (kesu.progress.delivery), after its transaction commits."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from kesu.org.models import Unit, User
 from kesu.org.permissions import can_administer
 from kesu.planning.models import Task
 from kesu.progress import selectors as selectors_reports
+from kesu.progress.delivery import plan_deliveries
 from kesu.progress.models import Reminder, ReportingPeriod
 from kesu.progress.services import ReportError, ReportPermissionError, service
 
@@ -37,9 +39,16 @@ def send_reminder(
         raise ReportError(f"{unit.name} 不是任务 {task.code} 的责任单位")
     if period is not None and task is not None and period.plan_id != task.plan_id:
         raise ReportError(f"填报周期“{period.label}”不属于任务 {task.code} 所在的方案")
-    return Reminder.objects.create(
+    reminder = Reminder.objects.create(
         region=unit.region, unit=unit, task=task, period=period, message=message, sent_by=actor
     )
+    record(
+        AuditAction.CREATE, reminder, None,
+        {"unit_id": unit.pk, "task_id": task and task.pk, "period_id": period and period.pk, "message": message},
+        reason="催办",
+    )
+    plan_deliveries([reminder], actor=actor)
+    return reminder
 
 
 @service
@@ -77,6 +86,7 @@ def send_bulk_reminders(
             {"unit_id": reminder.unit_id, "period_id": period.pk, "message": reminder.message},
             reason="批量催办",
         )
+    plan_deliveries(reminders, actor=actor)
     return reminders
 
 

@@ -8,19 +8,19 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.apps import apps
 from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 
+from kesu.audit import display as audit_display
 from kesu.audit.models import AuditEntry
 from kesu.org.models import Role, Unit, User
 from kesu.org.permissions import home_region, visible_units
 from kesu.planning.models import Plan, Target, Task, TaskUnit
 from kesu.planning.selectors import visible_plans
-from kesu.plans import attainment
+from kesu.plans import attainment, notation
 from kesu.progress.models import (
     Evidence,
     ProgressReport,
@@ -202,11 +202,9 @@ def report_with_details(*, user: User, report_id: int) -> ProgressReport:
     ).get(pk=report_id)
 
 
-COMPARATOR_SYMBOLS = {">=": "≥", "<=": "≤", ">": ">", "<": "<", "=": "=", "==": "="}
-
-
 def comparator_symbol(target: Target) -> str:
-    return COMPARATOR_SYMBOLS.get(target.comparator, target.comparator)
+    """≥ / ≤ / 约 …, as kesu.plans.notation writes it ("" for a bare target)."""
+    return notation.comparator_symbol(target.comparator)
 
 
 @dataclass
@@ -219,12 +217,16 @@ class FigureLine:
         return comparator_symbol(self.target)
 
     @property
-    def ratio_percent(self) -> float | None:
+    def share(self) -> float | None:
         """This figure alone against the target, by the rule the task page and status lights use."""
         if self.figure is None:
             return None
-        share = attainment.progress(self.target.attainment_target(), self.figure.value)
-        return round(share * 100, 1)
+        return attainment.progress(self.target.attainment_target(), self.figure.value)
+
+    @property
+    def ratio_percent(self) -> float | None:
+        share = self.share
+        return None if share is None else round(share * 100, 1)
 
 
 def figure_lines(report: ProgressReport | None, targets: list[Target]) -> list[FigureLine]:
@@ -232,44 +234,10 @@ def figure_lines(report: ProgressReport | None, targets: list[Target]) -> list[F
     return [FigureLine(t, by_target.get(t.pk)) for t in targets]
 
 
-@dataclass
-class HistoryRow:
-    """An audit entry with its changed fields in words: (field label, before, after)."""
-
-    entry: AuditEntry
-    changes: list[tuple[str, object, object]]
-
-
-# Bookkeeping fields that change on every save and say nothing to a reader.
-_UNINTERESTING_FIELDS = {"id", "updated_at", "revision"}
-
-
-def _field_words(model_label: str) -> dict[str, tuple[str, dict]]:
-    try:
-        model = apps.get_model(model_label)
-    except LookupError:
-        return {}
-    return {
-        f.attname: (str(f.verbose_name), {value: str(label) for value, label in (f.choices or [])})
-        for f in model._meta.concrete_fields
-    }
-
-
-def history_rows(entries: list[AuditEntry]) -> list[HistoryRow]:
-    words_by_model: dict[str, dict[str, tuple[str, dict]]] = {}
-    rows = []
-    for entry in entries:
-        words = words_by_model.setdefault(entry.model, _field_words(entry.model))
-        changes = []
-        for name, before, after in entry.changed_fields():
-            if name in _UNINTERESTING_FIELDS:
-                continue
-            label, choices = words.get(name, (name, {}))
-            if choices:
-                before, after = choices.get(before, before), choices.get(after, after)
-            changes.append((label, before, after))
-        rows.append(HistoryRow(entry, changes))
-    return rows
+# The audit history in words lives with the audit log (names of units, periods and users looked up
+# per model, local times); re-exported here for the pages that import it from this module.
+HistoryRow = audit_display.HistoryRow
+history_rows = audit_display.history_rows
 
 
 def report_audit_history(report: ProgressReport, limit: int = 50) -> list[HistoryRow]:
@@ -410,6 +378,18 @@ def units_behind_for_period(period: ReportingPeriod) -> list[UnitBehind]:
     return list(behind.values())
 
 
+def latest_reminders_for_period(period: ReportingPeriod) -> dict[int, Reminder]:
+    """The last reminder about `period` to each unit, with how it went out (the bulk page's 送达 column).
+    Two queries."""
+    latest: dict[int, Reminder] = {}
+    for reminder in (
+        Reminder.objects.filter(period=period).select_related("notice").prefetch_related("deliveries")
+        .order_by("unit_id", "-sent_at", "-id")
+    ):
+        latest.setdefault(reminder.unit_id, reminder)
+    return latest
+
+
 @dataclass
 class Inbox:
     reminders: list[Reminder]
@@ -426,7 +406,7 @@ def inbox_for(user: User, limit: int = 100) -> Inbox:
     reminders sent in their region (their outbox). Others: nothing."""
     if user.role == Role.UNIT_REPORTER and user.unit_id:
         reminders = list(
-            Reminder.objects.filter(unit_id=user.unit_id).select_related("task", "period", "sent_by")[:limit]
+            Reminder.objects.filter(unit_id=user.unit_id).select_related("task", "period", "sent_by", "notice")[:limit]
         )
         returned = list(
             ProgressReport.objects.filter(unit_id=user.unit_id, status=ReportStatus.RETURNED)
@@ -437,8 +417,8 @@ def inbox_for(user: User, limit: int = 100) -> Inbox:
     if user.role == Role.OFFICE_ADMIN and user.region_id:
         sent = list(
             Reminder.objects.filter(region__path__startswith=user.region.path).select_related(
-                "unit", "task", "period", "sent_by"
-            )[:limit]
+                "unit", "task", "period", "sent_by", "notice"
+            ).prefetch_related("deliveries")[:limit]
         )
         return Inbox([], [], sent)
     return Inbox([], [], [])

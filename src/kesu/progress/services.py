@@ -17,8 +17,8 @@ reports are locked. Every write on a report (save, submit, accept, return) carri
 the caller read, and is checked under the report's row lock; if the stored report has moved on
 meanwhile, `StaleReportError` is raised and nothing is written.
 
-Figures (完成值) are cumulative: for a target with period "每年" the amount reached in that calendar
-year so far, otherwise the amount reached since the plan began. Plausibility rule for figures:
+Figures (完成值) are each unit's own, to date: for a yearly target the amount reached in that calendar
+year so far, otherwise the amount reached since the plan began; counts (人次, 场, 个 …) are whole numbers. Plausibility rule for figures:
 a figure of 10 times its target or more is saved only when the editor confirms it
 (`confirm_large=True`); 100 times or more is rejected as a typing error.
 """
@@ -44,6 +44,7 @@ from kesu.audit.registry import history_for
 from kesu.org.models import Unit, User
 from kesu.org.permissions import can_administer, can_report_for
 from kesu.planning.models import Target, Task
+from kesu.plans import notation
 from kesu.progress.models import (
     Evidence,
     ProgressReport,
@@ -139,6 +140,15 @@ def _target_label(target: Target) -> str:
     return target.subject or target.text
 
 
+def _amount(value: float, target: Target) -> str:
+    return notation.format_amount(value, target.unit, count=counts_things(target))
+
+
+def counts_things(target: Target) -> bool:
+    """Figures of people, events, places … are whole numbers; a 人均 or 每万人 figure is a ratio."""
+    return notation.is_count_unit(target.unit) and target.attainment_target().adds_up
+
+
 def validate_figures(
     targets: list[Target], raw_figures: dict[int, object], *, confirm_large: bool = False
 ) -> dict[int, float | None]:
@@ -166,14 +176,18 @@ def validate_figures(
             problems.errors[target.pk] = f"“{label}”的完成值不能为负数"
         elif target.unit.strip() in {"%", "％"} and target.value <= 100 and value > 100:
             problems.errors[target.pk] = f"“{label}”是百分比，完成值不能超过 100%"
+        elif not value.is_integer() and counts_things(target):
+            problems.errors[target.pk] = f"“{label}”以{target.unit}计，完成值应为整数，收到 {notation.plain_number(value)}"
         elif target.value > 0 and value >= REJECT_RATIO * target.value:
             problems.errors[target.pk] = (
-                f"“{label}”的完成值 {value:g}{target.unit} 是目标值 {target.value:g}{target.unit} 的 "
+                f"“{label}”的完成值 {_amount(value, target)} 是目标值 "
+                f"{_amount(target.value, target)} 的 "
                 f"{value / target.value:.0f} 倍，超出合理范围，请检查是否多填了位数"
             )
         elif target.value > 0 and value >= CONFIRM_RATIO * target.value and not confirm_large:
             problems.needs_confirmation[target.pk] = (
-                f"“{label}”的完成值 {value:g}{target.unit} 达到目标值 {target.value:g}{target.unit} 的 "
+                f"“{label}”的完成值 {_amount(value, target)} 达到目标值 "
+                f"{_amount(target.value, target)} 的 "
                 f"{value / target.value:.0f} 倍，请确认数值无误后勾选“确认数值无误”再保存"
             )
     if problems.errors or problems.needs_confirmation:

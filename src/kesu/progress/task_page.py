@@ -5,15 +5,17 @@ lights judge it (tests/supervision/test_target_identity.py holds the two togethe
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import Prefetch, Q
+from django.utils import timezone
 
 from kesu.audit.models import AuditEntry
 from kesu.org.models import Unit, User
 from kesu.planning.models import Target, Task, UnitRole
 from kesu.planning.selectors import task_lineage
-from kesu.plans import attainment
+from kesu.plans import attainment, notation
 from kesu.plans.attainment import Basis, Kind
 from kesu.progress.models import ProgressReport, ReportingPeriod, ReportStatus, ReviewEvent
 from kesu.progress.selectors import HistoryRow, history_rows, visible_reports
@@ -28,6 +30,7 @@ class ProgressLine:
     target: Target
     contributors: list[tuple[str, float]]
     goal: attainment.Target | None = None
+    decides: bool = False  # the line the status light judges (a yearly target's latest year)
 
     def __post_init__(self):
         if self.goal is None:
@@ -51,6 +54,11 @@ class ProgressLine:
         share = self.progress
         return None if share is None else round(share * 100, 1)
 
+    @property
+    def contributors_label(self) -> str:
+        """What the breakdown lists: each unit's own figure, which the line adds up or picks from."""
+        return "各单位填报" + ("（相加）" if self.goal.adds_up else "（取最新最好值）")
+
 
 @dataclass
 class TargetProgress:
@@ -66,10 +74,24 @@ class TargetProgress:
     def kind_label(self) -> str:
         return self.goal.kind.label
 
+    @property
+    def goal_text(self) -> str:
+        """The target in words (不少于 20 场次); a 每季度 target also its year's goal."""
+        text = notation.format_target(self.target.value, self.target.comparator, self.target.unit, words=True)
+        if self.goal.kind == Kind.YEARLY and self.goal.periods_per_year > 1:
+            text += f"（全年 {notation.format_amount(self.goal.goal, self.target.unit)}）"
+        return text
 
-def target_progress(targets: list[Target], accepted_reports: list[ProgressReport]) -> list[TargetProgress]:
+
+def target_progress(targets: list[Target], accepted_reports: list[ProgressReport],
+                    judged_years: Iterable[int] = ()) -> list[TargetProgress]:
     """Each target against the accepted figures, read by attainment.amount_reached as progress
-    reports are written (to date): yearly targets one line per year, the others one line."""
+    reports are written (to date): yearly targets one line per year, the others one line.
+
+    ``judged_years`` are the years with a past-due reporting period: a yearly target gets a line for
+    each even without figures, and the latest of them is the line its status light judges (marked
+    ``decides``), as kesu.supervision.status does."""
+    judged_years = sorted(set(judged_years))
     figures_by_target: dict[int, list[tuple[ProgressReport, attainment.Figure]]] = defaultdict(list)
     for report in accepted_reports:
         for figure in report.figures.all():
@@ -80,12 +102,16 @@ def target_progress(targets: list[Target], accepted_reports: list[ProgressReport
         goal = target.attainment_target()
         pairs = figures_by_target.get(target.pk, [])
         figures = [f for _, f in pairs]
-        years = sorted({f.year for f in figures}) if goal.kind == Kind.YEARLY else [None]
+        yearly = goal.kind == Kind.YEARLY
+        years = sorted({f.year for f in figures} | (set(judged_years) if figures else set())) if yearly else [None]
         lines = []
         for year in years if figures else []:
             amount = attainment.amount_reached(goal, figures, year, basis=Basis.TO_DATE)
             label = f"{year}年" if year is not None else ("累计" if goal.kind == Kind.CUMULATIVE else "当前")
             lines.append(ProgressLine(label, amount, target, _contributors(pairs, year), goal))
+        deciding = judged_years[-1] if yearly and judged_years else None
+        for line in lines:
+            line.decides = line.label == f"{deciding}年" if deciding is not None else line is lines[-1]
         if not lines:
             lines = [ProgressLine(NO_DATA, None, target, [], goal)]
         result.append(TargetProgress(target, goal, lines))
@@ -133,15 +159,18 @@ def task_page(*, user: User, task: Task, history_limit: int = 60) -> TaskPage:
     condition = Q(model=Task._meta.label, object_id=str(task.pk))
     if report_ids:
         condition |= Q(model=ProgressReport._meta.label, object_id__in=report_ids)
+    periods = list(task.plan.periods.order_by("start"))
+    today = timezone.localdate()
+    judged_years = {p.start.year for p in periods if p.due < today}
     history = history_rows(list(AuditEntry.objects.filter(condition).order_by("-at", "-id")[:history_limit]))
     return TaskPage(
         task=task,
         lead_units=[a.unit for a in assignments if a.role == UnitRole.LEAD],
         participating_units=[a.unit for a in assignments if a.role == UnitRole.PARTICIPATING],
         targets=targets,
-        progress=target_progress(targets, accepted),
+        progress=target_progress(targets, accepted, judged_years),
         chain=chain,
         timeline=timeline,
         history=history,
-        periods=list(task.plan.periods.order_by("start")),
+        periods=periods,
     )

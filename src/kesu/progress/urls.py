@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from kesu.progress import views
+from kesu.progress import notice_views, views
 
 app_name = "progress"
 
@@ -16,6 +16,10 @@ urlpatterns = [
     path("review/", views.review_queue, name="review_queue"),
     path("reminders/new/", views.reminder_new, name="reminder_new"),
     path("reminders/bulk/", views.reminder_bulk, name="reminder_bulk"),
+    path("reminders/notices/", notice_views.notice_issue, name="notice_issue"),
+    path("reminders/notices/batch/", notice_views.notice_batch, name="notice_batch"),
+    path("reminders/notices/<int:notice_id>.<str:fmt>", notice_views.notice_download, name="notice_download"),
+    path("reminders/deliveries/<int:delivery_id>/resend/", notice_views.delivery_resend, name="delivery_resend"),
     path("inbox/", views.inbox, name="inbox"),
     path("inbox/read-all/", views.inbox_mark_all_read, name="inbox_mark_all_read"),
     path("inbox/<int:reminder_id>/read/", views.inbox_mark_read, name="inbox_mark_read"),

@@ -28,7 +28,8 @@ from kesu.org.permissions import (
     visible_units,
 )
 from kesu.planning.selectors import visible_plans, visible_tasks
-from kesu.progress import evidence_sources, reminders, selectors, services
+from kesu.plans import notation
+from kesu.progress import delivery, evidence_sources, reminders, selectors, services
 from kesu.progress.forms import (
     BulkReminderForm,
     ReminderForm,
@@ -37,7 +38,7 @@ from kesu.progress.forms import (
     figure_field_name,
     note_field_name,
 )
-from kesu.progress.models import Evidence, Reminder, ReportingPeriod, ReportStatus
+from kesu.progress.models import DeliveryStatus, Evidence, Reminder, ReportingPeriod, ReportStatus
 from kesu.progress.selectors import visible_reports
 
 READ_ROLES = (Role.OFFICE_ADMIN, Role.LEADER, Role.STATISTICIAN, Role.UNIT_REPORTER)
@@ -95,7 +96,7 @@ def _initial_from(report, targets) -> dict:
     for target in targets:
         figure = by_target.get(target.pk)
         if figure is not None:
-            initial[figure_field_name(target)] = f"{figure.value:g}"
+            initial[figure_field_name(target)] = notation.plain_number(figure.value)
             initial[note_field_name(target)] = figure.note
     return initial
 
@@ -362,7 +363,10 @@ def reminder_new(request):
         except services.ReportError as error:
             form.add_error(None, str(error))
         else:
-            messages.success(request, f"已向{reminder.unit.name}发送催办。")
+            outcome = delivery.outcome_text([reminder])
+            # A failed e-mail or webhook does not undo the reminder, but the office must notice it.
+            report = messages.warning if DeliveryStatus.FAILED.label in outcome else messages.success
+            report(request, f"已向{reminder.unit.name}发送催办。{outcome}")
             return redirect("progress:inbox")
     return render(request, "progress/review_reminder_new.html", {"form": form}, status=400)
 
@@ -396,12 +400,17 @@ def reminder_bulk(request):
             except services.ReportError as error:
                 form.add_error(None, str(error))
             else:
-                messages.success(request, f"已向 {len(sent)} 个单位发送催办。")
+                outcome = delivery.outcome_text(sent)
+                report = messages.warning if DeliveryStatus.FAILED.label in outcome else messages.success
+                report(request, f"已向 {len(sent)} 个单位发送催办。{outcome}")
                 return redirect("progress:inbox")
         status_code = 400
     else:
         form = BulkReminderForm(initial={"message": default_message}, behind=behind)
         status_code = 200
+    latest = selectors.latest_reminders_for_period(period) if period else {}
+    for row in behind:
+        row.last_reminder = latest.get(row.unit.pk)
     if form.is_bound:
         checked = {int(v) for v in request.POST.getlist("unit_ids") if v.isdigit()}
     else:

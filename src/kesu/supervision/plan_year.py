@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from kesu.org.models import Region
 from kesu.planning.models import Plan, Task
-from kesu.planning.selectors import covering
+from kesu.planning.selectors import PlanState, plan_standings
 from kesu.plans.attainment import Figure, Target
 from kesu.progress.models import ReportingPeriod, ReportStatus
 from kesu.supervision.models import ScoreAdjustment
@@ -228,6 +228,9 @@ class RegionStanding:
     due_reports: int = 0
     on_time_reports: int = 0
     period_on_time: tuple[tuple[str, float | None], ...] = ()
+    # kesu.planning.selectors.PlanState: in force, ended (an earlier plan, none yet for the year), none.
+    plan_state: str = PlanState.NONE
+    plan_note: str = "未录入实施方案"  # what a list says instead of figures when no plan is in force
 
     @property
     def on_time_rate(self) -> float | None:
@@ -235,19 +238,21 @@ class RegionStanding:
 
 
 def lower_region_standings(region: Region, year: int, as_of: datetime.date) -> tuple[RegionStanding, ...]:
-    """The regions directly under ``region`` (by code), with their current plans covering ``year``;
-    one board for all those plans."""
+    """The regions directly under ``region`` (by code), with their plans in force in ``year`` (as
+    the annual report picks them, kesu.planning.selectors.plan_standings); a region whose plan has
+    ended says so. One board for all the plans in force."""
     children = list(Region.objects.filter(parent=region).order_by("code"))
     if not children:
         return ()
-    plans = Plan.objects.filter(covering(year), region__in=children, is_current=True).order_by(
-        "region_id", "-version", "-pk"
-    )
-    plan_by_region: dict[int, Plan] = {}
-    for plan in plans:
-        plan_by_region.setdefault(plan.region_id, plan)
+    standings_by_region = plan_standings(children, year)
+    plan_by_region = {pk: s.plan for pk, s in standings_by_region.items() if s.in_force}
+
+    def without_plan(child: Region) -> RegionStanding:
+        standing = standings_by_region[child.pk]
+        return RegionStanding(child.code, child.name, False, plan_state=standing.state, plan_note=standing.label)
+
     if not plan_by_region:
-        return tuple(RegionStanding(child.code, child.name, False) for child in children)
+        return tuple(without_plan(child) for child in children)
     board = load_board(Task.objects.filter(plan_id__in=[p.pk for p in plan_by_region.values()]), as_of)
     rows_by_plan: dict[int, list[TaskRow]] = defaultdict(list)
     for row in board.rows:
@@ -256,7 +261,7 @@ def lower_region_standings(region: Region, year: int, as_of: datetime.date) -> t
     for child in children:
         plan = plan_by_region.get(child.pk)
         if plan is None:
-            standings.append(RegionStanding(child.code, child.name, False))
+            standings.append(without_plan(child))
             continue
         rows = rows_by_plan.get(plan.pk, [])
         colours = colour_counts(Counter(row.status.colour for row in rows))
@@ -267,6 +272,6 @@ def lower_region_standings(region: Region, year: int, as_of: datetime.date) -> t
             child.code, child.name, True, len(rows), colours["green"], colours["amber"], colours["red"],
             sum(progress) / len(progress) if progress else None,
             sum(t.due for t in this_year), sum(t.on_time for t in this_year),
-            tuple((t.label, t.on_time_rate) for t in tallies),
+            tuple((t.label, t.on_time_rate) for t in tallies), PlanState.IN_FORCE, plan.title,
         ))
     return tuple(standings)

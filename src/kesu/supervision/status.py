@@ -17,9 +17,14 @@ A task's colour is the worst of these findings:
 
    - *Cumulative* targets (“十四五”期间培训1000名): time runs from 1 January of the plan's first year
      to 31 December of the target's deadline year (else the task's, else the plan's last year).
-   - *Yearly* targets (每年, 年均, 年度, 每季度 …): judged per calendar year. Each year with a
-     past-due period is judged on its own: that year's figures against the year's goal, time
-     elapsed = share of the year up to the end of that year's latest past-due period.
+   - *Yearly* targets (每年, 年均, 年度, 每季度 …): judged per calendar year, and the light is
+     decided by the latest year with a past-due period alone: that year's figures against the
+     year's goal, time elapsed = share of the year up to the end of that year's latest past-due
+     period (pro rata within the current year). Earlier years are history (the task page lists
+     them): a task is not kept red by 2021 while 2022–2025 met their goals.
+
+   Each progress reason names what decided it: the target, the year (yearly targets) and the
+   reporting period whose end is the horizon (“截至2024年上半年”).
    - *Level* and *ceiling* targets (覆盖率达到90%, 控制在…以内): the latest figure counts, time as
      for cumulative ones; a ceiling's progress is 100 % while the figure is within it.
 
@@ -206,6 +211,7 @@ class _Progress:
     elapsed: float
     label: str = ""
     year: int | None = None
+    period_label: str = ""  # the past-due period whose end is the horizon ("" before any is due)
 
 
 def percent(share: float | None) -> str:
@@ -240,9 +246,9 @@ def _target_progress(target: TargetInput, data: TaskStatusInput, today: datetime
     if target.kind == Kind.YEARLY:
         years = sorted({p.start.year for p in past_due})
         for year in years:
-            horizon = max(p.end for p in past_due if p.start.year == year)
-            elapsed = attainment.expected_share(year, year, horizon)
-            results.append(_Progress(achieved_share(target, year), elapsed, label, year))
+            horizon = max((p for p in past_due if p.start.year == year), key=lambda p: p.end)
+            elapsed = attainment.expected_share(year, year, horizon.end)
+            results.append(_Progress(achieved_share(target, year), elapsed, label, year, horizon.label))
         return results
 
     start_year = data.plan_start_year or min((p.start.year for p in data.periods), default=None)
@@ -250,14 +256,20 @@ def _target_progress(target: TargetInput, data: TaskStatusInput, today: datetime
     share = achieved_share(target)
     if start_year is None or end_year is None or not past_due:
         return [_Progress(share, 0.0, label)]
-    horizon = max(p.end for p in past_due)
-    return [_Progress(share, attainment.expected_share(start_year, end_year, horizon), label)]
+    horizon = max(past_due, key=lambda p: p.end)
+    return [_Progress(share, attainment.expected_share(start_year, end_year, horizon.end), label,
+                      period_label=horizon.label)]
 
 
 def _progress_reason(item: _Progress) -> str:
+    """“培训科技辅导员 2024年进度 40%，时间已过 50%（截至2024年上半年）”: the horizon's period is left
+    out only where the year already says it (a yearly target judged at its year's end)."""
     prefix = f"{item.label} " if item.label else ""
     year = f"{item.year}年" if item.year else ""
-    return f"{prefix}{year}进度 {percent(item.share)}，时间已过 {percent(item.elapsed)}"
+    reason = f"{prefix}{year}进度 {percent(item.share)}，时间已过 {percent(item.elapsed)}"
+    if item.period_label and not (item.year and item.elapsed >= 1):
+        reason += f"（截至{item.period_label}）"
+    return reason
 
 
 def compute_task_status(
@@ -267,10 +279,11 @@ def compute_task_status(
     findings: list[Finding] = []
 
     per_target = [_target_progress(target, data, today) for target in data.targets]
-    evaluations = [item for items in per_target for item in items]
-    for item in evaluations:
+    # The latest evaluation of each target decides (the latest judged year, for yearly ones).
+    current = [items[-1] for items in per_target if items]
+    for item in current:
         colour = _gap_colour(item.elapsed - item.share, thresholds)
-        findings.append(Finding(colour, _progress_reason(item), "progress"))
+        findings.append(Finding(colour, _progress_reason(item), "progress", period_label=item.period_label))
 
     for obligation in data.obligations:
         period = obligation.period
@@ -291,8 +304,6 @@ def compute_task_status(
                 colour, reason = Colour.AMBER, f"{obligation.unit_name} {period.label}报告被退回未重新报送"
             findings.append(Finding(colour, reason, "returned", obligation.unit_id, period.label, waited))
 
-    # Current progress: the latest evaluation of each target (the latest judged year, for yearly ones).
-    current = [items[-1] for items in per_target if items]
     progress = elapsed = None
     if current:
         progress = sum(i.share for i in current) / len(current)

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from kesu.supervision import views
+from kesu.supervision import succession_views, views
 
 app_name = "supervision"
 
@@ -22,4 +22,7 @@ urlpatterns = [
     path("plans/<int:plan_id>/export/scorecard.xlsx", views.export_scorecard, name="export_scorecard"),
     path("units/<int:unit_id>/", views.unit_page, name="unit_page"),
     path("tasks/<int:task_id>/", views.task_detail, name="task_detail"),
+    # Plans in succession (衔接上一期 / 声明下一期方案): the office of the region only.
+    path("plans/<int:plan_id>/succession/", succession_views.succession_start, name="succession_start"),
+    path("plans/<int:plan_id>/succession/<int:successor_id>/", succession_views.succession, name="succession"),
 ]

@@ -10,6 +10,7 @@ from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -28,7 +29,7 @@ from kesu.org.permissions import (
     visible_units,
 )
 from kesu.planning.models import Task
-from kesu.planning.selectors import visible_plans, visible_tasks
+from kesu.planning.selectors import carried_from, carried_into, plan_standing, visible_plans, visible_tasks
 from kesu.progress import task_page as progress_task_page
 from kesu.supervision import exports
 from kesu.supervision.board_cache import PLAN_LIST
@@ -52,6 +53,7 @@ from kesu.supervision.selectors import (
     unit_context,
 )
 from kesu.supervision.status import Colour
+from kesu.supervision.succession import succession_links
 
 READ_ROLES = (Role.OFFICE_ADMIN, Role.LEADER, Role.STATISTICIAN)
 # A unit reporter sees the page of a task its unit works on (visible_tasks scopes it).
@@ -71,10 +73,17 @@ def _plan_header(request, plan, page: str) -> SafeString:
     the plan list and of the org tree (region names), the viewer's region and the plan shown."""
     region = home_region(request.user)
     plan_list, org = versions.tokens(PLAN_LIST, versions.REGIONS)
+    # The year decides whether the 总结评估 tab shows (from the plan's last year on).
+    this_year = timezone.localdate().year
+    # The plans before and after this one (succession) come with the plan list's token; only the
+    # region's office is offered to link them.
+    administers = can_administer(request.user, plan.region)
     key = ("progress:plan_header", page, plan.pk, plan.data_version, plan_list, org,
-           region and (region.pk, region.path))
+           region and (region.pk, region.path), this_year, administers)
     return render_body(key, "supervision/plan_header.html", lambda: {
         "plan": plan, "page": page, "plan_options": plan_switcher_options(request.user, plan),
+        "succession": succession_links(plan), "can_administer": administers,
+        "final_available": bool(plan.period_start and plan.period_end and plan.period_end <= this_year),
     })
 
 
@@ -101,8 +110,11 @@ def plan_default(request, page: str):
             raise Http404("方案编号无效")
         plan = get_visible_or_404(plans, pk=int(wanted))
     else:
+        # The home region's plan in force this year (a region between two plans: the one that ended).
         region = home_region(request.user)
-        plan = plans.filter(region=region).first() or plans.first()
+        standing = plan_standing(region, timezone.localdate().year) if region is not None else None
+        plan = (standing and standing.plan and plans.filter(pk=standing.plan.pk).first()) \
+            or plans.filter(region=region).first() or plans.first()
     if plan is None:
         return render(request, "supervision/dashboard_empty.html", status=200)
     return redirect(PLAN_PAGES[page], plan_id=plan.pk)
@@ -295,6 +307,10 @@ def export_scorecard(request, plan_id: int):
 # The task page: its reports and figures (kesu.progress) with its status light (this app)
 
 
+def _visible(user, task: Task | None) -> Task | None:
+    return task if task is not None and visible_tasks(user).filter(pk=task.pk).exists() else None
+
+
 def _task_status(task: Task):
     """The task's traffic light (红黄绿灯) from the dashboard's board loader, so that the task page and the
     dashboard never disagree."""
@@ -306,7 +322,9 @@ def _task_status(task: Task):
 @require_GET
 def task_detail(request, task_id: int):
     task = get_visible_or_404(
-        visible_tasks(request.user).select_related("plan__region", "group", "section", "predecessor__plan"),
+        visible_tasks(request.user).select_related("plan__region", "group", "section", "predecessor__plan")
+        # Whether a later plan's task carries this one on: asked here so that most pages need no query for it.
+        .annotate(is_carried=Exists(Task.objects.filter(carried_from=OuterRef("pk")))),
         pk=task_id,
     )
     require_role(request.user, *TASK_PAGE_ROLES)
@@ -319,6 +337,9 @@ def task_detail(request, task_id: int):
             "page": page,
             "task": task,
             "status": _task_status(task),
+            # 承接: the previous period's task this one carries on, and the later tasks carrying it.
+            "carried_from": _visible(request.user, carried_from(task, lineage=page.chain)),
+            "carried_into": [t for t in carried_into(task) if _visible(request.user, t)] if task.is_carried else [],
             "can_report": own_unit is not None
             and any(u.pk == own_unit.pk for u in page.lead_units + page.participating_units),
         },

@@ -30,7 +30,7 @@ from typing import Any
 import numpy as np
 
 from kesu.survey.design import SurveyDesign, combine_codes, python_value
-from kesu.survey.errors import SurveyError
+from kesu.survey.errors import SurveyError, plain
 from kesu.survey.variance import Influence, Stage
 
 # R's rake residualises the influence with this many sweeps over the margins.
@@ -209,10 +209,14 @@ def _level_index(levels: Sequence[Any], key: Any) -> int | None:
     return None
 
 
+WHAT_ZH = {"post-stratification": "事后分层", "raking": "迭代比例加权", "calibration": "校准"}
+
+
 def _require_sampling_design(design: SurveyDesign, what: str) -> None:
     if design.replicate is not None:
         raise SurveyError(
-            f"{what} of replicate-weight designs is not supported; calibrate before to_replicate()"
+            f"重复权数设计不支持{WHAT_ZH.get(what, what)}：请在 to_replicate() 之前校准",
+            f"{what} of replicate-weight designs is not supported; calibrate before to_replicate()",
         )
 
 
@@ -234,7 +238,8 @@ def _cell_totals(
     for key, value in totals.items():
         key_tuple = key if isinstance(key, tuple) else (key,)
         if len(key_tuple) != len(by):
-            raise SurveyError(f"population cell {key!r} does not have one value for each of {list(by)}")
+            raise SurveyError(f"总体单元格 {key!r} 没有为 {list(by)} 各给出一个取值",
+                              f"population cell {key!r} does not have one value for each of {list(by)}")
         normalised[key_tuple] = float(value)
     population = np.full(len(keys), np.nan)
     matched = set()
@@ -248,14 +253,20 @@ def _cell_totals(
                 break
     missing_in_population = [keys[i] for i in np.flatnonzero(np.isnan(population))]
     if missing_in_population:
-        raise SurveyError(f"sample cells missing from the population totals: {missing_in_population[:5]}")
+        raise SurveyError(f"以下样本单元格在总体总数中缺失：{missing_in_population[:5]}",
+                          f"sample cells missing from the population totals: {missing_in_population[:5]}")
     unmatched = [k for k, v in normalised.items() if k not in matched and v != 0]
     if unmatched:
         if not partial:
             raise SurveyError(
-                f"population cells absent from the sample: {unmatched[:5]}; pass partial=True to ignore them"
+                f"以下总体单元格在样本中没有出现：{unmatched[:5]}；如需忽略，请传入 partial=True",
+                f"population cells absent from the sample: {unmatched[:5]}; pass partial=True to ignore them",
             )
-        warnings.warn(f"population cells absent from the sample were ignored: {unmatched[:5]}", stacklevel=3)
+        warnings.warn(
+            f"已忽略样本中没有出现的总体单元格：{unmatched[:5]} / "
+            f"population cells absent from the sample were ignored: {unmatched[:5]}",
+            stacklevel=3,
+        )
     return population
 
 
@@ -270,7 +281,8 @@ def poststratify(
     sample = np.bincount(codes, weights=old, minlength=len(keys))
     if (sample == 0).any():
         empty = [keys[i] for i in np.flatnonzero(sample == 0)]
-        raise SurveyError(f"cells with zero sample weight cannot be post-stratified: {empty[:5]}")
+        raise SurveyError(f"以下单元格的样本权数合计为 0，无法事后分层：{empty[:5]}",
+                          f"cells with zero sample weight cannot be post-stratified: {empty[:5]}")
     new = old * (population / sample)[codes]
     state = design.calibration.extended() if design.calibration is not None else CalibrationState()
     _add_poststratum_step(state, codes, len(keys), old, new)
@@ -301,7 +313,7 @@ def rake(
     """
     _require_sampling_design(design, "raking")
     if not margins:
-        raise SurveyError("rake needs at least one margin")
+        raise SurveyError("迭代比例加权至少需要一个边际", "rake needs at least one margin")
     if bounds is not None:
         return calibrate(
             design, list(margins), dict(margins), calfun="raking", bounds=bounds, max_iter=max_iter
@@ -331,7 +343,8 @@ def rake(
             if (current == 0).any():
                 empty = np.flatnonzero(current == 0)
                 raise SurveyError(
-                    f"margin {list(margins)[m]!r} has levels with zero sample weight: {empty[:5]}"
+                    f"边际“{list(margins)[m]}”有类别的样本权数合计为 0：{empty[:5]}",
+                    f"margin {list(margins)[m]!r} has levels with zero sample weight: {empty[:5]}",
                 )
             factors[m] = factors[m] * targets_list[m] / current
             cell_factor_after_margin.append(cell_factor * (targets_list[m] / current)[cell_levels[:, m]])
@@ -349,8 +362,9 @@ def rake(
             break
     else:
         raise SurveyError(
+            f"迭代 {max_iter} 次后仍未收敛：边际的最大相对差为 {plain(discrepancy, 3)}（容限 {plain(tol)}）",
             f"raking did not converge after {max_iter} iterations: largest relative margin discrepancy "
-            f"{discrepancy:.3g} (tol {tol:g})"
+            f"{plain(discrepancy, 3)} (tol {plain(tol)})",
         )
     w0 = design.weights
     w = w0 * cell_factor_after_margin[-1][cell_of_row]
@@ -381,18 +395,24 @@ def _model_matrix(
     if isinstance(formula_columns, np.ndarray):
         matrix = np.asarray(formula_columns, dtype=float)
         if matrix.ndim != 2 or matrix.shape[0] != design.n:
-            raise SurveyError(f"the model matrix must have {design.n} rows, got shape {matrix.shape}")
+            raise SurveyError(f"模型矩阵应有 {design.n} 行，实际形状为 {matrix.shape}",
+                              f"the model matrix must have {design.n} rows, got shape {matrix.shape}")
         totals = np.asarray(population_totals, dtype=float).reshape(-1)
         if len(totals) != matrix.shape[1]:
-            raise SurveyError(f"{matrix.shape[1]} model-matrix columns but {len(totals)} population totals")
+            raise SurveyError(f"模型矩阵有 {matrix.shape[1]} 列，总体总数却有 {len(totals)} 个",
+                              f"{matrix.shape[1]} model-matrix columns but {len(totals)} population totals")
         return matrix, totals, [f"x{j}" for j in range(matrix.shape[1])]
     if not isinstance(population_totals, Mapping):
-        raise SurveyError("population_totals must map each formula column to its total (or level totals)")
+        raise SurveyError(
+            "population_totals 须为每个校准列给出总体总数（或各类别的总数）",
+            "population_totals must map each formula column to its total (or level totals)",
+        )
     blocks, totals, names = [], [], []
     population_size = None
     for name in formula_columns:
         if name not in population_totals:
-            raise SurveyError(f"population_totals has no entry for calibration column {name!r}")
+            raise SurveyError(f"population_totals 中没有校准列“{name}”的总体总数",
+                              f"population_totals has no entry for calibration column {name!r}")
         target = population_totals[name]
         if isinstance(target, Mapping):
             levels, codes = design.factor(name)
@@ -403,7 +423,8 @@ def _model_matrix(
                 population_size = size
             elif not math.isclose(size, population_size, rel_tol=1e-9):
                 raise SurveyError(
-                    f"level totals of {name!r} sum to {size:g}, but earlier margins sum to {population_size:g}"
+                    f"“{name}”各类别总数合计 {plain(size)}，而前面的边际合计 {plain(population_size)}",
+                    f"level totals of {name!r} sum to {plain(size)}, but earlier margins sum to {plain(population_size)}",
                 )
             # Only the first categorical column keeps all levels; the others drop their first level
             # because their indicators would otherwise repeat the population size.
@@ -415,13 +436,14 @@ def _model_matrix(
             values = design.column(name, "calibration column")
             if values.dtype.kind not in "iufb":
                 raise SurveyError(
-                    f"calibration column {name!r} is not numeric: give level totals as a mapping"
+                    f"校准列“{name}”不是数值：请按类别给出各类别的总体总数",
+                    f"calibration column {name!r} is not numeric: give level totals as a mapping",
                 )
             values = values.astype(float)
             if np.isnan(values).any():
-                raise SurveyError(
-                    f"calibration column {name!r} has {int(np.isnan(values).sum())} missing values"
-                )
+                missing = int(np.isnan(values).sum())
+                raise SurveyError(f"校准列“{name}”有 {missing} 个缺失值",
+                                  f"calibration column {name!r} has {missing} missing values")
             blocks.append(values)
             totals.append(float(target))
             names.append(name)
@@ -444,10 +466,12 @@ def _calibration_function(calfun: str, lower: float, upper: float):
         return (lambda u: np.clip(np.exp(u), lower, upper) - 1, raking_derivative)
     if calfun == "logit":
         if not (math.isfinite(lower) and math.isfinite(upper)):
-            raise SurveyError("logit calibration needs finite bounds, e.g. bounds=(0.5, 2.0)")
+            raise SurveyError("logit 校准需要有限的上下界，如 bounds=(0.5, 2.0)",
+                              "logit calibration needs finite bounds, e.g. bounds=(0.5, 2.0)")
         if not lower < 1 < upper:
             raise SurveyError(
-                f"logit calibration bounds must satisfy lower < 1 < upper, got ({lower}, {upper})"
+                f"logit 校准的上下界须满足 下界 < 1 < 上界，实际为 ({lower}, {upper})",
+                f"logit calibration bounds must satisfy lower < 1 < upper, got ({lower}, {upper})",
             )
         a = (upper - lower) / ((upper - 1) * (1 - lower))
 
@@ -461,7 +485,8 @@ def _calibration_function(calfun: str, lower: float, upper: float):
             return (upper - lower) * (upper - 1) * (1 - lower) * a * e / denominator**2
 
         return (logit_g, logit_derivative)
-    raise SurveyError(f"calfun must be 'linear', 'raking' or 'logit', not {calfun!r}")
+    raise SurveyError(f"calfun 只能是 'linear'、'raking' 或 'logit'，而不是 {calfun!r}",
+                      f"calfun must be 'linear', 'raking' or 'logit', not {calfun!r}")
 
 
 def calibrate(
@@ -484,7 +509,7 @@ def calibrate(
     w0 = design.weights
     lower, upper = (-math.inf, math.inf) if bounds is None else (float(bounds[0]), float(bounds[1]))
     if lower >= upper:
-        raise SurveyError(f"bounds must have lower < upper, got {bounds}")
+        raise SurveyError(f"bounds 须满足 下界 < 上界，实际为 {bounds}", f"bounds must have lower < upper, got {bounds}")
     # Columns are scaled to comparable size before solving; the solution is unchanged.
     column_scale = np.sqrt((model * model * w0[:, None]).sum(axis=0))
     column_scale[column_scale == 0] = 1.0
@@ -495,8 +520,10 @@ def calibrate(
     rank = np.linalg.matrix_rank(information, tol=1e-10 * np.abs(information).max())
     if rank < len(names):
         raise SurveyError(
+            f"校准列线性相关（{', '.join(names)} 的秩为 {rank}）：请去掉与其他列重复的列"
+            "（如与分类列并列的常数列）",
             f"calibration columns are linearly dependent ({', '.join(names)} have rank {rank}); "
-            "drop a column that repeats the others (e.g. a constant next to a categorical column)"
+            "drop a column that repeats the others (e.g. a constant next to a categorical column)",
         )
 
     if calfun == "linear" and bounds is None:
@@ -550,10 +577,14 @@ def _newton_calibration(model, w0, totals, calfun, lower, upper, max_iter, tol, 
             break
     else:
         worst = int(np.argmax(np.abs(misfit) / (1 + np.abs(totals))))
+        largest = plain(float(np.max(np.abs(misfit) / (1 + np.abs(totals)))), 3)
+        bounded = math.isfinite(lower)
         raise SurveyError(
+            f"校准（{calfun}）迭代 {max_iter} 次后仍未收敛：最大相对偏差 {largest}，在“{names[worst]}”"
+            + (f"——上下界 {plain(lower)}..{plain(upper)} 可能无法满足" if bounded else ""),
             f"calibration ({calfun}) did not converge after {max_iter} iterations; largest relative misfit "
-            f"{np.max(np.abs(misfit) / (1 + np.abs(totals))):.3g} at {names[worst]!r}"
-            + (f" — the bounds {lower:g}..{upper:g} may be infeasible" if math.isfinite(lower) else "")
+            f"{largest} at {names[worst]!r}"
+            + (f" — the bounds {plain(lower)}..{plain(upper)} may be infeasible" if bounded else ""),
         )
     return rescale * (1 + g_minus_one(model @ eta))
 

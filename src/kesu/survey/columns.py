@@ -40,7 +40,7 @@ from typing import Any
 
 import numpy as np
 
-from kesu.survey.io import MISSING_TOKENS, closest_column, display_value, missing_column_message
+from kesu.survey.io import MISSING_TOKENS, closest_column, display_value, missing_column_texts
 
 ERROR = "error"
 WARNING = "warning"
@@ -337,7 +337,7 @@ def _column(table: Mapping[str, np.ndarray], name: str, role: str, problems: Pro
     problems.append(ColumnProblem(
         ERROR, MISSING_COLUMN, name, role, None,
         f"数据中没有{ROLE_LABELS[role]}“{name}”{hint}",
-        missing_column_message("", name, table.keys(), role),
+        missing_column_texts("", name, table.keys(), role)[1],
     ))
     return None
 

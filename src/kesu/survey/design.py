@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from kesu.survey.errors import SurveyError, missing_column_error
+from kesu.survey.errors import SurveyError, missing_column_error, plain, role_name
 from kesu.survey.variance import LONELY_PSU_OPTIONS, Stage
 
 if TYPE_CHECKING:
@@ -138,26 +138,27 @@ class SurveyDesign:
         """
         columns = {name: np.asarray(values) for name, values in data.items()}
         if lonely_psu not in LONELY_PSU_OPTIONS:
-            raise SurveyError(
-                f"lonely_psu must be one of {', '.join(LONELY_PSU_OPTIONS)}, not {lonely_psu!r}"
-            )
+            raise SurveyError(f"lonely_psu 只能是 {', '.join(LONELY_PSU_OPTIONS)} 之一，而不是 {lonely_psu!r}",
+                              f"lonely_psu must be one of {', '.join(LONELY_PSU_OPTIONS)}, not {lonely_psu!r}")
         lengths = {len(values) for values in columns.values()}
         if len(lengths) > 1:
-            raise SurveyError(f"columns have different lengths: {sorted(lengths)}")
+            raise SurveyError(f"各列长度不一：{sorted(lengths)}", f"columns have different lengths: {sorted(lengths)}")
         w = _validated_weights(_get(columns, weight, "weight column"), weight)
         n = len(w)
         if n == 0:
-            raise SurveyError("the data have no rows")
+            raise SurveyError("数据中没有任何行", "the data have no rows")
 
         psu_names = [] if psu is None else [psu] if isinstance(psu, str) else list(psu)
         fpc_names = [] if fpc is None else [fpc] if isinstance(fpc, str) else list(fpc)
         if fpc_names and psu_names and len(fpc_names) != len(psu_names):
             raise SurveyError(
+                f"有限总体校正须每个抽样阶段一列：抽样单元有 {len(psu_names)} 个阶段，有限总体校正列有 {len(fpc_names)} 列",
                 f"fpc needs one column per sampling stage: {len(psu_names)} stage(s) in psu, "
-                f"{len(fpc_names)} fpc column(s)"
+                f"{len(fpc_names)} fpc column(s)",
             )
         if fpc_names and not psu_names and len(fpc_names) != 1:
-            raise SurveyError("without psu there is one sampling stage, so give one fpc column")
+            raise SurveyError("未指定抽样单元时只有一个抽样阶段，请只给一列有限总体校正",
+                              "without psu there is one sampling stage, so give one fpc column")
 
         if strata is not None:
             strata_values = _get(columns, strata, "strata column")
@@ -176,7 +177,8 @@ class SurveyDesign:
             stage_ids.append(np.arange(n, dtype=np.int64))
 
         if stage_ids[0].max() == 0 and not (nest and strata is not None):
-            raise SurveyError("the design has only one primary sampling unit (PSU)")
+            raise SurveyError("抽样设计只有一个初级抽样单元（PSU），无法估计方差",
+                              "the design has only one primary sampling unit (PSU)")
 
         # Later-stage ids are nested in earlier ones (R always does this); nest=True also nests in strata.
         nested_ids = []
@@ -192,20 +194,25 @@ class SurveyDesign:
             n_strata_of_psu = _distinct_pairs_per_first(nested_ids[0], strata_codes)
             if n_strata_of_psu.max() > 1:
                 raise SurveyError(
+                    "初级抽样单元（PSU）未嵌套在层内：同一 PSU 编号出现在多个层中；"
+                    "如 PSU 编号只在层内唯一，请传入 nest=True",
                     "PSUs are not nested in strata: the same PSU id occurs in several strata; pass "
-                    "nest=True if PSU ids are only unique within strata"
+                    "nest=True if PSU ids are only unique within strata",
                 )
 
         fpc_values = [np.asarray(_get(columns, name, "fpc column"), dtype=float) for name in fpc_names]
         for name, values in zip(fpc_names, fpc_values, strict=True):
             if np.isnan(values).any():
-                raise SurveyError(f"fpc column {name!r} has {int(np.isnan(values).sum())} missing values")
+                missing = int(np.isnan(values).sum())
+                raise SurveyError(f"有限总体校正列“{name}”有 {missing} 个缺失值",
+                                  f"fpc column {name!r} has {missing} missing values")
         if fpc_values:
             stacked = np.concatenate(fpc_values)
             is_population = bool((stacked > 1).any())
             if is_population != bool((stacked >= 1).all()):
                 raise SurveyError(
-                    "fpc must be all population counts (≥ 1) or all sampling fractions (≤ 1), not a mixture"
+                    "有限总体校正列须全为总体单元数（≥ 1）或全为抽样比（≤ 1），不能混用",
+                    "fpc must be all population counts (≥ 1) or all sampling fractions (≤ 1), not a mixture",
                 )
 
         stages = []
@@ -268,16 +275,16 @@ class SurveyDesign:
         else:
             names = list(replicate_weights)
             if not names:
-                raise SurveyError("replicate_weights names no columns")
+                raise SurveyError("replicate_weights 没有列出任何列", "replicate_weights names no columns")
             matrix = np.column_stack(
                 [np.asarray(_get(columns, name, "replicate weight column"), dtype=float) for name in names]
             )
         if matrix.ndim != 2 or matrix.shape[0] != len(w):
-            raise SurveyError(
-                f"replicate weights must be {len(w)} rows × R replicates, got shape {matrix.shape}"
-            )
+            raise SurveyError(f"重复权数应为 {len(w)} 行 × R 列（每列一组重复），实际形状为 {matrix.shape}",
+                              f"replicate weights must be {len(w)} rows × R replicates, got shape {matrix.shape}")
         if np.isnan(matrix).any() or (matrix < 0).any():
-            raise SurveyError("replicate weights must be non-negative numbers without missing values")
+            raise SurveyError("重复权数须为非负数且不能有缺失值",
+                              "replicate weights must be non-negative numbers without missing values")
         factors = matrix / np.where(w > 0, w, 1.0)[:, None] if combined_weights else matrix
         replicate = ReplicateWeights.from_row_factors(
             factors, scale=float(scale), rscales=rscales, mse=mse, kind="user", base_weights=w
@@ -379,7 +386,7 @@ class SurveyDesign:
 # ---------------------------------------------------------------------- helpers
 def _get(columns: Mapping[str, np.ndarray], name: str, role: str) -> np.ndarray:
     if not isinstance(name, str):
-        raise SurveyError(f"{role} must be given by name, got {name!r}")
+        raise SurveyError(f"{role_name(role)}须以列名给出，而不是 {name!r}", f"{role} must be given by name, got {name!r}")
     if name not in columns:
         raise missing_column_error(name, columns.keys(), role)
     return columns[name]
@@ -391,14 +398,16 @@ def _validated_weights(values: np.ndarray, name: str) -> np.ndarray:
         try:
             values = values.astype(float)
         except (TypeError, ValueError):
-            raise SurveyError(f"weight column {name!r} is not numeric") from None
+            raise SurveyError(f"权数列“{name}”不是数值", f"weight column {name!r} is not numeric") from None
     values = values.astype(float)
     if np.isnan(values).any():
-        raise SurveyError(f"weight column {name!r} has {int(np.isnan(values).sum())} missing values")
+        missing = int(np.isnan(values).sum())
+        raise SurveyError(f"权数列“{name}”有 {missing} 个缺失值", f"weight column {name!r} has {missing} missing values")
     if np.isinf(values).any():
-        raise SurveyError(f"weight column {name!r} has infinite values")
+        raise SurveyError(f"权数列“{name}”有无穷大的值", f"weight column {name!r} has infinite values")
     if (values < 0).any():
-        raise SurveyError(f"weight column {name!r} has {int((values < 0).sum())} negative weights")
+        negative = int((values < 0).sum())
+        raise SurveyError(f"权数列“{name}”有 {negative} 个负权数", f"weight column {name!r} has {negative} negative weights")
     return values
 
 
@@ -410,7 +419,7 @@ def _reject_missing(values: np.ndarray, name: str) -> None:
     else:
         missing = 0
     if missing:
-        raise SurveyError(f"column {name!r} has {missing} missing values")
+        raise SurveyError(f"列“{name}”有 {missing} 个缺失值", f"column {name!r} has {missing} missing values")
 
 
 def _distinct_pairs_per_first(first: np.ndarray, second: np.ndarray) -> np.ndarray:
@@ -451,7 +460,8 @@ def _build_stage(
         varies = np.flatnonzero(low != high)
         if len(varies):
             raise SurveyError(
-                f"fpc column {fpc_name!r} varies within a stratum (stratum number {varies[0] + 1})"
+                f"有限总体校正列“{fpc_name}”在同一层内取值不一（第 {varies[0] + 1} 层）",
+                f"fpc column {fpc_name!r} varies within a stratum (stratum number {varies[0] + 1})",
             )
         with np.errstate(divide="ignore"):
             population = low if fpc_is_population else sampled / low
@@ -459,8 +469,10 @@ def _build_stage(
         if len(too_small):
             h = too_small[0]
             raise SurveyError(
-                f"fpc column {fpc_name!r} implies more than 100% sampling: population {population[h]:g} "
-                f"< {int(sampled[h])} sampled units in a stratum"
+                f"有限总体校正列“{fpc_name}”意味着抽样比超过 100%：某层总体 {plain(population[h])} 个单元，"
+                f"却抽中 {int(sampled[h])} 个",
+                f"fpc column {fpc_name!r} implies more than 100% sampling: population {plain(population[h])} "
+                f"< {int(sampled[h])} sampled units in a stratum",
             )
 
     labels = [stratum_label_values[s] for s in strata_present]

@@ -70,11 +70,13 @@ def estimate(
     all have zero weight or missing values gets NaN estimates and a warning.
     """
     if statistic not in STATISTICS:
-        raise SurveyError(f"statistic must be one of {', '.join(STATISTICS)}, not {statistic!r}")
+        raise SurveyError(f"统计量只能是 {', '.join(STATISTICS)} 之一，而不是 {statistic!r}",
+                          f"statistic must be one of {', '.join(STATISTICS)}, not {statistic!r}")
     if statistic == "ratio" and denominator is None:
-        raise SurveyError("statistic 'ratio' needs a denominator column")
+        raise SurveyError("比率（ratio）需要指定分母列", "statistic 'ratio' needs a denominator column")
     if statistic != "ratio" and denominator is not None:
-        raise SurveyError(f"denominator is only used with statistic 'ratio', not {statistic!r}")
+        raise SurveyError(f"分母列只用于比率（ratio），不用于 {statistic!r}",
+                          f"denominator is only used with statistic 'ratio', not {statistic!r}")
 
     y = _analysis_values(design, variable, as_indicator=statistic == "prop")
     x = _analysis_values(design, denominator, as_indicator=False) if denominator is not None else None
@@ -82,7 +84,8 @@ def estimate(
     n_missing = int(missing.sum())
     if n_missing and not na_rm:
         which = variable if x is None or not np.isnan(x).any() else f"{variable}/{denominator}"
-        raise SurveyError(f"column {which!r} has {n_missing} missing values; pass na_rm=True to drop them")
+        raise SurveyError(f"列“{which}”有 {n_missing} 个缺失值；如需剔除这些行，请传入 na_rm=True",
+                          f"column {which!r} has {n_missing} missing values; pass na_rm=True to drop them")
 
     domains = _domains(design, by)
     k = domains.count
@@ -144,6 +147,7 @@ def estimate(
     if empty.any():
         names = ", ".join(str(domains.labels[i] or "whole population") for i in np.flatnonzero(empty)[:5])
         warnings.warn(
+            f"{int(empty.sum())} 个分组没有权数为正且“{variable}”有值的行（{names}），其估计值为空 / "
             f"{int(empty.sum())} domain(s) have no rows with positive weight and a value of {variable!r}: "
             f"{names}; their estimates are NaN",
             RuntimeWarning,
@@ -177,7 +181,7 @@ def _analysis_values(design: SurveyDesign, name: str, as_indicator: bool) -> np.
         try:
             values = values.astype(float)
         except (TypeError, ValueError):
-            raise SurveyError(f"analysis column {name!r} is not numeric") from None
+            raise SurveyError(f"分析变量列“{name}”不是数值", f"analysis column {name!r} is not numeric") from None
     values = values.astype(float)
     if as_indicator:
         indicator = (values == 1).astype(float)
@@ -256,7 +260,8 @@ def regression_coefficients(
     """
     y = _analysis_values(design, response, as_indicator=False)
     if np.isnan(y).any():
-        raise SurveyError(f"column {response!r} has {int(np.isnan(y).sum())} missing values")
+        missing = int(np.isnan(y).sum())
+        raise SurveyError(f"列“{response}”有 {missing} 个缺失值", f"column {response!r} has {missing} missing values")
     model = np.asarray(predictors, dtype=float)
     w = design.weights
     information = model.T @ (model * w[:, None])
@@ -265,7 +270,8 @@ def regression_coefficients(
     scores = model * (w * residuals)[:, None]
     influence = Influence.from_dense(np.linalg.solve(information, scores.T).T)
     if design.replicate is not None:
-        raise SurveyError("regression_coefficients supports linearisation designs only")
+        raise SurveyError("regression_coefficients 只支持线性化（泰勒）方差的设计，不支持重复权数",
+                          "regression_coefficients supports linearisation designs only")
     se = np.sqrt(taylor_variance(design, influence))
     dof = np.full(len(coefficients), design.degrees_of_freedom())
     low, high = interval("wald", "coefficient", coefficients, se, dof, design.n, 0.95)

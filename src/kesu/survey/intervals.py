@@ -79,11 +79,13 @@ def wilson(p, se, df, level: float):
 
 def interval(method: str, statistic: str, estimate, se, df, n_rows, level: float):
     if method not in CI_METHODS:
-        raise SurveyError(f"ci must be one of {', '.join(CI_METHODS)}, not {method!r}")
+        raise SurveyError(f"置信区间方法只能是 {', '.join(CI_METHODS)} 之一，而不是 {method!r}",
+                          f"ci must be one of {', '.join(CI_METHODS)}, not {method!r}")
     if not 0 < level < 1:
-        raise SurveyError(f"level must be between 0 and 1, not {level!r}")
+        raise SurveyError(f"置信水平须在 0 与 1 之间，而不是 {level!r}", f"level must be between 0 and 1, not {level!r}")
     if method in PROPORTION_ONLY and statistic != "prop":
-        raise SurveyError(f"ci={method!r} is for proportions; use statistic 'prop' or ci='wald'")
+        raise SurveyError(f"ci={method!r} 只用于比例：请改用统计量 'prop' 或 ci='wald'",
+                          f"ci={method!r} is for proportions; use statistic 'prop' or ci='wald'")
     if method == "wald":
         return wald(estimate, se, df, level)
     if method == "logit":

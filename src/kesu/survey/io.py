@@ -26,7 +26,7 @@ from typing import IO, Any
 
 import numpy as np
 
-from kesu.survey.errors import SurveyError
+from kesu.survey.errors import SurveyError, role_name
 
 # Spellings that statistical packages and spreadsheets export for "no value".
 MISSING_TOKENS = frozenset({"", "na", "n/a", "nan", "null", "none", "."})
@@ -57,9 +57,12 @@ def read_table(path: str | os.PathLike[str]) -> Table:
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in TABLE_SUFFIXES:
-        raise SurveyError(f"{path}: unsupported file type {path.suffix or '(none)'!r}; use .csv or .xlsx")
+        raise SurveyError(
+            f"{path}：不支持的文件类型“{path.suffix or '无扩展名'}”，请用 .csv 或 .xlsx 文件",
+            f"{path}: unsupported file type {path.suffix or '(none)'!r}; use .csv or .xlsx",
+        )
     if not path.is_file():
-        raise SurveyError(f"{path}: no such file")
+        raise SurveyError(f"{path}：文件不存在", f"{path}: no such file")
     if suffix == ".csv":
         header, records, row_numbers = _read_csv_records(path)
     else:
@@ -81,7 +84,7 @@ def _decode(path: Path) -> str:
             return data.decode(encoding)
         except UnicodeDecodeError:
             continue
-    raise SurveyError(f"{path}: not readable as UTF-8 or GB18030 text")
+    raise SurveyError(f"{path}：无法按 UTF-8 或 GB18030 编码读取", f"{path}: not readable as UTF-8 or GB18030 text")
 
 
 def _read_csv_records(path: Path) -> tuple[list[str], list[list[str]], list[int]]:
@@ -90,12 +93,14 @@ def _read_csv_records(path: Path) -> tuple[list[str], list[list[str]], list[int]
     try:
         header = next(reader)
     except StopIteration:
-        raise SurveyError(f"{path}: the file is empty; expected a header row") from None
+        raise SurveyError(f"{path}：文件是空的，第一行应为表头", f"{path}: the file is empty; expected a header row") from None
     width = len(header)
     try:
         records = list(reader)
     except csv.Error as exc:
-        raise SurveyError(f"{path}: row {reader.line_num}: malformed CSV ({exc})") from None
+        raise SurveyError(
+            f"{path} 第 {reader.line_num} 行：CSV 格式有误（{exc}）", f"{path}: row {reader.line_num}: malformed CSV ({exc})"
+        ) from None
     # A record's spreadsheet row is its position among records (blank lines count, as they do when
     # the file is opened in a spreadsheet); quoted newlines keep one record on one row.
     row_numbers = list(range(2, len(records) + 2))
@@ -108,7 +113,10 @@ def _read_csv_records(path: Path) -> tuple[list[str], list[list[str]], list[int]
             if not row or (len(row) == 1 and not row[0].strip()):
                 blank_positions.add(position)
                 continue
-            raise SurveyError(f"{path}: row {position + 2} has {len(row)} fields but the header has {width}")
+            raise SurveyError(
+                f"{path} 第 {position + 2} 行有 {len(row)} 个字段，而表头有 {width} 列",
+                f"{path}: row {position + 2} has {len(row)} fields but the header has {width}",
+            )
         records = [row for position, row in enumerate(records) if position not in blank_positions]
         row_numbers = [number for position, number in enumerate(row_numbers) if position not in blank_positions]
     return [name.strip() for name in header], records, row_numbers
@@ -120,13 +128,17 @@ def _read_xlsx_records(path: Path) -> tuple[list[str], list[list[Any]], list[int
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many unrelated types for a damaged file
-        raise SurveyError(f"{path}: not a readable XLSX workbook ({exc})") from None
+        raise SurveyError(
+            f"{path}：不是可读取的 XLSX 工作簿（{exc}）", f"{path}: not a readable XLSX workbook ({exc})"
+        ) from None
     try:
         sheet = workbook.worksheets[0]
         rows = sheet.iter_rows(values_only=True)
         header_cells = next(rows, None)
         if header_cells is None:
-            raise SurveyError(f"{path}: the first sheet is empty; expected a header row")
+            raise SurveyError(
+                f"{path}：第一个工作表是空的，第一行应为表头", f"{path}: the first sheet is empty; expected a header row"
+            )
         # Spreadsheets often report trailing formatted-but-empty columns; drop them.
         while header_cells and header_cells[-1] in (None, ""):
             header_cells = header_cells[:-1]
@@ -139,7 +151,8 @@ def _read_xlsx_records(path: Path) -> tuple[list[str], list[list[Any]], list[int
             extra = [cell for cell in cells[width:] if cell not in (None, "")]
             if extra:
                 raise SurveyError(
-                    f"{path}: row {row_number} has values beyond the last header column ({width} columns)"
+                    f"{path} 第 {row_number} 行在表头最后一列（共 {width} 列）之后还有数值",
+                    f"{path}: row {row_number} has values beyond the last header column ({width} columns)",
                 )
             if all(value is None or (isinstance(value, str) and not value.strip()) for value in values):
                 continue
@@ -166,9 +179,12 @@ def _check_header(path: Path, header: list[str]) -> None:
     seen: dict[str, int] = {}
     for position, name in enumerate(header, start=1):
         if not name:
-            raise SurveyError(f"{path}: row 1, column {position} has no name")
+            raise SurveyError(f"{path} 第 1 行第 {position} 列没有列名", f"{path}: row 1, column {position} has no name")
         if name in seen:
-            raise SurveyError(f"{path}: row 1: column name {name!r} appears twice (columns {seen[name]} and {position})")
+            raise SurveyError(
+                f"{path} 第 1 行：列名“{name}”出现两次（第 {seen[name]} 列和第 {position} 列）",
+                f"{path}: row 1: column name {name!r} appears twice (columns {seen[name]} and {position})",
+            )
         seen[name] = position
 
 
@@ -248,21 +264,28 @@ def closest_column(name: str, available: Iterable[str]) -> str | None:
     return lowered.get(name.lower())
 
 
-def missing_column_message(source: str, name: str, available: Iterable[str], role: str = "") -> str:
+def missing_column_texts(source: str, name: str, available: Iterable[str], role: str = "") -> tuple[str, str]:
+    """(Chinese, English) of "no such column", suggesting the closest one or listing the columns."""
     available = list(available)
     what = f"{role} column" if role else "column"
+    what_zh = role_name(role) if role else "列"
     message = f"{source}: no {what} {name!r}" if source else f"no {what} {name!r}"
+    message_zh = f"{source} 中没有{what_zh}“{name}”" if source else f"没有{what_zh}“{name}”"
     close = closest_column(name, available)
     if close is not None:
-        return f"{message}; did you mean {close!r}?"
+        return f"{message_zh}，是否应为“{close}”？", f"{message}; did you mean {close!r}?"
     shown = ", ".join(available[:12]) + (", …" if len(available) > 12 else "")
-    return f"{message}; the columns are: {shown}"
+    return f"{message_zh}；现有的列：{shown}", f"{message}; the columns are: {shown}"
+
+
+def missing_column_message(source: str, name: str, available: Iterable[str], role: str = "") -> str:
+    return " / ".join(missing_column_texts(source, name, available, role))
 
 
 def require_column(table: Table, name: str, role: str = "") -> np.ndarray:
     """The column `name`, or a SurveyError that suggests the closest existing column."""
     if name not in table:
-        raise SurveyError(missing_column_message(table.source, name, table.keys(), role))
+        raise SurveyError(*missing_column_texts(table.source, name, table.keys(), role))
     return table[name]
 
 
@@ -270,6 +293,7 @@ def require_numeric(table: Table, name: str, role: str = "", allow_missing: bool
     """Column `name` as float64; a text value or (if not allowed) a blank points at its row."""
     column = require_column(table, name, role)
     what = f"{role} column" if role else "column"
+    what_zh = role_name(role) if role else "列"
     if column.dtype == np.float64:
         values = column
     else:
@@ -281,15 +305,16 @@ def require_numeric(table: Table, name: str, role: str = "", allow_missing: bool
             number = _parse_number(str(text))
             if number is None:
                 raise SurveyError(
-                    f"{table.source}: row {table.row_numbers[index]}, {what} {name!r}: "
-                    f"{text!r} is not a number"
+                    f"{table.source} 第 {table.row_numbers[index]} 行，{what_zh}“{name}”：“{text}”不是数字",
+                    f"{table.source}: row {table.row_numbers[index]}, {what} {name!r}: {text!r} is not a number",
                 )
             values[index] = number
     if not allow_missing:
         blanks = np.flatnonzero(np.isnan(values))
         if blanks.size:
             raise SurveyError(
-                f"{table.source}: row {table.row_numbers[blanks[0]]}, {what} {name!r}: value is missing"
+                f"{table.source} 第 {table.row_numbers[blanks[0]]} 行，{what_zh}“{name}”：缺少数值",
+                f"{table.source}: row {table.row_numbers[blanks[0]]}, {what} {name!r}: value is missing",
             )
     return values
 
@@ -311,7 +336,9 @@ def atomic_output(path: str | os.PathLike[str], mode: str = "w", **open_kwargs: 
     """Open a temporary sibling of `path`; rename it to `path` only if the block succeeds."""
     target = Path(path)
     if not target.parent.is_dir():
-        raise SurveyError(f"{target}: the directory {target.parent} does not exist")
+        raise SurveyError(
+            f"{target}：目录 {target.parent} 不存在", f"{target}: the directory {target.parent} does not exist"
+        )
     handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".partial", dir=target.parent)
     try:
         with os.fdopen(handle, mode, **open_kwargs) as stream:
@@ -397,12 +424,17 @@ def _xlsx_value(value: Any) -> Any:
     return value
 
 
-def write_table(path: str | os.PathLike[str], columns: Mapping[str, np.ndarray]) -> None:
-    """Write columns to .csv or .xlsx (chosen by the suffix of `path`)."""
+def write_table(
+    path: str | os.PathLike[str], columns: Mapping[str, np.ndarray], *, file_format: str | None = None
+) -> None:
+    """Write columns to .csv or .xlsx (`file_format`, else chosen by the suffix of `path`)."""
     path = Path(path)
-    suffix = path.suffix.lower()
+    suffix = f".{file_format}" if file_format else path.suffix.lower()
     if suffix not in TABLE_SUFFIXES:
-        raise SurveyError(f"{path}: unsupported output type {path.suffix or '(none)'!r}; use .csv or .xlsx")
+        raise SurveyError(
+            f"{path}：不支持的输出类型“{path.suffix or '无扩展名'}”，请用 .csv 或 .xlsx",
+            f"{path}: unsupported output type {path.suffix or '(none)'!r}; use .csv or .xlsx",
+        )
     header = list(columns)
     rows = zip(*(columns[name] for name in header), strict=True)
     if suffix == ".csv":

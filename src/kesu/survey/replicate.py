@@ -35,7 +35,8 @@ class ReplicateWeights:
         n_replicates = factors.shape[1]
         rscales = np.ones(n_replicates) if rscales is None else np.asarray(rscales, dtype=float).reshape(-1)
         if len(rscales) != n_replicates:
-            raise SurveyError(f"rscales has {len(rscales)} values for {n_replicates} replicates")
+            raise SurveyError(f"rscales 有 {len(rscales)} 个值，而重复权数有 {n_replicates} 组",
+                              f"rscales has {len(rscales)} values for {n_replicates} replicates")
         return cls(factors, None, scale, rscales, mse, kind, base_weights)
 
     @property
@@ -74,7 +75,8 @@ class ReplicateWeights:
         good = np.isfinite(thetas)
         if not good.all():
             dropped = int((~good).any(axis=1).sum())
-            warnings.warn(f"{dropped} replicate(s) gave undefined estimates and were discarded", stacklevel=3)
+            warnings.warn(f"{dropped} 组重复权数的估计无定义，已舍弃 / "
+                          f"{dropped} replicate(s) gave undefined estimates and were discarded", stacklevel=3)
         positive = (self.rscales > 0)[:, None] & good
         with np.errstate(invalid="ignore", divide="ignore"):
             if self.mse:
@@ -108,30 +110,35 @@ def to_replicate(
     Only the first-stage PSUs and fpc are used (R drops later-stage fpc with a warning).
     """
     if method not in METHODS:
-        raise SurveyError(f"replicate method must be one of {', '.join(METHODS)}, not {method!r}")
+        raise SurveyError(f"重复权数方法只能是 {', '.join(METHODS)} 之一，而不是 {method!r}",
+                          f"replicate method must be one of {', '.join(METHODS)}, not {method!r}")
     if design.replicate is not None:
-        raise SurveyError("the design already has replicate weights")
+        raise SurveyError("该设计已有重复权数", "the design already has replicate weights")
     if design.calibration is not None:
         raise SurveyError(
+            "对已校准的设计调用 to_replicate() 不会对每组重复权数重新校准：请对校准前的设计转换",
             "to_replicate() on a calibrated design would not re-calibrate each replicate; convert the "
-            "uncalibrated design instead"
+            "uncalibrated design instead",
         )
     stage = design.stages[0]
     if design.has_fpc and len(design.stages) > 1:
-        warnings.warn("finite population corrections after the first stage are dropped", stacklevel=3)
+        warnings.warn("第一阶段以后的有限总体校正已忽略 / "
+                      "finite population corrections after the first stage are dropped", stacklevel=3)
     population = stage.population_clusters if design.has_fpc else None
     if method == "JK1":
         if design.has_strata:
-            raise SurveyError("JK1 is for unstratified designs; use 'JKn' for a stratified design")
+            raise SurveyError("JK1 用于不分层的设计；分层设计请用 'JKn'",
+                              "JK1 is for unstratified designs; use 'JKn' for a stratified design")
         factors, scale, rscales = _jk1(stage.n_clusters, None if population is None else float(population[0]))
     elif method == "JKn":
         if not design.has_strata:
-            raise SurveyError("JKn needs strata; use 'JK1' or 'bootstrap' for an unstratified design")
+            raise SurveyError("JKn 需要分层；不分层的设计请用 'JK1' 或 'bootstrap'",
+                              "JKn needs strata; use 'JK1' or 'bootstrap' for an unstratified design")
         factors, scale, rscales = _jkn(stage, population, design.lonely_psu)
     else:
         n_replicates = 50 if replicates is None else int(replicates)
         if n_replicates < 2:
-            raise SurveyError("bootstrap needs at least 2 replicates")
+            raise SurveyError("bootstrap 至少需要 2 组重复", "bootstrap needs at least 2 replicates")
         factors, scale, rscales = _bootstrap(stage, population, n_replicates, np.random.default_rng(seed))
     replicate = ReplicateWeights(
         factors=factors,
@@ -147,7 +154,7 @@ def to_replicate(
 
 def _jk1(n: int, population: float | None):
     if n < 2:
-        raise SurveyError("the jackknife needs at least two PSUs")
+        raise SurveyError("刀切法（jackknife）至少需要两个抽样单元（PSU）", "the jackknife needs at least two PSUs")
     correction = 1.0 if population is None else (population - n) / population
     factors = np.full((n, n), n / (n - 1))
     np.fill_diagonal(factors, 0.0)
@@ -164,8 +171,10 @@ def _jkn(stage, population, lonely_psu: str):
         if n_h == 1:
             if lonely_psu == "fail":
                 raise SurveyError(
+                    f"层“{stage.stratum_labels[h]}”只有一个抽样单元（PSU）；请选择 lonely_psu='remove'、"
+                    "'adjust'、'average' 或 'certainty'",
                     f"stratum {stage.stratum_labels[h]!r} has only one PSU; choose lonely_psu='remove', "
-                    "'adjust', 'average' or 'certainty'"
+                    "'adjust', 'average' or 'certainty'",
                 )
             if lonely_psu == "adjust":
                 # R: drop the stratum, scale every other PSU by H/(H−1), with rscale (H−1)/H.
@@ -181,7 +190,8 @@ def _jkn(stage, population, lonely_psu: str):
         columns.append(block)
         rscales.extend([correction * (n_h - 1) / n_h] * n_h)
     if not columns:
-        raise SurveyError("no stratum has more than one PSU, so there are no jackknife replicates")
+        raise SurveyError("没有哪一层有两个以上的抽样单元（PSU），无法构造刀切法重复权数",
+                          "no stratum has more than one PSU, so there are no jackknife replicates")
     factors = np.column_stack(columns)
     scale = 1.0
     if lonely_psu == "average" and factors.shape[1] < n_clusters:

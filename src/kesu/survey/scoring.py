@@ -106,11 +106,16 @@ def score_answers(columns: Mapping[str, np.ndarray], config: Questionnaire) -> d
             name for name in available if name.lower() == missing[0].lower()
         ]
         hint = f"; did you mean {close[0]!r}?" if close else ""
+        hint_zh = f"，是否应为“{close[0]}”？" if close else ""
         more = f" (and {len(missing) - 1} more)" if len(missing) > 1 else ""
-        raise SurveyError(f"the answers have no column {missing[0]!r}{more} required by {config.id} {config.version}{hint}")
+        more_zh = f"（另有 {len(missing) - 1} 列）" if len(missing) > 1 else ""
+        raise SurveyError(
+            f"答卷数据中没有 {config.id} {config.version} 评分所需的列“{missing[0]}”{more_zh}{hint_zh}",
+            f"the answers have no column {missing[0]!r}{more} required by {config.id} {config.version}{hint}",
+        )
     lengths = {len(columns[item.column]) for item in config.items}
     if len(lengths) > 1:
-        raise SurveyError(f"answer columns have different lengths: {sorted(lengths)}")
+        raise SurveyError(f"各答题列长度不一：{sorted(lengths)}", f"answer columns have different lengths: {sorted(lengths)}")
     n = lengths.pop()
 
     raw_scores = {dimension.id: np.zeros(n) for dimension in config.dimensions}

@@ -181,8 +181,10 @@ def _stage_contributions(
                 stratum = int(np.flatnonzero(hit.any(axis=1))[0])
                 label = stage.stratum_labels[stratum]
                 raise SurveyError(
+                    f"第 {stage_number} 阶段的层“{label}”只有一个抽样单元（PSU），无法估计方差；请选择 "
+                    "lonely_psu='remove'、'adjust'、'average' 或 'certainty'",
                     f"stratum {label!r} has only one PSU at stage {stage_number}; choose lonely_psu="
-                    "'remove', 'adjust', 'average' or 'certainty' (R: options(survey.lonely.psu=...))"
+                    "'remove', 'adjust', 'average' or 'certainty' (R: options(survey.lonely.psu=...))",
                 )
         elif lonely_psu == "adjust":
             # R leaves a lonely PSU uncentred: its whole total counts as deviation.

@@ -151,6 +151,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "kesu"}}
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False  # HTMX reads the token from the cookie-free meta tag; kept default-compatible
+# A refused form (expired page, logged out in another tab) gets a Chinese page with a way back.
+CSRF_FAILURE_VIEW = "kesu.web.errors.csrf_failure"
 
 LOGGING = {
     "version": 1,
@@ -166,3 +168,32 @@ KESU_DEMO = _env_flag("KESU_DEMO", False)
 # time elapsed by amber_gap (share, 0–1) or more, red from red_gap; an overdue or returned report is
 # amber, red after that many days. Leave empty for the defaults (0.15 / 0.30 / 30 / 30 days).
 KESU_STATUS_THRESHOLDS: dict = {}
+
+# An unfinished plan import (kesu.plan_import.models.ImportDraft) is cleared this many days after its
+# last change.
+KESU_IMPORT_DRAFT_DAYS = int(os.environ.get("KESU_IMPORT_DRAFT_DAYS", "14"))
+
+# Reminders out of the app (kesu.progress.delivery); both channels are off unless configured.
+# E-mail: KESU_SMTP_HOST turns it on; a reminder is then also mailed to every user of the unit who has
+# an e-mail address, with the 督办通知单 as text and a link (and attached as PDF when
+# KESU_SMTP_ATTACH_NOTICE is on: typesetting takes about 0.8 s per unit, paid while the office waits).
+KESU_SMTP_HOST = os.environ.get("KESU_SMTP_HOST", "")
+KESU_REMINDER_EMAIL = bool(KESU_SMTP_HOST)
+KESU_SMTP_ATTACH_NOTICE = _env_flag("KESU_SMTP_ATTACH_NOTICE", False)
+if KESU_SMTP_HOST:
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST = KESU_SMTP_HOST
+    EMAIL_PORT = int(os.environ.get("KESU_SMTP_PORT", "25"))
+    EMAIL_HOST_USER = os.environ.get("KESU_SMTP_USER", "")
+    EMAIL_HOST_PASSWORD = os.environ.get("KESU_SMTP_PASSWORD", "")
+    EMAIL_USE_TLS = _env_flag("KESU_SMTP_USE_TLS", False)
+    EMAIL_USE_SSL = _env_flag("KESU_SMTP_USE_SSL", False)
+    EMAIL_TIMEOUT = 10
+    DEFAULT_FROM_EMAIL = os.environ.get("KESU_SMTP_FROM", "") or EMAIL_HOST_USER or "kesu@localhost"
+# Webhook for a government messenger gateway (政务微信 / 钉钉 style): a JSON POST per reminder, signed
+# with HMAC-SHA256 of the body in X-Kesu-Signature when a secret is set.
+KESU_REMINDER_WEBHOOK_URL = os.environ.get("KESU_REMINDER_WEBHOOK_URL", "")
+KESU_REMINDER_WEBHOOK_SECRET = os.environ.get("KESU_REMINDER_WEBHOOK_SECRET", "")
+KESU_REMINDER_WEBHOOK_TIMEOUT = float(os.environ.get("KESU_REMINDER_WEBHOOK_TIMEOUT", "5"))
+# The address users reach kesu at (https://kesu.example.gov.cn), for links in e-mails and webhooks.
+KESU_SITE_URL = os.environ.get("KESU_SITE_URL", "").rstrip("/")

@@ -24,3 +24,9 @@ urlpatterns = [
     path("", include("kesu.supervision.urls")),
     path("", include("kesu.evaluation.urls")),
 ]
+
+# Error pages in Chinese with a way back (kesu.web.errors); used when DEBUG is off.
+handler400 = "kesu.web.errors.bad_request"
+handler403 = "kesu.web.errors.permission_denied"
+handler404 = "kesu.web.errors.page_not_found"
+handler500 = "kesu.web.errors.server_error"

@@ -1,7 +1,8 @@
 /* Literacy-rate charts of the survey pages: bars with confidence-interval error bars by group, and the
    trend across survey waves against the plan's headline target with a naive straight-line projection.
    Options are built from the JSON the view emits (json_script #survey-charts); each chart has a table
-   view and PNG export through kesu/charts.js, as on the dashboards. Nothing is fetched from elsewhere. */
+   view (查看数据, plain HTML) and PNG export through kesu/charts.js, as on the dashboards; a card laid out
+   "horizontal" (many groups, see kesu_charts) gets horizontal bars. Nothing is fetched from elsewhere. */
 (function () {
   "use strict";
 
@@ -10,34 +11,44 @@
 
   function pct(value) { return value === null || value === undefined ? "—" : value.toFixed(1) + "%"; }
 
-  // Whiskers from low to high at each x: [x, low, high]; x is a category index or a year.
-  function errorBars(name, data) {
+  // Whiskers from low to high at each place: [place, low, high]; the place is a category index or a
+  // year, on the x axis (or the y axis of horizontal bars).
+  function errorBars(name, data, horizontal) {
+    function point(api, value) {
+      return horizontal ? api.coord([value, api.value(0)]) : api.coord([api.value(0), value]);
+    }
     return {
       type: "custom", name: name, data: data, z: 10, silent: true, itemStyle: { color: "#333" },
-      encode: { x: 0, y: [1, 2] },
+      encode: horizontal ? { y: 0, x: [1, 2] } : { x: 0, y: [1, 2] },
       renderItem: function (params, api) {
-        var low = api.coord([api.value(0), api.value(1)]);
-        var high = api.coord([api.value(0), api.value(2)]);
-        var half = 6;
+        var low = point(api, api.value(1));
+        var high = point(api, api.value(2));
+        var dx = horizontal ? 0 : 6, dy = horizontal ? 6 : 0;
         var style = { stroke: "#333", lineWidth: 1.4 };
         return { type: "group", children: [
           { type: "line", shape: { x1: low[0], y1: low[1], x2: high[0], y2: high[1] }, style: style },
-          { type: "line", shape: { x1: low[0] - half, y1: low[1], x2: low[0] + half, y2: low[1] }, style: style },
-          { type: "line", shape: { x1: high[0] - half, y1: high[1], x2: high[0] + half, y2: high[1] }, style: style }
+          { type: "line", shape: { x1: low[0] - dx, y1: low[1] - dy, x2: low[0] + dx, y2: low[1] + dy }, style: style },
+          { type: "line", shape: { x1: high[0] - dx, y1: high[1] - dy, x2: high[0] + dx, y2: high[1] + dy }, style: style }
         ] };
       }
     };
   }
 
-  function intervalOption(spec) {
+  function intervalOption(spec, horizontal) {
     var whiskers = [];
     spec.categories.forEach(function (_, i) {
       if (spec.low[i] !== null && spec.high[i] !== null) { whiskers.push([i, spec.low[i], spec.high[i]]); }
     });
+    // Labels cut short ("…") are named in full by the tooltip.
+    var categoryAxis = { type: "category", data: spec.categories, inverse: horizontal,
+      axisLabel: { interval: 0, rotate: !horizontal && spec.categories.length > 4 ? 30 : 0,
+                   width: horizontal ? 110 : 90, overflow: "truncate" } };
+    var valueAxis = { type: "value", name: spec.unit, min: 0 };
     return {
       animation: false, textStyle: { fontFamily: FONT },
       legend: { top: 0, data: ["估计值", spec.ci_label] },
-      grid: { left: 50, right: 20, top: 36, bottom: spec.categories.length > 4 ? 70 : 40 },
+      grid: horizontal ? { left: 120, right: 30, top: 36, bottom: 30 }
+                       : { left: 50, right: 20, top: 36, bottom: spec.categories.length > 4 ? 70 : 40 },
       tooltip: {
         trigger: "axis", axisPointer: { type: "shadow" },
         formatter: function (items) {
@@ -47,16 +58,16 @@
             (spec.unreliable[i] ? "<br>慎用（样本量小或区间过宽）" : "");
         }
       },
-      xAxis: { type: "category", data: spec.categories,
-               axisLabel: { interval: 0, rotate: spec.categories.length > 4 ? 30 : 0, width: 90, overflow: "truncate" } },
-      yAxis: { type: "value", name: spec.unit, min: 0 },
+      xAxis: horizontal ? valueAxis : categoryAxis,
+      yAxis: horizontal ? categoryAxis : valueAxis,
       series: [
         { type: "bar", name: "估计值", barMaxWidth: 48,
           data: spec.estimate.map(function (value, i) {
             return { value: value, itemStyle: { color: spec.unreliable[i] ? GREY : BLUE } };
           }),
-          label: { show: true, position: "insideTop", color: "#fff", formatter: function (p) { return pct(p.value); } } },
-        errorBars(spec.ci_label, whiskers)
+          label: { show: true, position: horizontal ? "insideLeft" : "insideTop", color: "#fff",
+                   formatter: function (p) { return pct(p.value); } } },
+        errorBars(spec.ci_label, whiskers, horizontal)
       ]
     };
   }
@@ -114,21 +125,9 @@
       var spec = specs[id];
       if (!spec) { return; }
       var chart = echarts.init(el, null, { renderer: "canvas" });
-      chart.setOption(spec.type === "trend" ? trendOption(spec) : intervalOption(spec));
+      chart.setOption(spec.type === "trend" ? trendOption(spec)
+        : intervalOption(spec, el.getAttribute("data-chart-layout") === "horizontal"));
       charts[id] = chart;
-    });
-    document.querySelectorAll("[data-survey-toggle]").forEach(function (button) {
-      button.addEventListener("click", function () {
-        var id = button.getAttribute("data-survey-toggle");
-        var card = document.querySelector('[data-survey-card="' + id + '"]');
-        var table = card.querySelector("[data-survey-table]");
-        var tableOnly = !card.classList.contains("show-table");
-        card.classList.toggle("show-table", tableOnly);
-        if (!table.hasAttribute("data-always")) { table.hidden = !tableOnly; }
-        button.setAttribute("aria-pressed", String(tableOnly));
-        button.textContent = tableOnly ? "图表" : (table.hasAttribute("data-always") ? "仅表格" : "表格");
-        if (!tableOnly && charts[id]) { charts[id].resize(); }
-      });
     });
     window.kesuChartTools.bindPngButtons("data-survey-png", charts, specs);
     window.kesuChartTools.resizeWithWindow(charts);

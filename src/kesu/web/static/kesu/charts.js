@@ -1,5 +1,7 @@
-/* Dashboard charts: ECharts options built from the JSON the view emits (json_script), a table view
-   toggle per chart, and PNG export through ECharts' getDataURL. No data is fetched from elsewhere. */
+/* Dashboard charts: ECharts options built from the JSON the view emits (json_script), laid out as the
+   card says (data-chart-layout and its height, from kesu_charts: many categories → horizontal bars, a
+   band each, labels cut short with the full name in the tooltip), and PNG export through ECharts'
+   getDataURL. Each card's table (查看数据) is plain HTML. No data is fetched from elsewhere. */
 (function () {
   "use strict";
 
@@ -27,7 +29,10 @@
 
   window.kesuChartTools = { bindPngButtons: bindPngButtons, resizeWithWindow: resizeWithWindow };
 
-  function optionFor(spec) {
+  // Horizontal bars name their categories on the left in up to a third of the card (a phone keeps room
+  // for the bars); longer names are cut short and named in full by the tooltip.
+  function optionFor(spec, horizontal, width) {
+    var labelWidth = Math.round(Math.min(160, Math.max(80, width * 0.33)));
     var base = {
       color: spec.colours,
       tooltip: { trigger: spec.type === "pie" ? "item" : "axis" },
@@ -47,11 +52,12 @@
       }];
       return base;
     }
-    var horizontal = spec.categories.length > 6;
-    var categoryAxis = { type: "category", data: spec.categories, axisLabel: { interval: 0, width: 110, overflow: "truncate" } };
+    var categoryAxis = { type: "category", data: spec.categories,
+                         axisLabel: { interval: 0, width: horizontal ? labelWidth : 90, overflow: "truncate" } };
     var valueAxis = { type: "value", name: spec.unit, max: spec.unit === "%" ? 100 : null, minInterval: 1 };
-    base.legend = spec.series.length > 1 ? { top: 0 } : undefined;
-    base.grid = { left: horizontal ? 120 : 40, right: 20, top: 30, bottom: horizontal ? 30 : 60, containLabel: false };
+    base.legend = spec.series.length > 1 ? { top: 0, type: "scroll" } : undefined;  // one line, even on a phone
+    base.grid = { left: horizontal ? labelWidth + 10 : 40, right: 40, top: 30, bottom: horizontal ? 30 : 60, containLabel: false };
+    base.tooltip.axisPointer = { type: "shadow" };
     base.xAxis = horizontal ? valueAxis : categoryAxis;
     base.yAxis = horizontal ? Object.assign({}, categoryAxis, { inverse: true }) : valueAxis;
     if (!horizontal) { base.xAxis.axisLabel.rotate = spec.categories.length > 3 ? 30 : 0; }
@@ -71,21 +77,8 @@
       var id = el.getAttribute("data-chart");
       if (!specs[id]) { return; }
       var chart = echarts.init(el, null, { renderer: "canvas" });
-      chart.setOption(optionFor(specs[id]));
+      chart.setOption(optionFor(specs[id], el.getAttribute("data-chart-layout") === "horizontal", el.clientWidth));
       charts[id] = chart;
-    });
-    document.querySelectorAll("[data-chart-toggle]").forEach(function (button) {
-      button.addEventListener("click", function () {
-        var id = button.getAttribute("data-chart-toggle");
-        var card = document.querySelector('[data-chart-card="' + id + '"]');
-        var table = card.querySelector("[data-chart-table]");
-        var showTable = table.hidden;
-        table.hidden = !showTable;
-        card.classList.toggle("show-table", showTable);
-        button.setAttribute("aria-pressed", String(showTable));
-        button.textContent = showTable ? "图表" : "表格";
-        if (!showTable && charts[id]) { charts[id].resize(); }
-      });
     });
     bindPngButtons("data-chart-png", charts, specs);
     resizeWithWindow(charts);
