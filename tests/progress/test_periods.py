@@ -61,3 +61,18 @@ def test_a_revision_starts_after_the_previous_versions_periods(world):
     both = plan_issued(world, datetime.date(2023, 5, 1))
     create_reporting_periods(both, PeriodKind.YEARLY, start_from=datetime.date(2024, 6, 1), before_issue=True)
     assert labels(both) == ["2024年度", "2025年度"]
+
+
+def test_my_tasks_opens_on_the_plan_in_force_before_the_ended_one(world):
+    """A unit of a region between two plans reports on the new one: its block comes first."""
+    from kesu.planning.models import Task, TaskUnit, UnitRole
+    from kesu.progress.selectors import my_tasks_overview
+
+    successor = Plan.objects.create(region=world.county, title="乳山市全民科学素质行动实施方案（2026—2030年）",
+                                    period_start=2026, period_end=2030, preceding_plan=world.plan)
+    task = Task.objects.create(plan=successor, code="1.1", title="深化中小学科学教育", order=0)
+    TaskUnit.objects.create(task=task, unit=world.units["市教育和体育局"], role=UnitRole.LEAD)
+    blocks = my_tasks_overview(user=world.users["edu"], today=datetime.date(2026, 12, 5))
+    assert [b.plan.pk for b in blocks] == [successor.pk, world.plan.pk]
+    blocks = my_tasks_overview(user=world.users["edu"], today=datetime.date(2025, 6, 1))
+    assert [b.plan.pk for b in blocks] == [world.plan.pk, successor.pk]

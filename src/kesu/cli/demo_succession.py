@@ -105,21 +105,21 @@ def declare_successors(pairs: list[tuple], console) -> int:
 
 def _carry_over(succession, previous, successor) -> dict[int, int]:
     lines, new_tasks = succession.carry_over_lines(previous, successor)
-    leads = {task.pk: set(task.assignments.filter(role="lead").values_list("unit__name", flat=True))
-             for task in new_tasks}
     links: dict[int, int] = {}
     for line in lines:
         if line.chosen and line.chosen not in links.values():
             links[line.item.task_id] = line.chosen
-    for line in lines:
-        if len(links) >= CARRIED_PER_PLAN:
+    # An office links an unfinished task only to a new task that continues it: failing the page's
+    # suggestion, the most similar remaining title, and none at all below a third of the wording shared
+    # (a shared lead unit alone would tie 科技工作者社会责任 to 中小学科学教育).
+    unfinished = {line.item.task_id: line.item.title for line in lines if line.item.task_id not in links}
+    pairs = sorted(((succession.title_similarity(title, new.title), old_id, new.pk)
+                    for old_id, title in unfinished.items() for new in new_tasks), reverse=True)
+    for score, old_id, new_id in pairs:
+        if score < 0.34 or len(links) >= CARRIED_PER_PLAN:
             break
-        if line.item.task_id in links:
-            continue
-        match = next((t.pk for t in new_tasks if t.pk not in links.values()
-                      and leads[t.pk] & set(line.item.lead_units)), None)
-        if match is not None:
-            links[line.item.task_id] = match
+        if old_id not in links and new_id not in links.values():
+            links[old_id] = new_id
     if not links:
         # Nothing left unfinished (威海市's 实施意见 has no quantitative targets, and every task is
         # green): the office still links the tasks the new plan continues, the most similar titles.

@@ -29,30 +29,11 @@ from kesu.evaluation.document import (
     cell_text,
 )
 from kesu.evaluation.fonts import BODY_FAMILIES, HEADING_FAMILIES, TITLE_FAMILIES, pick_family
+from kesu.typesetting.word import set_font as _set_font
 
 HEADER_SHADING = "DDE6F1"
 STATUS_SHADING = {"red": "FFC7CE", "amber": "FFEB9C", "green": "C6EFCE"}
 TEXT_WIDTH_CM = 15.6
-
-
-def _set_font(target, family: str, size: float | None = None, bold: bool | None = None) -> None:
-    """Set Latin and East Asian font of a style or run (Word keeps them separately)."""
-    font = target.font
-    font.name = family
-    if size is not None:
-        font.size = Pt(size)
-    if bold is not None:
-        font.bold = bold
-    rpr = target.element.get_or_add_rPr()
-    fonts = rpr.find(qn("w:rFonts"))
-    if fonts is None:
-        fonts = OxmlElement("w:rFonts")
-        rpr.insert(0, fonts)
-    for attribute in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
-        fonts.set(qn(attribute), family)
-    # Theme fonts (the built-in heading styles use them) would override the names set above.
-    for attribute in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
-        fonts.attrib.pop(qn(attribute), None)
 
 
 def _shade(cell, fill: str) -> None:

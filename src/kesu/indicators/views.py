@@ -233,10 +233,8 @@ def entry(request):
     return render(request, "indicators/entry.html", _entry_context(request, data_set, region, unit, year, quarter))
 
 
-@login_required
-@require_POST
-def entry_cell(request):
-    """Save one cell (HTMX): the answer is the cell again with its message, and the findings."""
+def _posted_cell(request):
+    """The data set, scope, period and cell a cell-level POST names, once the user may enter values there."""
     data_set, region, unit = _entry_scope(request)
     year, quarter = _period(request)
     require_enter_values(request.user, region, unit)
@@ -244,7 +242,14 @@ def entry_cell(request):
     cell = pages.entry_cell(catalogue, data_set, request.POST.get("key", ""))
     if cell is None:
         raise Http404("数据项不存在")
-    element, option = cell
+    return (data_set, region, unit, year, quarter, catalogue, *cell)
+
+
+@login_required
+@require_POST
+def entry_cell(request):
+    """Save one cell (HTMX): the answer is the cell again with its message, and the findings."""
+    data_set, region, unit, year, quarter, catalogue, element, option = _posted_cell(request)
     error = ""
     raw = request.POST.get("value", "")
     try:
@@ -277,14 +282,7 @@ def _row_answer(request, data_set, region, unit, year, quarter, catalogue, eleme
 @require_POST
 def entry_reason(request):
     """Say (HTMX) why one cell is left blank; the answer is the row again, as for a value."""
-    data_set, region, unit = _entry_scope(request)
-    year, quarter = _period(request)
-    require_enter_values(request.user, region, unit)
-    catalogue = selectors.Catalogue.load()
-    cell = pages.entry_cell(catalogue, data_set, request.POST.get("key", ""))
-    if cell is None:
-        raise Http404("数据项不存在")
-    element, option = cell
+    data_set, region, unit, year, quarter, catalogue, element, option = _posted_cell(request)
     kind, note = request.POST.get("kind", ""), request.POST.get("note", "")
     try:
         services.explain_blank(actor=request.user, element=element, option=option, region=region, unit=unit,

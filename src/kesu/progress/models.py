@@ -9,6 +9,7 @@ from django.db import models
 from kesu.audit.registry import audited
 from kesu.org.models import Region, Unit
 from kesu.planning.models import Plan, Target, Task
+from kesu.plans.notation import format_amount
 
 
 class PeriodKind(models.TextChoices):
@@ -99,7 +100,7 @@ class TargetFigure(models.Model):
         verbose_name = verbose_name_plural = "目标完成值"
 
     def __str__(self) -> str:
-        return f"{self.target.subject or self.target.text}: {self.value}"
+        return f"{self.target.subject or self.target.text}：{format_amount(self.value, self.target.unit)}"
 
 
 @audited

@@ -178,7 +178,13 @@ def my_tasks_overview(*, user: User, today: datetime.date, period_id: int | None
                 overdue_earlier=overdue_earlier,
             )
         )
-    return list(blocks.values())
+    # The plan in force today first: a unit of a region between two plans reports on the new one, and the
+    # ended plan (all its periods past) follows for its history and any report still owed.
+    return sorted(blocks.values(), key=lambda b: (not _in_force(b.plan, today.year), -(b.plan.period_start or 0)))
+
+
+def _in_force(plan: Plan, year: int) -> bool:
+    return (plan.period_start or year) <= year <= (plan.period_end or year)
 
 
 # ---------------------------------------------------------------------------------------------
