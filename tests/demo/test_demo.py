@@ -440,3 +440,53 @@ def test_report_stories_never_happen_after_the_build_day(today):
             assert all(at < now for at in steps if at is not None)
             outcomes.add(story.outcome)
     assert {"accepted", "submitted", "returned", "draft", "missing"} <= outcomes
+
+
+def test_the_demo_in_a_browser_shows_todays_work(built, chromium):
+    """Served as `make demo` serves it, the demo opens on current work: the office of 徐州市 lands on the
+    2026—2030 plan with a period open today, and a unit's 我的任务 offers that period first."""
+    import socket
+    import time
+    import urllib.request
+
+    from kesu.cli.demo import DEMO_PASSWORD
+
+    data_dir, _ = built
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {k: v for k, v in os.environ.items() if k not in ("KESU_DATABASE_URL", "DJANGO_SETTINGS_MODULE")}
+    env.update(KESU_DATA_DIR=str(data_dir), KESU_DEMO="1")
+    server = subprocess.Popen([str(KESU), "manage", "runserver", f"127.0.0.1:{port}", "--noreload", "--skip-checks"],
+                              env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(base + "/login/", timeout=2)
+                break
+            except OSError:
+                time.sleep(0.2)
+        (period_label,) = _rows(data_dir, "select p.label from progress_reportingperiod p join planning_plan n "
+                                          "on n.id = p.plan_id join org_region r on r.id = n.region_id where r.code = "
+                                          "'320300' and n.period_start = 2026 and p.start <= ? and p.end >= ?",
+                                TODAY.isoformat(), TODAY.isoformat())[0]
+        context = chromium.new_context(viewport={"width": 1280, "height": 900})
+        page = context.new_page()
+        for username, path in (("office-320300", "/"), ("unit-320300-1", "/tasks/mine/")):
+            page.goto(base + "/login/")
+            page.fill("input[name=username]", username)
+            page.fill("input[name=password]", DEMO_PASSWORD)
+            page.click("button[type=submit]")
+            page.wait_for_load_state()
+            page.goto(base + path)
+            heading = page.locator("main h1" if username.startswith("office") else "main section.card h2").first
+            assert "2026—2030" in heading.inner_text()
+            page.context.clear_cookies()
+        first_block = page.locator("main section.card").first
+        assert "2026—2030" in first_block.locator("h2").inner_text()
+        assert period_label in first_block.locator("select[name=period] option[selected]").inner_text()
+        context.close()
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
