@@ -9,6 +9,9 @@ Adding a benchmark: create bench/bench_<name>.py with
     SECTION = "Heading of its section in docs/benchmarks.md"
     def main() -> str: ...   # runs the measurements, returns the section body as Markdown
 
+Quality benchmarks that are not timings live in bench/eval_*.py and are registered in EVALUATIONS
+below (same SECTION/main interface); `bench/run.py eval_parse` runs one of them by name.
+
 Each module runs in its own Python process, so imports and caches warmed by one benchmark do not
 flatter the next, and a crash in one does not stop the others. A module may print progress to
 stderr; its stdout belongs to this runner.
@@ -28,6 +31,8 @@ BENCH_DIR = Path(__file__).resolve().parent
 REPO = BENCH_DIR.parent
 DOC = REPO / "docs" / "benchmarks.md"
 RESULT_MARKER = "@@kesu-bench-result@@"
+# Not bench_*.py because they measure quality, not speed; listed here so `make bench` runs them too.
+EVALUATIONS = ("eval_parse.py",)
 DOC_HEADER = (
     "# Benchmarks\n\n"
     "Figures written by `.venv/bin/python bench/run.py --write` (`make bench` prints them). Each section\n"
@@ -36,7 +41,7 @@ DOC_HEADER = (
 
 
 def discover(names: list[str]) -> list[Path]:
-    modules = sorted(BENCH_DIR.glob("bench_*.py"))
+    modules = sorted(BENCH_DIR.glob("bench_*.py")) + [BENCH_DIR / name for name in EVALUATIONS]
     if not names:
         return modules
     wanted = {name.removeprefix("bench_").removesuffix(".py") for name in names}

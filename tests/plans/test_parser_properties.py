@@ -18,6 +18,9 @@ SCHEMA_PATH = PLAN_SCHEMA
 FIXTURES = Path(__file__).parent / "fixtures" / "styles"
 
 _SAMPLES = [p.read_text(encoding="utf-8-sig") for p in sorted(FIXTURES.glob("*.txt"))]
+# The corpus's text layouts too (site metadata blocks, 工作要点, dash bullets, traditional characters …), so
+# that mutations reach the rules written for them.
+_SAMPLES += [p.read_text(encoding="utf-8-sig") for p in sorted((Path(__file__).parent / "corpus").glob("*.txt"))]
 if SEEDS.is_dir():
     _SAMPLES += [p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt"))]
 _VALIDATOR = (

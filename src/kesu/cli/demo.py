@@ -143,7 +143,7 @@ def build_demo(seeds: Path, console) -> None:
 
     files = sorted(p for p in seeds.iterdir() if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES)
     if not files:
-        raise typer.BadParameter(f"{seeds} 中没有方案文件（.txt .md .docx .pdf）", param_hint="--seeds")
+        raise typer.BadParameter(f"{seeds} 中没有方案文件（.txt .md .docx .pdf .xlsx）", param_hint="--seeds")
 
     offices = {}
     plans = []
@@ -425,7 +425,7 @@ def _parse_only(seeds: Path, out: Path) -> int:
         path for path in seeds.iterdir() if path.is_file() and path.suffix.lower() in SUPPORTED_SUFFIXES
     )
     if not files:
-        report_failure(seeds, "目录中没有方案文件（.txt .md .docx .pdf） / no plan files in this directory")
+        report_failure(seeds, "目录中没有方案文件（.txt .md .docx .pdf .xlsx） / no plan files in this directory")
         return 2
     out.mkdir(parents=True, exist_ok=True)
 

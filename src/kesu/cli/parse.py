@@ -34,7 +34,7 @@ def parse_command(
     files: Annotated[
         list[Path],
         typer.Argument(
-            help="方案文件 / plan files: .txt .md .docx .pdf", show_default=False, metavar="FILE..."
+            help="方案文件或任务分解表 / plan files: .txt .md .docx .pdf .xlsx", show_default=False, metavar="FILE..."
         ),
     ],
     output_format: Annotated[

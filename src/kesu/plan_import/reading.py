@@ -11,7 +11,7 @@ from kesu.plan_import.errors import PlanImportError
 from kesu.plans.model import ParsedPlan
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
-ALLOWED_SUFFIXES = (".txt", ".md", ".docx", ".pdf")
+ALLOWED_SUFFIXES = (".txt", ".md", ".docx", ".pdf", ".xlsx")
 
 
 def parse_plan_path(path: str | Path, display_name: str | None = None) -> ParsedPlan:
@@ -30,9 +30,11 @@ def parse_plan_path(path: str | Path, display_name: str | None = None) -> Parsed
 def check_upload(name: str, size: int, head: bytes) -> None:
     """Reject what cannot be a plan document before parsing: type, size, executable content."""
     suffix = Path(name).suffix.lower()
+    if suffix in (".xls", ".et"):
+        raise PlanImportError(f"文件“{name}”是旧版表格格式 {suffix}，请在 Excel/WPS 中另存为 .xlsx 后上传")
     if suffix not in ALLOWED_SUFFIXES:
         raise PlanImportError(
-            f"文件“{name}”的类型 {suffix or '（无扩展名）'} 不支持，请上传 .txt、.md、.docx 或 .pdf 文件"
+            f"文件“{name}”的类型 {suffix or '（无扩展名）'} 不支持，请上传 .txt、.md、.docx、.pdf 或 .xlsx（任务分解表）文件"
         )
     if size == 0:
         raise PlanImportError(f"文件“{name}”是空文件")
@@ -44,6 +46,8 @@ def check_upload(name: str, size: int, head: bytes) -> None:
         raise PlanImportError(f"文件“{name}”是可执行程序，不是方案文档")
     if suffix == ".docx" and not head.startswith(b"PK"):
         raise PlanImportError(f"文件“{name}”不是有效的 Word（.docx）文档")
+    if suffix == ".xlsx" and not head.startswith(b"PK"):
+        raise PlanImportError(f"文件“{name}”不是有效的 Excel（.xlsx）工作簿")
     if suffix == ".pdf" and not head.startswith(b"%PDF"):
         raise PlanImportError(f"文件“{name}”不是有效的 PDF 文档")
 

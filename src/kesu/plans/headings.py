@@ -1,7 +1,7 @@
 """Heading lines: which numbering style a paragraph starts with, the value of its number, its title.
 
 Headings are recognised by their numbering style: 第一章/第一条, 一、, （一）/(一), 1./1．/1、,
-1.1 (dotted), （1）/(1), 1), ①, ``——标题。`` dash bullets, markdown list items, markdown
+1.1 (dotted), （1）/(1), 1), ①, ``——标题。`` / ``--标题。`` dash bullets, markdown list items, markdown
 headings and whole-line bold without a number.
 
 A numbered line is a heading with its own text: its title is the lead phrase before the first
@@ -29,7 +29,8 @@ _HEADING_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("arabic", re.compile(r"^(?P<num>(?P<n>\d{1,2})) *[、.](?![\d万亿千百%])(?P<rest>.*)$")),
     ("arabic_rparen", re.compile(r"^(?P<num>(?P<n>\d{1,2}) *[)）])(?P<rest>.*)$")),
     ("circled", re.compile(r"^(?P<num>(?P<n>[①-⑳]))(?P<rest>.*)$")),
-    ("dash", re.compile(r"^(?P<num>——|－－)(?P<rest>.*)$")),
+    # ——, －－ and the ASCII -- of text typed without a Chinese keyboard (never a - 3 - page number)
+    ("dash", re.compile(r"^(?P<num>——|－－|--(?!-))(?P<rest>[^-].*)$")),
 ]
 _TITLE_END = re.compile(r"[。！？；：:!?;]")
 

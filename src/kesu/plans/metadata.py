@@ -21,46 +21,39 @@ reads) starts after that title; a 抄送/印发 footer ends it.
 
 from __future__ import annotations
 
-import datetime
 import re
 from dataclasses import dataclass, field
 
-from kesu.plans.headings import chinese_number
+from kesu.plans.metadata_blocks import (
+    DOC_NUMBER,
+    as_printed,
+    own_doc_number,
+    parse_date,
+    read_site_block,
+    simplify,
+    split_number_and_date,
+    uncited_doc_number,
+)
 from kesu.plans.model import Period
 from kesu.plans.normalize import HEADING_START, Line, compact
 
-DOC_NUMBER = re.compile(
-    r"[\u4e00-\u9fff]{1,12}(?:发|字|函|办|通|规|令|文)?[ ]?[〔\[【［(（] *\d{4} *[〕\]】］)）] *第? *\d{1,4} *号"
-)
-_DATE = re.compile(
-    r"^(?P<y>\d{4}|[〇零○一二三四五六七八九]{4}) *年 *(?P<m>\d{1,2}|[一二三四五六七八九十]{1,2}) *月"
-    r" *(?P<d>\d{1,2}|[一二三四五六七八九十]{1,3}) *日 *(?:印发|发布|印)?$"
-)
+__all__ = ["DOC_NUMBER", "Metadata", "extract_metadata", "parse_date", "period_from_body"]
 _NOTICE_START = re.compile(r"关于(?:印发|转发|发布|下发)|关于.*(?:的通知|的决定)")
 _NOTICE_END = re.compile(r"(?:的)?(?:通知|决定|批复|函)$")
-_TITLE_WORDS = re.compile(r"方案|意见|规划|计划|纲要|办法|措施|细则|要点")
+_TITLE_WORDS = re.compile(r"方案|意见|规划|计划|纲要|办法|措施|细则|要点|分解表|任务清单|责任清单")
 _REGION = re.compile(
     r"(?:[\u4e00-\u9fff]{1,7}?(?:特别行政区|自治区|自治州|自治县|自治旗|地区|新区|省|市|州|盟|县|区|旗|镇|乡|街道))"
 )
 _REGION_STOP = re.compile(r"关于|全民|科学|实施|方案|人民|政府|的|委员|中共|党委|办公|印发|进一步")
-_PERIOD = re.compile(r"[（(] *(?P<start>\d{4}) *[—\-–－~～至到]+ *(?P<end>\d{4}) *年? *[)）]")
-_ORG_SUFFIX = re.compile(r"(?:政府|办公室|委员会|局|部|委|厅|协会|会|院|中心|办|党委|人大常委会|政协|公司)$")
+_PERIOD = re.compile(
+    r"[（(\[［【〔] *(?P<start>\d{4}) *年? *[—\-–－~～至到]+ *(?P<end>\d{4}) *年? *[)）\]］】〕]"
+)
+_ORG_SUFFIX = re.compile(
+    r"(?:政府|办公室|委员会|局|部|委|厅|协会|会|院|中心|办|党委|人大常委会|政协|公司|领导小组)$"
+)
+_SEAL = re.compile(r"^[（(].{1,20}代章[)）]$")
 _FOOTER = re.compile(r"^(?:抄送|主题词|主送|抄报)[:：]")
 _MASTHEAD = re.compile(r"^(?P<issuer>.{2,60}?) *文件$")
-_CN_DIGIT = {
-    "〇": "0",
-    "零": "0",
-    "○": "0",
-    "一": "1",
-    "二": "2",
-    "三": "3",
-    "四": "4",
-    "五": "5",
-    "六": "6",
-    "七": "7",
-    "八": "8",
-    "九": "9",
-}
 
 
 @dataclass
@@ -82,28 +75,19 @@ def _plain(text: str) -> str:
     return text.replace(" ", "")
 
 
-def parse_date(text: str) -> str | None:
-    match = _DATE.match(_plain(text))
-    if not match:
-        return None
-    year_text = "".join(_CN_DIGIT.get(c, c) for c in match.group("y"))
-    month_text, day_text = match.group("m"), match.group("d")
-    month = int(month_text) if month_text.isdigit() else chinese_number(month_text)
-    day = int(day_text) if day_text.isdigit() else chinese_number(day_text)
-    if month is None or day is None:
-        return None
-    try:
-        return datetime.date(int(year_text), month, day).isoformat()
-    except ValueError:
-        return None
-
-
 def extract_metadata(lines: list[Line]) -> Metadata:
     meta = Metadata(body_end=len(lines))
-    texts = [_plain(line.text) for line in lines]
+    printed = [_plain(line.text) for line in lines]
+    texts = [simplify(text) for text in printed]
+    raws = [simplify(line.raw or line.text) for line in lines]
+    site = read_site_block(texts)
+    for index in site.lines:
+        texts[index] = raws[index] = ""
     limit = min(len(lines), 80)
 
     notice_start, notice_end, notice_text = _find_notice(texts, limit)
+    if not notice_text and site.title and _NOTICE_START.search(site.title):
+        notice_text = site.title[site.title.find("关于") :] if "关于" in site.title else site.title
     inner_title = None
     if notice_text:
         inner = re.search(r"《(?P<t>.+)》", notice_text)
@@ -117,24 +101,34 @@ def extract_metadata(lines: list[Line]) -> Metadata:
     search_from = notice_end + 1 if notice_text else 0
     title, title_end = _find_title_block(texts, search_from, inner_title)
     if title:
-        meta.title = title
+        meta.title = re.sub(r"^附件\d*[:：]?", "", title)
         meta.body_start = title_end
     elif inner_title:
         meta.title = inner_title
         meta.body_start = _after_notice_furniture(texts, search_from)
+    elif site.title and not _NOTICE_START.search(site.title):
+        meta.title = site.title
     else:
         meta.body_start = 0
         meta.warnings.append("未找到方案标题 / no plan title found")
 
-    header = texts[: max(meta.body_start, 1)]
-    for text in header:
-        found = DOC_NUMBER.search(text)
-        if found:
-            meta.doc_number = found.group(0).replace(" ", "")
-            break
+    meta.doc_number, meta.body_start = _doc_number(texts, meta.body_start, site.doc_number)
+    under_title, meta.body_start = _signature_under_title(texts, meta.body_start)
+    meta.body_end = _footer_start(texts, meta.body_start)
+    if meta.doc_number is None:
+        tail = [text for text in texts[meta.body_start :] if text][-4:]
+        meta.doc_number = next((n for n in map(own_doc_number, tail) if n), None)
 
-    raws = [line.raw or line.text for line in lines]
-    meta.issuer_names = _issuers(texts, raws, notice_start, meta.body_start)
+    late, body_end = _end_signature(texts, meta.body_start, meta.body_end)
+    meta.issuer_names = _issuers(texts, raws, notice_start, meta.body_start, under_title or late)
+    if late and meta.issuer_names == late:
+        meta.body_end = body_end
+    if not meta.issuer_names and site.title and "关于" in site.title:
+        meta.issuer_names = _org_names(site.title[: site.title.find("关于")])
+    if not meta.issuer_names and site.issuer:
+        meta.issuer_names = [site.issuer]
+    chain = _region_chain(meta.title)
+    meta.issuer_names = [_with_region(name, chain) for name in meta.issuer_names]
     if meta.issuer_names:
         meta.issuer = meta.issuer_names[0]
         if len(meta.issuer_names) > 1:
@@ -143,15 +137,13 @@ def extract_metadata(lines: list[Line]) -> Metadata:
                 f"其余：{'、'.join(meta.issuer_names[1:])}"
             )
 
-    meta.body_end = _footer_start(texts, meta.body_start)
-    meta.date = _find_date(texts, meta.body_start, meta.body_end)
+    meta.date = _find_date(texts, meta.body_start, meta.body_end) or site.date or site.published
 
     meta.period = (
         _period(meta.title)
         or (_period(inner_title) if inner_title else None)
         or _five_year_period(meta.title)
     )
-    chain = _region_chain(meta.title)
     if not chain and meta.issuer:
         chain = _region_chain(re.sub(r"^(?:中共|中国共产党|共青团|国家税务总局)", "", meta.issuer))
     if chain:
@@ -160,7 +152,65 @@ def extract_metadata(lines: list[Line]) -> Metadata:
             "".join(chain[: i + 1]) for i in range(len(chain))
         ]
         meta.regions = sorted(set(joined), key=len, reverse=True)
+    simplified, original = "".join(simplify(text) for text in printed), "".join(printed)
+    meta.title = as_printed(meta.title, simplified, original) or ""
+    meta.doc_number = as_printed(meta.doc_number, simplified, original)
     return meta
+
+
+def _doc_number(texts: list[str], body_start: int, site_number: str | None) -> tuple[str | None, int]:
+    """This document's 文号 and the body start, moved past a 文号 line printed under the title.
+
+    Trust: a line that starts with the 文号 (alone, glued to the date, or before the notice title)
+    in the header or right under the plan title; then the site block's 文号; then any 文号 of the
+    header that is not cited after a 《title》 — a parent document's number is never taken."""
+    for text in texts[:body_start]:
+        number = own_doc_number(text)
+        if number:
+            return number, body_start
+    for index in range(body_start, min(len(texts), body_start + 3)):
+        number = own_doc_number(texts[index])
+        if number:
+            return number, index + 1
+        if texts[index]:
+            break
+    if site_number:
+        return site_number, body_start
+    for text in texts[:body_start]:
+        number = uncited_doc_number(text)
+        if number:
+            return number, body_start
+    return None, body_start
+
+
+def _signature_under_title(texts: list[str], body_start: int) -> tuple[list[str], int]:
+    """Issuer and date lines printed right under the plan title (a plan issued without a notice):
+    the issuer names and the index after the date line (the date itself is found by `_find_date`)."""
+    names: list[str] = []
+    for index in range(body_start, min(len(texts), body_start + 6)):
+        text = texts[index]
+        if not text or _SEAL.match(text):
+            continue
+        if not names and (text.endswith(("：", ":")) or "印发给你们" in text):
+            continue  # a notice's addressees and 现将…印发 sentence printed under the plan title
+        if parse_date(text):
+            return (names, index + 1) if names else ([], body_start)
+        if _ORG_SUFFIX.search(text) and len(text) <= 40 and not text.endswith("。"):
+            names.append(text)
+            continue
+        break
+    return [], body_start
+
+
+def _with_region(name: str, chain: list[str]) -> str:
+    """市人民政府办公室 in a notice title → 赤壁市人民政府办公室 (the region of the plan title)."""
+    match = re.match(r"^(市|县|区|州|旗)(?=人民政府|政府|委|科协|科学技术协会)", name)
+    if not match or not chain:
+        return name
+    for region in reversed(chain):
+        if region.endswith(match.group(1)):
+            return region + name[1:]
+    return name
 
 
 def _find_notice(texts: list[str], limit: int) -> tuple[int, int, str]:
@@ -187,7 +237,7 @@ def _find_notice(texts: list[str], limit: int) -> tuple[int, int, str]:
 
 def _find_title_block(texts: list[str], start: int, expected: str | None) -> tuple[str, int]:
     """Title lines of the plan body (joined) and the index after them."""
-    wanted = compact(expected) if expected else None
+    wanted = _same_brackets(compact(expected)) if expected else None
     scan_to = min(len(texts), start + 60)
     for index in range(start, scan_to):
         text = texts[index]
@@ -200,10 +250,14 @@ def _find_title_block(texts: list[str], start: int, expected: str | None) -> tup
         joined = text
         end = index
         if wanted is not None:
-            while compact(joined) != wanted and wanted.startswith(compact(joined)) and end + 1 < len(texts):
+            while (
+                _same_brackets(compact(joined)) != wanted
+                and wanted.startswith(_same_brackets(compact(joined)))
+                and end + 1 < len(texts)
+            ):
                 end += 1
                 joined += texts[end]
-            if compact(joined) == wanted:
+            if _same_brackets(compact(joined)) == wanted:
                 return joined, end + 1
             continue
         if not _TITLE_WORDS.search(joined) and end + 1 < len(texts):
@@ -217,6 +271,14 @@ def _find_title_block(texts: list[str], start: int, expected: str | None) -> tup
                 joined += texts[end]
             return joined, end + 1
     return "", start
+
+
+_BRACKETS = str.maketrans("（［【〔[）］】〕]", "((((()))))")
+
+
+def _same_brackets(text: str) -> str:
+    """A title printed with [2016—2020年] in a site block and (2016—2020年) in the body is one title."""
+    return text.translate(_BRACKETS)
 
 
 def _is_title_continuation(joined: str, following: str) -> bool:
@@ -241,12 +303,13 @@ def _after_notice_furniture(texts: list[str], start: int) -> int:
     return last
 
 
-def _issuers(texts: list[str], raws: list[str], notice_start: int, body_start: int) -> list[str]:
-    for index, text in enumerate(texts[: min(8, len(texts))]):
-        masthead = _MASTHEAD.match(text)
-        if masthead and not DOC_NUMBER.search(text):
-            names = _org_names(raws[index].removesuffix("文件").strip())
-            return names or [masthead.group("issuer")]
+def _issuers(
+    texts: list[str], raws: list[str], notice_start: int, body_start: int, late_signature: list[str]
+) -> list[str]:
+    """The issuer, in order of trust: the notice title (``X关于印发…``, or X on the lines above a
+    title that starts with 关于), the 落款 (issuer lines above the date, after the notice or
+    `late_signature` found under the plan title or at its end), the ``X文件`` masthead (often an
+    abbreviation such as 某县科协文件); the caller falls back to a site block's 发文机关."""
     if notice_start >= 0:
         line = texts[notice_start]
         prefix = line[: line.find("关于")] if "关于" in line else ""
@@ -262,7 +325,15 @@ def _issuers(texts: list[str], raws: list[str], notice_start: int, body_start: i
                 position -= 1
             if block:
                 return block
-    return _signature(texts, max(notice_start, 0), body_start)
+    signature = _signature(texts, max(notice_start, 0), body_start) or late_signature
+    if signature:
+        return signature
+    for index, text in enumerate(texts[: min(8, len(texts))]):
+        masthead = _MASTHEAD.match(text)
+        if masthead and not DOC_NUMBER.search(text):
+            names = _org_names(raws[index].removesuffix("文件").strip())
+            return names or [masthead.group("issuer")]
+    return []
 
 
 def _org_names(raw: str) -> list[str]:
@@ -282,6 +353,8 @@ def _signature(texts: list[str], start: int, end: int) -> list[str]:
         if parse_date(texts[index]):
             names = []
             position = index - 1
+            if position > start and _SEAL.match(texts[position]):
+                position -= 1
             while (
                 position >= start
                 and texts[position]
@@ -293,6 +366,39 @@ def _signature(texts: list[str], start: int, end: int) -> list[str]:
             if names:
                 return names[::-1]
     return []
+
+
+_ORG_AND_DATE = re.compile(
+    r"^(?P<org>.{2,40}?)(?P<date>(?:\d{4}|[〇零○一二三四五六七八九]{2,4})年.{1,6}月.{1,4}日(?:印发|印)?)$"
+)
+
+
+def _end_signature(texts: list[str], body_start: int, body_end: int) -> tuple[list[str], int]:
+    """The 落款 at the end of the plan (issuer lines above a date line), else the ``X 2021年9月30日印发``
+    line of the footer, whose office printed the document; and where the body ends (before a
+    落款 that closes it)."""
+    lines = [i for i in range(body_start, body_end) if texts[i]][-8:]
+    for position in range(len(lines) - 1, -1, -1):
+        index = lines[position]
+        if not parse_date(texts[index]):
+            continue
+        names: list[str] = []
+        first = index
+        for previous in reversed(lines[:position]):
+            text = texts[previous]
+            if _SEAL.match(text) and not names:
+                continue
+            if not (_ORG_SUFFIX.search(text) and len(text) <= 40 and not text.endswith("。")):
+                break
+            names.insert(0, text)
+            first = previous
+        if names:
+            return names, first if position == len(lines) - 1 else body_end
+    for text in texts[body_end:]:
+        match = _ORG_AND_DATE.match(text)
+        if match and parse_date(match["date"]) and _ORG_SUFFIX.search(match["org"]):
+            return [match["org"]], body_end
+    return [], body_end
 
 
 def _footer_start(texts: list[str], body_start: int) -> int:
@@ -310,7 +416,7 @@ def _footer_start(texts: list[str], body_start: int) -> int:
 
 def _find_date(texts: list[str], body_start: int, body_end: int) -> str | None:
     for text in texts[:body_start]:
-        date = parse_date(text)
+        date = parse_date(text) or split_number_and_date(text)[1]
         if date:
             return date
     for text in texts[body_end:]:

@@ -92,6 +92,7 @@ class UnitEntry:
     aliases: list[str] = field(default_factory=list)
     lead_count: int = 0
     participating_count: int = 0
+    is_class: bool = False  # a collective actor (各成员单位, 各县（市、区）政府, 市直有关部门)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -122,6 +123,9 @@ class ParsedPlan:
     tasks: list[Task] = field(default_factory=list)
     units: list[UnitEntry] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    # Quantitative goals of the plan's 目标 section (科普经费, 展厅面积 …), the headline included;
+    # an extra property of the schema, which allows additional ones.
+    targets: list[Target] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -138,6 +142,7 @@ class ParsedPlan:
             "tasks": [task.to_dict() for task in self.tasks],
             "units": [unit.to_dict() for unit in self.units],
             "warnings": list(self.warnings),
+            "targets": [target.to_dict() for target in self.targets],
         }
 
     @classmethod
@@ -179,4 +184,5 @@ class ParsedPlan:
             ],
             units=[UnitEntry(**u) for u in data.get("units", [])],
             warnings=list(data.get("warnings", [])),
+            targets=[Target(**g) for g in data.get("targets", [])],
         )

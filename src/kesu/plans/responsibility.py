@@ -14,8 +14,13 @@ Forms read (full- or half-width brackets and colons alike):
 A bracketed text is a clause only when it has such a key or role word and the names in it read as
 units, so ``（以下简称…）`` or ``（发明、制作）`` are left alone. A key inside a bracket
 (``（牵头单位：X；配合单位：Y）``) never starts a clause of its own: the bracket is read whole.
-Generic collectives (各有关部门, 相关单位, 各成员单位) are no units: they are dropped from a clause, and
-a sentence naming nothing else (``各有关部门按职责分工负责。``) is no clause. ``【牵头单位】X`` is
+Collective actors are kept as printed and marked as a class by the parser (`units.is_collective`):
+各县（市、区）政府, 市直有关部门, and 各成员单位 / 领导小组各成员单位 (the leading group's members)
+even beside named units. Vague collectives (各有关部门, 相关单位) are dropped from a clause that names
+units; a bracket closing an item that names only collectives (``（各成员单位）``) keeps them, but a
+sentence naming nothing else (``各有关部门按职责分工负责。``) is no clause. A bare bracket of units
+closing an item (``（市科协、市教育局）``) is a clause whose units all lead, as is a 责任单位 list with no
+牵头 marker (docs/decisions.md). ``X牵头，Y负责落实`` / ``X牵头，Y按职责分工负责``: after a 牵头, a 负责 marks participants. ``【牵头单位】X`` is
 rewritten to ``牵头单位：X`` by `kesu.plans.normalize`.
 """
 
@@ -24,7 +29,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from kesu.plans.units import is_generic_unit, looks_like_unit, split_top_level, split_units
+from kesu.plans.units import (
+    is_collective,
+    is_generic_unit,
+    is_member_class,
+    looks_like_unit,
+    split_top_level,
+    split_units,
+)
 
 _LEAD_KEYS = ("主要责任单位", "牵头单位", "牵头部门", "主责单位", "主责部门")
 _PART_KEYS = (
@@ -119,16 +131,24 @@ def _names_with_markers(text: str, default_lead: bool) -> tuple[list[str], list[
     return leads, parts, any(role for _, role in items)
 
 
+# the verb's object left after 负责/配合: 负责落实, 配合实施
+_DUTY_TAIL = re.compile(r"^(?:组织)?(?:落实|实施|执行|推进|推动)(?:工作)?$")
+
+
 def _parse_verb_form(content: str) -> tuple[list[str], list[str], bool]:
     """``由X牵头，Y等单位参加`` → (leads, parts, found a role word)."""
     leads: list[str] = []
     parts: list[str] = []
     position = 0
     found = False
+    led = False
     for match in _ROLE_VERB.finditer(content):
         segment = content[position : match.start()]
         position = match.end()
-        is_lead = match.group("verb") in _LEAD_VERBS
+        verb = match.group("verb")
+        # X牵头，Y负责落实 / Y按职责分工负责: after a 牵头, 负责 is the work of the participants
+        is_lead = verb in _LEAD_VERBS and not (led and "牵头" not in verb and "负责" in verb)
+        led = led or "牵头" in verb
         found = True
         seg_leads, seg_parts, _ = _names_with_markers(segment, default_lead=is_lead)
         if is_lead:
@@ -136,7 +156,7 @@ def _parse_verb_form(content: str) -> tuple[list[str], list[str], bool]:
             parts.extend(seg_parts)
         else:
             parts.extend(seg_leads + seg_parts)
-    tail = content[position:].strip(" ，,；;。.）)")
+    tail = _DUTY_TAIL.sub("", content[position:].strip(" ，,；;。.）)"))
     if tail:
         tail_leads, tail_parts, marked = _names_with_markers(tail, default_lead=not leads)
         if leads and not marked:
@@ -173,8 +193,12 @@ FIRST_LEADS_SENTENCE = re.compile(
 )
 
 
-def parse_roles(content: str) -> tuple[list[str], list[str]] | None:
-    """Lead and participating units of a clause's content; None when it is not a clause."""
+def parse_roles(content: str, keep_collectives: bool = False) -> tuple[list[str], list[str]] | None:
+    """Lead and participating units of a clause's content; None when it is not a clause.
+
+    Generic collectives (各有关部门) are dropped from a clause that names units; with
+    `keep_collectives` (a bracket at an item's end) a clause naming only collectives keeps them,
+    since then the class of units is who does the task."""
     content = FIRST_LEADS_NOTE.sub("", _INTRO.sub("", content.strip()))
     stop = _STOP_KEY.search(content)
     if stop:
@@ -196,8 +220,11 @@ def parse_roles(content: str) -> tuple[list[str], list[str]] | None:
         if not _ROLE_VERB.search(_BRACKET_TEXT.sub("", content)) and not _ANY_MARKER.search(content):
             return None
         leads, parts = _segment_roles(content, default_lead=True)
-    leads = [n for n in _unique(leads) if not is_generic_unit(n)]
-    parts = [p for p in _unique(parts) if p not in leads and not is_generic_unit(p)]
+    all_leads, all_parts = _unique(leads), _unique(parts)
+    leads = [n for n in all_leads if not is_generic_unit(n) or is_member_class(n)]
+    parts = [p for p in all_parts if p not in leads and (not is_generic_unit(p) or is_member_class(p))]
+    if not leads and not parts and keep_collectives:
+        leads, parts = all_leads, [p for p in all_parts if p not in all_leads]
     if not leads and not parts:
         return None
     return leads, parts
@@ -215,11 +242,13 @@ def _unit_share(names: list[str]) -> float:
     return sum(1 for n in names if looks_like_unit(n)) / len(names) if names else 0.0
 
 
-def _accept(content: str, strict: bool) -> tuple[list[str], list[str]] | None:
-    roles = parse_roles(content)
+def _accept(content: str, strict: bool, keep_collectives: bool = False) -> tuple[list[str], list[str]] | None:
+    roles = parse_roles(content, keep_collectives)
     if roles is None:
         return None
-    names = [*roles[0], *roles[1]]
+    names = [n for n in (*roles[0], *roles[1]) if not is_collective(n)]
+    if not names:
+        return roles  # only collectives (各成员单位负责): kept as a class
     keyed = bool(_KEY.search(content)) or bool(_INTRO.match(content))
     threshold = 1.0 if strict and not keyed else 0.5
     if _unit_share(names) < threshold:
@@ -267,9 +296,16 @@ def _find_clauses(text: str) -> list[Clause]:
         if any(a <= start < b or a < end <= b for a, b in taken):
             continue
         content = match.group("content")
+        at_end = not text[end:].strip(" 。；;，,")
+        cut_off = end == len(text) and not match.group(0).endswith(("）", ")"))
+        if cut_off:
+            # the text stops inside the clause: keep it as far as it goes, without a last name
+            # broken off mid-word (团县委、县); the parser warns that the text is cut off
+            content = _drop_broken_tail(content)
         if not (_KEY.search(content) or _ROLE_VERB.search(content)):
-            continue
-        roles = _accept(content, strict=True)
+            roles = _bare_list(content) if at_end else None
+        else:
+            roles = _accept(content, strict=True, keep_collectives=at_end)
         if roles is None:
             continue
         clauses.append(Clause(match.group(0), start, end, roles[0], roles[1]))
@@ -282,6 +318,26 @@ def _find_clauses(text: str) -> list[Clause]:
         rest = (text[: clause.start] + text[clause.end :]).strip(" 。；;，,")
         clause.standalone = not rest
     return clauses
+
+
+def _drop_broken_tail(content: str) -> str:
+    items = split_top_level(content)
+    last = items[-1].strip() if items else ""
+    if len(items) > 1 and last and not looks_like_unit(last) and not is_collective(last):
+        return content[: len(content) - len(items[-1])].rstrip("、，, ")
+    return content
+
+
+def _bare_list(content: str) -> tuple[list[str], list[str]] | None:
+    """``（各成员单位）``, ``（市科协、市教育局）`` closing an item: a list of units without a role
+    word (the layout of many 工作要点) — all lead, as for 责任单位 without a 牵头 marker. Every
+    name must read as a unit or a collective, so that ``（试行）`` or ``（含初中）`` stay text."""
+    names = split_units(content)
+    if not names or len(content) > 200:
+        return None
+    if not all(is_collective(n) or (looks_like_unit(n) and len(n) >= 3) for n in names):
+        return None
+    return names, []
 
 
 def _inside_brackets(text: str, position: int) -> bool:

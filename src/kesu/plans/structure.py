@@ -11,6 +11,9 @@ table rows is read as a responsibility table (tables) when it is one.
 A line ``附件`` / ``附件1：表名`` ends the body's sections: what follows is an annex section (number
 附件, title the table's name), whose table rows keep their 序号 as ids.
 
+A run of two or more lines ``单位：职责`` (a list of 成员单位职责) gives one item per line, led by
+that unit.
+
 Task ids are the dotted ordinals of the numbering (三、→（一）→1. gives 3.1.1); dash bullets and
 unnumbered headings count their position among their siblings; table rows use their 序号.
 """
@@ -22,8 +25,9 @@ import re
 from kesu.plans.headings import classify_heading, section_kind, split_title
 from kesu.plans.nodes import Document, Node, Segment
 from kesu.plans.normalize import Paragraph
-from kesu.plans.responsibility import FIRST_LEADS_SENTENCE, find_clauses, mentions_responsibility
+from kesu.plans.responsibility import FIRST_LEADS_SENTENCE, Clause, find_clauses, mentions_responsibility
 from kesu.plans.tables import add_table
+from kesu.plans.units import looks_like_unit
 
 _PUNCTUATION = re.compile(r"[，、。；：,;:！？!?（）()“”]")
 
@@ -34,6 +38,7 @@ def build_tree(paragraphs: list[Paragraph]) -> Document:
     stack: list[Node] = []
     headings = [classify_heading(p) for p in paragraphs]
     notes = [_first_leads_note(p) for p in paragraphs]
+    duties = [None if h else _duty_line(p) for p, h in zip(paragraphs, headings, strict=True)]
     # a table's note may be printed above or below it; it governs the document's tables
     document.table_first_leads = any(notes)
     index = 0
@@ -69,6 +74,24 @@ def build_tree(paragraphs: list[Paragraph]) -> Document:
             index = end
             continue
         heading = headings[index]
+        if (
+            heading is None
+            and duties[index]
+            and ((index > 0 and duties[index - 1]) or (index + 1 < len(duties) and duties[index + 1]))
+        ):
+            # 成员单位职责: one line per unit, "市科协：承担…", each a task the unit leads
+            unit, duty, start = duties[index]
+            parent = stack[-1] if stack else root
+            title, _ = split_title(duty, [])
+            ordinal = sum(1 for c in parent.children if c.style == "duty") + 1
+            node = Node("duty", "", ordinal, title, order, parent=parent, kind=parent.kind)
+            text = paragraph.text[start:]
+            clause = Clause(text[: len(unit) + 1], 0, len(unit) + 1, [unit], [], origin="own")
+            node.segments.append(Segment(text, [clause]))
+            parent.children.append(node)
+            order += 1
+            index += 1
+            continue
         if heading is None:
             heading = _missing_number_heading(paragraph, stack, headings, index)
         if heading is None:
@@ -108,6 +131,22 @@ def _annex_title(paragraph: Paragraph, heading) -> bool:
     return (
         not paragraph.is_table and heading is None and len(text) <= 60 and not re.search(r"[。；：:]", text)
     )
+
+
+# the list's title may be glued to its first line when the title has no closing punctuation
+_DUTY_LINE = re.compile(
+    r"^(?:[^：:。；;]{2,60}?(?:成员单位职责|职责分工|主要职责))?(?P<unit>[^：:，,。；;（(]{2,20})[：:](?P<duty>[^：:]{4,})$"
+)
+
+
+def _duty_line(paragraph: Paragraph) -> tuple[str, str, int] | None:
+    """``市科协：承担领导小组办公室日常工作…`` of a list of 成员单位职责: (unit, duty, where the unit starts)."""
+    if paragraph.is_table or mentions_responsibility(paragraph.text):
+        return None
+    match = _DUTY_LINE.match(paragraph.text)
+    if not match or not looks_like_unit(match.group("unit")):
+        return None
+    return match.group("unit"), match.group("duty"), match.start("unit")
 
 
 def _first_leads_note(paragraph: Paragraph) -> bool:

@@ -4,18 +4,24 @@
   of its own, the item is one task and the sub-items' text is part of its text (one row per
   assignment, not one row per sentence);
 - a clause printed as a separate paragraph after the last of several sub-items of which none has a
-  clause governs the group: the group heading is the task (structure moves such a clause up);
+  clause governs the group (structure moves such a clause up): each sub-item is a task with those
+  units when the items are dash bullets or the clause is a sentence covering them
+  (``以上工作由X牵头，Y参加。``, ``分工：由X、Y牵头，Z等参加``), else the group heading is the task
+  (`_items_are_tasks`);
 - when some sub-items have clauses, those are tasks, and sub-items without one inherit the clause
   of the nearest enclosing heading that has one;
 - an item with two or more clauses in its own text is split into one task per clause;
 - an item without any clause, whose siblings are mostly tasks, is kept as a task without units
   (and reported), since the clause is probably missing or unreadable; only items of the same
   numbering style count as siblings, so headings beside the rows of an annex table are no tasks;
-- a responsibility table (tables) gives one task per row.
+- a responsibility table (tables) gives one task per row;
+- ``一是…二是…三是…`` inside one item: each part is a sub-task (id ``item.1``, ``item.2`` …) with the
+  item's units, and the item stays a task (see `_enumerated_parts`).
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from kesu.plans.headings import split_title
@@ -35,6 +41,7 @@ class TaskDraft:
     units_raw: str
     order: tuple[int, int]
     inherited: bool = False
+    part_of: str | None = None  # the id of the item whose 一是/二是 part this is
 
 
 def _merge(clauses: list[Clause]) -> Clause:
@@ -98,6 +105,11 @@ def collect_tasks(document: Document) -> list[TaskDraft]:
             if not children_have:
                 if is_root:
                     _emit_spans(node, drafts)
+                elif _items_are_tasks(node):
+                    # 以上工作由…牵头 after the items: every item above is a task of its own
+                    governing = _merge([*node.own_clauses, *node.group_clauses])
+                    for child in node.children:
+                        visit(child, governing)
                 else:
                     emit_own(node, include_children=True)
                 return
@@ -117,8 +129,65 @@ def collect_tasks(document: Document) -> list[TaskDraft]:
     visit(document.root, None)
     emitted = {id(d.node) for d in drafts}
     _add_unassigned(document.root, drafts, emitted, has_clause)
+    drafts.extend(part for draft in list(drafts) for part in _enumerated_parts(draft))
     drafts.sort(key=lambda d: d.order)
     return drafts
+
+
+_ENUMERATED = re.compile(r"(?:^|(?<=[。；;，,：:\s]))(?P<n>[一二三四五六七八九]|十[一二三四五六七八九]?)是")
+
+
+def _enumerated_parts(draft: TaskDraft) -> list[TaskDraft]:
+    """``一是…；二是…；三是…`` inside one item: each is a sub-task of the item, with the item's
+    units. The item stays a task too (its title is what plans and reports cite), and keeps the
+    targets: the parts carry no text that would count a target twice (`part_of`)."""
+    markers = list(_ENUMERATED.finditer(draft.text))
+    expected = "一二三四五六七八九"
+    ordered = []
+    for match in markers:
+        if len(ordered) < 9 and match.group("n") == expected[len(ordered)]:
+            ordered.append(match)
+    if len(ordered) < 2:
+        return []
+    parts = []
+    for index, match in enumerate(ordered):
+        end = ordered[index + 1].start() if index + 1 < len(ordered) else len(draft.text)
+        piece = draft.text[match.end() : end].split("\n")[0]
+        if draft.units_raw:
+            piece = piece.replace(draft.units_raw, "")
+        piece = piece.strip(" 。；;，,")
+        if not piece:
+            continue
+        title = split_title(piece)[0]
+        parts.append(
+            TaskDraft(
+                node=draft.node,
+                id=f"{draft.id}.{index + 1}" if draft.id else str(index + 1),
+                path=[*draft.path, title],
+                title=title,
+                text=piece,
+                leads=list(draft.leads),
+                participants=list(draft.participants),
+                units_raw=draft.units_raw,
+                order=(draft.order[0], draft.order[1] * 100 + index + 1),
+                inherited=draft.inherited,
+                part_of=draft.id or draft.title,
+            )
+        )
+    return parts if len(parts) >= 2 else []
+
+
+def _items_are_tasks(node: Node) -> bool:
+    """Whether a group clause makes each item above it a task, rather than the group heading.
+
+    Yes for dash bullets (——/-- items are tasks, the heading a theme) and for a clause written as
+    a sentence that covers the items (以上工作由…牵头, 分工：由…牵头); a bracketed clause after
+    numbered items (1. 2. 3. then （X牵头，Y配合）) stays the group's, as the heading is the task."""
+    if not node.group_clauses or len(node.children) < 2:
+        return False
+    if all(child.style == "dash" for child in node.children):
+        return True
+    return any(not clause.raw.lstrip().startswith(("（", "(")) for clause in node.group_clauses)
 
 
 def _own_body(node: Node) -> bool:

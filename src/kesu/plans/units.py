@@ -50,7 +50,9 @@ _UNIT_START = re.compile(r"^(?:市|区|县|镇|乡|省|州|旗|团|各|中共|�
 _LIST_SEPARATORS = "、，,；;/／"
 _CONJUNCTION = re.compile(r"以及|和|及|与")
 _TRAILING_ETC = re.compile(r"(?:等)?(?:有关|相关|其他)?(?:成员)?(?:单位|部门)?$|等$")
-_LEADING_NOISE = re.compile(r"^(?:由|以及|及|和|与|并|请|会同)")
+_LEADING_NOISE = re.compile(
+    r"^(?:(?:以上|上述)(?:各项)?(?:工作|任务|内容)?均?由?|由|以及|及|和|与|并|请|会同)"
+)
 _TRAILING_NOISE = re.compile(r"(?:分别|共同|按职责|按照职责|根据职责|各自)$")
 _NOT_UNIT = re.compile(r"[。！？!?]|^\d|^[（(]")
 
@@ -171,6 +173,25 @@ def is_generic_unit(name: str) -> bool:
     return bool(GENERIC_UNIT.match(name))
 
 
+# 各成员单位, 各县（市、区）政府, 市直有关部门, 各乡镇人民政府（街道办事处）: a class of actors, each
+# of which does the task; kept as one entry marked as a class, never split or merged with a unit
+_COLLECTIVE = re.compile(
+    r"^(?:(?:[^，、；]{0,12}?(?:领导小组|工作小组|委员会|联席会议|纲要办))?各|全[市县区省]|(?:[市县区省]直|[市县区省]级|[市县区省]政府)(?:各|有关|相关)?"
+    r"(?:部门|单位|机关))"
+)
+
+
+def is_member_class(name: str) -> bool:
+    """各成员单位, 领导小组各成员单位: the members of the leading group, a defined class that a
+    clause naming units as well keeps (unlike 各有关部门, which says nothing)."""
+    return name.endswith("成员单位") and bool(_COLLECTIVE.match(name))
+
+
+def is_collective(name: str) -> bool:
+    """A collective actor (a class of units), see `_COLLECTIVE`; generic ones included."""
+    return bool(_COLLECTIVE.match(name)) or is_generic_unit(name)
+
+
 def looks_like_unit(name: str) -> bool:
     """A plausible unit name: an organisation suffix, or an 各… collective such as 各镇人民政府.
 
@@ -219,6 +240,8 @@ def clean_unit_name(name: str) -> str:
         name = _TRAILING_NOISE.sub("", name)
         if len(name) > 2:
             stripped = _TRAILING_ETC.sub("", name)
+            if _COLLECTIVE.match(name) and (not _COLLECTIVE.match(stripped) or stripped.endswith("各")):
+                continue  # 市直有关部门 is a class, not 市直
             if len(stripped) >= 2:
                 name = stripped
     return name.strip(" \t")
@@ -331,6 +354,7 @@ def build_catalogue(
 
     repairs: list[tuple[str, str]] = []
     _merge_one_character_typos(groups, keys, frequency, first_seen)
+    _merge_bare_names(groups, keys)
 
     canonical: dict[str, str] = {}
     aliases: dict[str, list[str]] = {}
@@ -358,6 +382,23 @@ def build_catalogue(
             canonical[spelling] = target
             aliases[target].append(spelling)
     return UnitCatalogue(canonical, aliases, unknown, repairs)
+
+
+def _merge_bare_names(groups: dict[tuple[str, str], list[str]], keys: dict[str, UnitKey]) -> None:
+    """宣传部 / 科协 printed without a level, in a document whose only unit of that core has one
+    (市委宣传部, 市科协): the same unit. Two levels (市科协 and 县科协) leave the bare name alone."""
+    for (level, core), members in list(groups.items()):
+        if level or len(core) < 2:
+            continue
+        leveled = [k for k in groups if k[1] == core and k[0]]
+        if len(leveled) != 1:
+            continue
+        target = leveled[0]
+        for spelling in members:
+            key = keys[spelling]
+            keys[spelling] = UnitKey(target[0], core, max(key.rank, RANK_ABBREVIATION) + 1, key.known)
+        groups[target].extend(members)
+        del groups[(level, core)]
 
 
 def _merge_one_character_typos(

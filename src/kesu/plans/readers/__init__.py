@@ -1,4 +1,4 @@
-"""Reading plan documents (.txt, .md, .docx, .pdf) into the plain text that the parser reads.
+"""Reading plan documents (.txt, .md, .docx, .pdf, .xlsx) into the plain text that the parser reads.
 
 The text handed to `kesu.plans.parser.parse_text` follows one contract whatever the input format:
 
@@ -6,6 +6,9 @@ The text handed to `kesu.plans.parser.parse_text` follows one contract whatever 
 - a table row is one line whose cells are separated by a TAB ("\\t"); TAB appears nowhere else;
 - Word's automatic numbering is written out as it would print ("一、", "（二）", "3."), and Word
   headings carry a markdown "#" prefix by level;
+- an Excel 任务分解表 becomes such TAB rows under a canonical header (序号, 任务, 牵头单位 …),
+  one "# " section per sheet when there are several; `read_plan_document` also returns the column
+  mapping it chose, for a person to check;
 - PDF pages are joined, their running headers, footers and page numbers removed, and lines that
   merely wrap inside a paragraph (also across a page break) are rejoined.
 
@@ -20,16 +23,21 @@ from collections.abc import Callable
 from pathlib import Path
 
 from kesu.plans.errors import PlanParseError
-from kesu.plans.readers import docx, pdf, txt
+from kesu.plans.readers import columns, docx, pdf, txt, xlsx
 from kesu.plans.readers.common import check_readable_file, normalise_characters
 
-__all__ = ["SUPPORTED_SUFFIXES", "TEXT_SUFFIXES", "read_plan_text"]
+__all__ = ["SUPPORTED_SUFFIXES", "TEXT_SUFFIXES", "read_plan_document", "read_plan_text"]
 
 _READERS: dict[str, Callable[[Path], str]] = {
     **dict.fromkeys(txt.SUFFIXES, txt.read),
     **dict.fromkeys(docx.SUFFIXES, docx.read),
     **dict.fromkeys(pdf.SUFFIXES, pdf.read),
+    **dict.fromkeys(xlsx.SUFFIXES, xlsx.read),
 }
+# Readers that also report what they decided (the column mapping of a workbook).
+_NOTING_READERS: dict[str, Callable[[Path], tuple[str, list[str]]]] = dict.fromkeys(
+    xlsx.SUFFIXES, xlsx.read_with_notes
+)
 TEXT_SUFFIXES = txt.SUFFIXES
 SUPPORTED_SUFFIXES = tuple(_READERS)
 
@@ -37,6 +45,8 @@ SUPPORTED_SUFFIXES = tuple(_READERS)
 _LEGACY_FORMATS = {
     ".doc": "旧版 Word（.doc）格式无法直接读取，请在 Word/WPS 中另存为 .docx / legacy Word .doc format: save it as .docx first",
     ".wps": "WPS（.wps）格式无法直接读取，请另存为 .docx / WPS .wps format: save it as .docx first",
+    ".xls": "旧版 Excel（.xls）格式无法直接读取，请在 Excel/WPS 中另存为 .xlsx / legacy Excel .xls format: save it as .xlsx first",
+    ".et": "WPS 表格（.et）格式无法直接读取，请另存为 .xlsx / WPS .et spreadsheet: save it as .xlsx first",
     ".ofd": "OFD 版式文件无法直接读取，请导出为 PDF 或 .docx / OFD format: export it to PDF or .docx first",
 }
 
@@ -46,6 +56,11 @@ def read_plan_text(path: str | Path) -> str:
 
     Raises `PlanParseError` naming the file for a missing, empty, binary, corrupt or unsupported file.
     """
+    return read_plan_document(path)[0]
+
+
+def read_plan_document(path: str | Path) -> tuple[str, list[str]]:
+    """The text of a plan document and the reader's notes (e.g. a workbook's column mapping)."""
     path = Path(path)
     source = str(path)
     suffix = path.suffix.lower()
@@ -56,11 +71,18 @@ def read_plan_text(path: str | Path) -> str:
         shown = suffix or "（无扩展名 / none）"
         raise PlanParseError(
             source,
-            f"不支持的文件类型 {shown}，请使用 .txt、.md、.docx 或 .pdf / "
-            f"unsupported file type {suffix or '(no extension)'}; use .txt, .md, .docx or .pdf",
+            f"不支持的文件类型 {shown}，请使用 .txt、.md、.docx、.pdf 或 .xlsx / "
+            f"unsupported file type {suffix or '(no extension)'}; use .txt, .md, .docx, .pdf or .xlsx",
         )
     check_readable_file(path)
-    text = normalise_characters(reader(path))
+    notes: list[str] = []
+    if suffix in _NOTING_READERS:
+        raw, notes = _NOTING_READERS[suffix](path)
+    else:
+        raw = reader(path)
+    if suffix in txt.SUFFIXES:
+        raw, notes = columns.unflatten(raw)
+    text = normalise_characters(raw)
     if not text.strip():
         raise PlanParseError(source, "文档中没有文字 / the document contains no text")
-    return text
+    return text, notes

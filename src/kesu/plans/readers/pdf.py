@@ -29,7 +29,8 @@ _RUNNING_LINE_SHARE = 0.4
 _BAND_LINES = 2
 _PAGE_NUMBER = re.compile(
     r"""^(?:
-        [-—–－─~～_\s]*\d{1,4}[-—–－─~～_\s]*          # 3, — 3 —, - 3 -
+        [-—–－─~～_·•\s]*\d{1,4}[-—–－─~～_·•\s]*      # 3, — 3 —, - 3 -, · 3 ·
+      | [-—–－─~～_·•\s]+                              # the half of "· 3 ·" left of a gutter
       | 第\s*\d+\s*页(?:\s*[,，/、]?\s*共\s*\d+\s*页)?  # 第3页, 第3页 共12页
       | 共\s*\d+\s*页\s*[,，]?\s*第\s*\d+\s*页          # 共12页 第3页
       | \d+\s*/\s*\d+                                   # 3/12
@@ -58,6 +59,9 @@ class _PdfLine:
     bottom: float
     size: float
     page_height: float
+    # 0 for a line across the page, 1 / 2 for the left / right column of a two-column page: the
+    # margins that tell a wrapped line from a paragraph's end are the column's.
+    column: int = 0
 
 
 @dataclass
@@ -110,7 +114,104 @@ def _pdf_open_problem(exc: Exception) -> str:
 
 
 def _page_blocks(page: Any) -> list[_PdfBlock]:
-    """Text lines and tables of one page, top to bottom."""
+    """Text lines and tables of one page in reading order: a two-column page column by column."""
+    rows = _text_rows(page)
+    gutter = _find_gutter(rows)
+    if gutter is None:
+        return _region_blocks(page, float(page.height))
+    split_top, split_bottom = _column_span(rows, gutter, float(page.height))
+    width, height = float(page.width), float(page.height)
+    regions = [
+        (page.crop((0, 0, width, split_top)) if split_top > 0 else None, 0),
+        (page.crop((0, split_top, gutter, split_bottom)), 1),
+        (page.crop((gutter, split_top, width, split_bottom)), 2),
+        (page.crop((0, split_bottom, width, height)) if split_bottom < height else None, 0),
+    ]
+    blocks: list[_PdfBlock] = []
+    for region, column in regions:
+        if region is None:
+            continue
+        for block in _region_blocks(region, height):
+            if isinstance(block, _PdfLine):
+                block.column = column
+            blocks.append(block)
+    return blocks
+
+
+# A gutter: a vertical band, in the middle part of the page, that almost no line crosses while a
+# good share of the lines carry running text on each side of it.
+_GUTTER_MIN_LINES = 8
+_GUTTER_CROSSING_SHARE = 0.1
+_GUTTER_SIDE_SHARE = 0.3
+
+
+def _text_rows(page: Any) -> list[list[dict[str, Any]]]:
+    """The page's words grouped into rows by their vertical position."""
+    boxes = [table.bbox for table in page.find_tables() if _is_real_table(table)]
+    words = [
+        w
+        for w in page.extract_words(keep_blank_chars=False)
+        if not any(
+            x0 <= (w["x0"] + w["x1"]) / 2 <= x1 and top <= w["top"] <= bottom for x0, top, x1, bottom in boxes
+        )
+    ]
+    words.sort(key=lambda w: (round(w["top"]), w["x0"]))
+    rows: list[list[dict[str, Any]]] = []
+    for word in words:
+        if rows and abs(rows[-1][0]["top"] - word["top"]) <= 2:
+            rows[-1].append(word)
+        else:
+            rows.append([word])
+    return rows
+
+
+def _find_gutter(rows: list[list[dict[str, Any]]]) -> float | None:
+    if len(rows) < _GUTTER_MIN_LINES:
+        return None
+    left = min(w["x0"] for row in rows for w in row)
+    right = max(w["x1"] for row in rows for w in row)
+    span = right - left
+    if span <= 0:
+        return None
+    candidates: list[float] = []
+    x = left + 0.3 * span
+    while x <= left + 0.7 * span:
+        crossing = sum(1 for row in rows if any(w["x0"] < x < w["x1"] for w in row))
+        # Both sides carry running text, not a label beside a value. The two columns' lines need
+        # not share a baseline, so each side is counted on its own.
+        on_left = sum(1 for row in rows if sum(w["x1"] - w["x0"] for w in row if w["x1"] <= x) >= 0.2 * span)
+        on_right = sum(1 for row in rows if sum(w["x1"] - w["x0"] for w in row if w["x0"] >= x) >= 0.2 * span)
+        if crossing <= _GUTTER_CROSSING_SHARE * len(rows) and min(
+            on_left, on_right
+        ) >= _GUTTER_SIDE_SHARE * len(rows):
+            candidates.append(x)
+        x += 1.0
+    if not candidates:
+        return None
+    # The middle of the widest run of free positions.
+    runs: list[list[float]] = [[candidates[0]]]
+    for value in candidates[1:]:
+        if value - runs[-1][-1] <= 1.5:
+            runs[-1].append(value)
+        else:
+            runs.append([value])
+    best = max(runs, key=len)
+    return (best[0] + best[-1]) / 2
+
+
+def _column_span(rows: list[list[dict[str, Any]]], gutter: float, height: float) -> tuple[float, float]:
+    """Top and bottom of the two-column part: lines across the gutter above it (a title) or below
+    it (a footer) are read across the page."""
+    crossing = [any(w["x0"] < gutter < w["x1"] for w in row) for row in rows]
+    first = next((i for i, c in enumerate(crossing) if not c), 0)
+    last = max((i for i, c in enumerate(crossing) if not c), default=len(rows) - 1)
+    top = min(w["top"] for w in rows[first]) - 1 if first > 0 else 0.0
+    bottom = max(w["bottom"] for w in rows[last]) + 1 if last < len(rows) - 1 else height
+    return max(0.0, top), min(height, bottom)
+
+
+def _region_blocks(page: Any, page_height: float) -> list[_PdfBlock]:
+    """Text lines and tables of one page (or one column of it), top to bottom."""
     tables = [table for table in page.find_tables(_table_settings(page)) if _is_real_table(table)]
     boxes = [table.bbox for table in tables]
 
@@ -136,7 +237,7 @@ def _page_blocks(page: Any) -> list[_PdfBlock]:
             top=line["top"],
             bottom=line["bottom"],
             size=size,
-            page_height=float(page.height),
+            page_height=page_height,
         )
         positioned.append((line["top"], block))
     for table in tables:
@@ -210,8 +311,16 @@ def _normalised_running_key(text: str) -> str:
 
 
 def _band_lines(page: list[_PdfBlock]) -> list[_PdfLine]:
-    lines = [block for block in page if isinstance(block, _PdfLine)]
-    candidates = lines[:_BAND_LINES] + lines[-_BAND_LINES:]
+    """The lines of the top and bottom rows of a page; on a two-column page (or a yearbook's split
+    header: book title left, chapter right) a row holds a line of each column."""
+    lines = sorted((block for block in page if isinstance(block, _PdfLine)), key=lambda line: line.top)
+    rows: list[list[_PdfLine]] = []
+    for line in lines:
+        if rows and abs(rows[-1][0].top - line.top) <= 0.5 * max(line.size, 1.0):
+            rows[-1].append(line)
+        else:
+            rows.append([line])
+    candidates = [line for row in rows[:_BAND_LINES] + rows[-_BAND_LINES:] for line in row]
     unique: list[_PdfLine] = []
     for line in candidates:
         if all(line is not seen for seen in unique):
@@ -294,8 +403,13 @@ def _reflow(blocks: list[_PdfBlock]) -> list[str]:
     substantial = [line for line in lines if len(line.text) >= 8] or lines
     if not substantial:
         return [row for block in blocks if isinstance(block, _PdfTable) for row in block.rows]
-    left = _percentile([line.x0 for line in substantial], 0.1)
-    right = _percentile([line.x1 for line in substantial], 0.9)
+    margins: dict[int, tuple[float, float]] = {}
+    for column in {line.column for line in lines}:
+        own = [line for line in substantial if line.column == column] or substantial
+        margins[column] = (
+            _percentile([line.x0 for line in own], 0.1),
+            _percentile([line.x1 for line in own], 0.9),
+        )
 
     output: list[str] = []
     previous: _PdfLine | None = None
@@ -304,7 +418,9 @@ def _reflow(blocks: list[_PdfBlock]) -> list[str]:
             output.extend(block.rows)
             previous = None
             continue
-        if previous is not None and _continues(previous, block, left, right):
+        if previous is not None and _continues(
+            previous, block, margins[previous.column], margins[block.column]
+        ):
             output[-1] = join_fragments(output[-1], block.text)
         else:
             output.append(block.text)
@@ -312,11 +428,20 @@ def _reflow(blocks: list[_PdfBlock]) -> list[str]:
     return output
 
 
-def _continues(previous: _PdfLine, line: _PdfLine, left: float, right: float) -> bool:
+def _continues(
+    previous: _PdfLine, line: _PdfLine, previous_margins: tuple[float, float], margins: tuple[float, float]
+) -> bool:
+    right = previous_margins[1]
+    left = margins[0]
     size = max(previous.size, 1.0)
     if abs(previous.size - line.size) > 0.15 * size:
         return False
-    same_page = line.top > previous.top and line.page_height == previous.page_height
+    # The right column's first line follows the left column's last one, above it on the same page.
+    same_page = (
+        line.top > previous.top
+        and line.page_height == previous.page_height
+        and line.column == previous.column
+    )
     # A centred title wraps anywhere, e.g. "…实施方案（2021—2025" / "年）": an open bracket means
     # the line cannot be the end of its paragraph.
     if same_page and line.top - previous.bottom <= 1.2 * size and _has_open_bracket(previous.text):
