@@ -255,3 +255,25 @@ def test_traditional_clause_is_read() -> None:
     assert [(t.lead_units, t.participating_units) for t in plan.tasks] == [
         (["县教育局", "县科协"], ["团县委"])
     ]
+
+
+def test_the_youth_leagues_national_committee_is_a_unit() -> None:
+    """National 分工 name 共青团中央 / 团中央: an unrecognised name used to void the whole clause, losing the task."""
+    text = (
+        "某某实施方案\n一、重点任务\n1. 实施青少年科学素质提升行动。（由教育部、共青团中央牵头，中国科协参加）\n"
+        "2. 实施农民科学素质提升行动。（团中央牵头，农业农村部参加）\n"
+    )
+    tasks = {t.title: t for t in parse_text(text, "national.txt").tasks}
+    assert tasks["实施青少年科学素质提升行动"].lead_units == ["教育部", "共青团中央"]
+    assert tasks["实施农民科学素质提升行动"].lead_units == ["共青团中央"]
+    assert tasks["实施农民科学素质提升行动"].participating_units == ["农业农村部"]
+
+
+def test_a_party_plenum_number_is_no_target() -> None:
+    from kesu.plans.targets import extract_targets
+
+    assert [(t.value, t.unit) for t in extract_targets("深入贯彻党的十九届五中全会精神，每年举办科普活动20场以上。")] == [
+        (20.0, "场")
+    ]
+    assert extract_targets("认真落实党的二十大和二十届三中全会精神。") == []
+    assert [(t.value, t.unit) for t in extract_targets("每年举办青少年科技创新大赛1届以上。")] == [(1.0, "届")]

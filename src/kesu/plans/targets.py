@@ -248,6 +248,9 @@ def extract_targets(text: str, start_year: int | None = None) -> list[Target]:
             continue
         if _inside_quotes(text, start) and unit != "%":
             continue
+        # 党的十九届五中全会, 二十届三中全会: the number of a Party congress or plenum, never a target.
+        if unit == "届" and re.match(r"[一二三四五六七八九十]中全会|全会|人大|全国人大", text[end : end + 4]):
+            continue
         if not number[0].isdigit():
             if re.search(r"[〇零]", number) and len(number) >= 4:
                 continue

@@ -44,7 +44,10 @@ UNIT_SUFFIX = re.compile(
 )
 _LEVEL_PARTY = re.compile(r"^(省委|市委|区委|县委|州委|旗委|镇党委|乡党委|街道党工委|党工委)")
 _LEVEL = re.compile(r"^(省|市|区|县|州|旗|镇|乡|街道)(?=.)")
-_YOUTH_LEAGUE = re.compile(r"^(?:共青团|团)(?:[\u4e00-\u9fff]{0,8}?)(省|市|区|县|州|旗|镇|乡)(?:委员会|委)$")
+# 共青团中央 / 团中央 is the Youth League's national committee (national plans' 分工: 教育部、共青团中央牵头).
+_YOUTH_LEAGUE = re.compile(
+    r"^(?:共青团|团)(?:(?:[\u4e00-\u9fff]{0,8}?)(省|市|区|县|州|旗|镇|乡)(?:委员会|委)|中央(?:委员会)?)$"
+)
 _NATIONAL_PREFIX = re.compile(r"^(?:中共|中国共产党|国家税务总局)")
 _UNIT_START = re.compile(r"^(?:市|区|县|镇|乡|省|州|旗|团|各|中共|共青团|国家|街道)")
 _LIST_SEPARATORS = "、，,；;/／"
@@ -285,7 +288,7 @@ def unit_key(name: str, regions: list[str], dictionary: AliasDictionary) -> Unit
         return unit_key(second.group("outer"), regions, dictionary)  # 县委组织部（县委人才办）
     youth = _YOUTH_LEAGUE.match(name)
     if youth:
-        return _lookup_core(youth.group(1), "团委", dictionary)
+        return _lookup_core(youth.group(1) or "中央", "团委", dictionary)
     rest = _NATIONAL_PREFIX.sub("", name)
     for region in regions:
         if rest.startswith(region) and len(rest) > len(region) + 1:
