@@ -223,3 +223,23 @@ def test_notice_furniture_printed_under_the_plan_title() -> None:
     plan = parse_text(text)
     assert (plan.doc_number, plan.issuer, plan.date) == ("澜政发〔2022〕12号", "澜原市人民政府", "2022-09-06")
     assert plan.sections[0].title == "主要目标"
+
+
+def test_the_plan_title_is_never_the_notice_a_file_name_or_a_site_label() -> None:
+    """Seen on real pages: a notice title split over two lines taken whole, a PDF file name, a 档案全文 label,
+    and a notice page whose only title-like line is the signature (the plan is named in 现将《…》印发)."""
+    split_notice = (
+        "桐府办〔2022〕39号\n桐原市人民政府办公室关于\n印发《桐原市全民科学素质行动实施方案（2021—2025年）》的通知\n"
+        "各镇人民政府：\n《桐原市全民科学素质行动实施方案（2021—2025年）》已经市政府同意，现印发给你们。\n"
+        "桐原市人民政府办公室\n2022年9月20日\n"
+    )
+    assert parse_text(split_notice + BODY, "a.txt").title == "桐原市全民科学素质行动实施方案（2021—2025年）"
+    file_name = "桐原市人民政府关于印发桐原市全民科学素质行动规划纲要（2021—2025年）的通知.pdf\n"
+    assert parse_text(file_name + BODY, "b.txt").title == "桐原市全民科学素质行动规划纲要（2021—2025年）"
+    label = "档案全文桐原市全民科学素质行动实施方案（2021—2025年）\n"
+    assert parse_text(label + BODY, "c.txt").title == "桐原市全民科学素质行动实施方案（2021—2025年）"
+    signature_first = (
+        "桐科协发〔2018〕3号\n各成员单位：\n现将《2018年桐原市全民科学素质工作要点》印发给你们，请认真贯彻落实。\n"
+        "桐原市全民科学素质工作领导小组办公室\n2018年3月19日\n2018年桐原市全民科学素质工作要点\n"
+    )
+    assert parse_text(signature_first + BODY, "d.txt").title == "2018年桐原市全民科学素质工作要点"

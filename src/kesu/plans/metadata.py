@@ -98,10 +98,16 @@ def extract_metadata(lines: list[Line]) -> Metadata:
             if plain:
                 inner_title = plain.group("t")
 
+    if inner_title is None:
+        # A notice whose own title is missing from the page still names the plan it issues: 现将《…》印发给你们.
+        issued = next((m for m in map(_ISSUED_AS.search, texts[:limit]) if m and _TITLE_WORDS.search(m.group("t"))),
+                      None)
+        inner_title = issued.group("t") if issued else None
+
     search_from = notice_end + 1 if notice_text else 0
     title, title_end = _find_title_block(texts, search_from, inner_title)
     if title:
-        meta.title = re.sub(r"^附件\d*[:：]?", "", title)
+        meta.title = _plan_title_of(re.sub(r"^附件\d*[:：]?", "", title))
         meta.body_start = title_end
     elif inner_title:
         meta.title = inner_title
@@ -233,6 +239,24 @@ def _find_notice(texts: list[str], limit: int) -> tuple[int, int, str]:
             start_text = joined[joined.find("关于") :] if "关于" in joined else joined
             return index, end, start_text if not joined.startswith("关于") else joined
     return -1, -1, ""
+
+
+_ISSUED_AS = re.compile(r"现将《(?P<t>[^》]{4,80})》(?:印发|转发|发)")
+_FILE_SUFFIX = re.compile(r"\.(?:pdf|docx?|wps|txt|ofd)$", re.IGNORECASE)
+_PAGE_LABEL = re.compile(r"^(?:[档檔]案全文|文件全文|全文|正文)[:：]?")
+
+
+def _plan_title_of(title: str) -> str:
+    """The plan's own title from a title line that is really page furniture around it: a file name
+    (…的通知.pdf), a site label (档案全文…), or the notice that issues the plan (…关于印发《X》的通知 → X)."""
+    title = _PAGE_LABEL.sub("", _FILE_SUFFIX.sub("", title))
+    if _NOTICE_START.search(title):
+        inner = re.search(r"《(?P<t>[^》]+)》", title) or re.search(
+            r"(?:印发|转发|发布|下发)(?P<t>.+?)(?:的)?(?:通知|决定)$", title
+        )
+        if inner and _TITLE_WORDS.search(inner.group("t")):
+            return inner.group("t")
+    return title
 
 
 def _find_title_block(texts: list[str], start: int, expected: str | None) -> tuple[str, int]:
