@@ -35,7 +35,7 @@ from kesu.org.models import Region
 from kesu.planning.models import Plan, Task
 from kesu.plans.attainment import Basis, Kind, Verdict, amount_reached, is_met
 from kesu.supervision.closing import UnfinishedTask, unfinished_work
-from kesu.supervision.plan_period import UnitRecord, unit_records
+from kesu.supervision.plan_period import UnitRecord, YearTotals, unit_records
 from kesu.supervision.plan_year import PeriodTally, plan_year
 from kesu.supervision.status import Colour
 
@@ -118,7 +118,7 @@ class CarriedTask:
 
 
 @dataclass(frozen=True)
-class FinalFigures:
+class FinalFigures(YearTotals):
     region: Region
     plan: Plan
     first_year: int
@@ -148,13 +148,6 @@ class FinalFigures:
         counts = Counter(t.verdict for t in self.targets)
         return {v.value: counts.get(v, 0) for v in Verdict}
 
-    def total(self, field: str) -> int:
-        return sum(getattr(y, field) for y in self.years)
-
-    @property
-    def on_time_rate(self) -> float | None:
-        due = self.total("due")
-        return self.total("on_time") / due if due else None
 
     @property
     def carried_codes(self) -> set[str]:

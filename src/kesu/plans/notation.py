@@ -80,7 +80,8 @@ def is_count_unit(unit: str | None) -> bool:
     return unit in COUNT_UNITS or any(unit.endswith(u) for u in ("人次", "场次", "人", "名", "个", "家", "所"))
 
 
-def _finite(value) -> float | None:
+def finite(value) -> float | None:
+    """``value`` as a float, or None when it is missing, empty or not finite (shown as "—")."""
     try:
         number = float(value)
     except (TypeError, ValueError):
@@ -101,7 +102,7 @@ def _digits(number: float, places: int) -> str:
 def plain_number(value) -> str:
     """The exact value in plain digits, for an input field to edit: 1234567.0 → ``1234567`` (``:g``
     wrote ``1.23457e+06`` and lost digits on the next save), 0.1 → ``0.1``; missing → ""."""
-    number = _finite(value)
+    number = finite(value)
     if number is None:
         return ""
     text = f"{Decimal(repr(number)):f}"
@@ -112,7 +113,7 @@ def plain_number(value) -> str:
 
 def format_number(value, *, places: int = 2, whole: bool = False) -> str:
     """A plain number: whole → no decimals; else at most ``places``; missing → "—"."""
-    number = _finite(value)
+    number = finite(value)
     if number is None:
         return "—"
     return _digits(number, 0 if whole else places)
@@ -124,7 +125,7 @@ def format_amount(value, unit: str | None = "", *, places: int | None = None, co
     Counts are whole numbers unless ``places`` asks for decimals (an average of counts, labelled as
     such by the caller). ``count`` overrides what the unit says: a per-person figure in 册 (人均拥有
     科普图书1.6册) is a ratio, not a count. Missing or non-finite → "—"."""
-    number = _finite(value)
+    number = finite(value)
     if number is None:
         return "—"
     unit = (unit or "").strip()
@@ -156,7 +157,7 @@ def format_target(value, comparator: str | None = ">=", unit: str | None = "", *
 
 def format_percent(share, places: int = 1) -> str:
     """A share (1.3 = 130 %) as ``130%``, at most ``places`` decimals; missing → "—"."""
-    number = _finite(share)
+    number = finite(share)
     if number is None:
         return "—"
     return f"{_digits(number * 100, places)}%"

@@ -33,8 +33,23 @@ class UnitYear:
         return self.on_time / self.due if self.due else None
 
 
+class YearTotals:
+    """Totals over ``years`` (records with ``due`` and ``on_time`` among their counts): one rule for a unit's
+    record and for a whole plan's, so the final report's rates agree between its tables."""
+
+    years: tuple
+
+    def total(self, field: str) -> int:
+        return sum(getattr(y, field) for y in self.years)
+
+    @property
+    def on_time_rate(self) -> float | None:
+        due = self.total("due")
+        return self.total("on_time") / due if due else None
+
+
 @dataclass(frozen=True)
-class UnitRecord:
+class UnitRecord(YearTotals):
     """A member unit over the plan's period: tasks it led or took part in, the mean progress of the
     tasks it led (status lights, capped at 1 per task) and its reports year by year."""
 
@@ -44,13 +59,6 @@ class UnitRecord:
     mean_lead_progress: float | None
     years: tuple[UnitYear, ...]  # one per year of the plan's periods, oldest first
 
-    def total(self, field: str) -> int:
-        return sum(getattr(y, field) for y in self.years)
-
-    @property
-    def on_time_rate(self) -> float | None:
-        due = self.total("due")
-        return self.total("on_time") / due if due else None
 
 
 def unit_records(plan: Plan, as_of: datetime.date) -> tuple[UnitRecord, ...]:

@@ -2,26 +2,17 @@
 
 from __future__ import annotations
 
-import math
-
 from django import template
 
+from kesu.plans.notation import finite
+
 register = template.Library()
-
-
-def _finite(value) -> float | None:
-    """The value as a float, or None when it is missing, empty or not finite (shown as "—")."""
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        return None
-    return number if math.isfinite(number) else None
 
 
 @register.filter
 def pct(value, digits: int = 1) -> str:
     """0.1234 → "12.3%"; missing, empty or not finite → "—"."""
-    share = _finite(value)
+    share = finite(value)
     if share is None:
         return "—"
     return f"{share * 100:.{int(digits)}f}%"
@@ -30,7 +21,7 @@ def pct(value, digits: int = 1) -> str:
 @register.filter
 def points(value, digits: int = 1) -> str:
     """A share as percentage points without the sign (for standard errors): 0.0123 → "1.2"."""
-    share = _finite(value)
+    share = finite(value)
     if share is None:
         return "—"
     return f"{share * 100:.{int(digits)}f}"
@@ -38,7 +29,7 @@ def points(value, digits: int = 1) -> str:
 
 @register.filter
 def number(value, digits: int = 2) -> str:
-    finite = _finite(value)
-    if finite is None:
+    amount = finite(value)
+    if amount is None:
         return "—"
-    return f"{finite:.{int(digits)}f}"
+    return f"{amount:.{int(digits)}f}"
