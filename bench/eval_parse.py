@@ -3,6 +3,7 @@
     .venv/bin/python bench/eval_parse.py             # the table and overall figures
     .venv/bin/python bench/run.py eval_parse --write # the same, written into docs/benchmarks.md
     .venv/bin/python bench/eval_parse.py --set-floors  # raise tests/plans/corpus/floors.json to today's figures
+    .venv/bin/python bench/eval_parse.py --corpus DIR  # the same scores on another directory of gold files
 
 The scores come from tests/plans/corpus_scoring.py (see its docstring for what each measure counts),
 so the bench and the ratchet test in tests/plans/test_corpus.py can never disagree. Goals of issue 15
@@ -78,16 +79,16 @@ def _cell(value: float) -> str:
     return f"{value:.2f}"
 
 
-def main() -> str:
+def main(corpus: Path | None = None) -> str:
     scoring = _scoring()
-    documents, overall = scoring.score_corpus()
+    documents, overall = scoring.score_corpus(corpus) if corpus else scoring.score_corpus()
     seeds, best, median = _seed_time()
 
     load = f", 1-minute load average {os.getloadavg()[0]:.1f}" if hasattr(os, "getloadavg") else ""
     lines = [
         f"Measured {dt.date.today().isoformat()}{load} with `.venv/bin/python bench/run.py eval_parse` "
         f"(`bench/eval_parse.py`, scorer `tests/plans/corpus_scoring.py`), {overall['documents']} documents "
-        "in `tests/plans/corpus/`.",
+        f"in `{corpus or 'tests/plans/corpus/'}`.",
         "",
         "| measure | overall | goal (unseen real documents) |",
         "|---|---:|---:|",
@@ -141,5 +142,8 @@ def set_floors() -> dict[str, float]:
 if __name__ == "__main__":
     if "--set-floors" in sys.argv[1:]:
         print(json.dumps(set_floors(), ensure_ascii=False, indent=2))
+    elif "--corpus" in sys.argv[1:]:
+        # Score another directory of documents with gold files (e.g. real pages kept outside the repo).
+        print(main(Path(sys.argv[sys.argv.index("--corpus") + 1])))
     else:
         print(main())

@@ -28,6 +28,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from kesu.plans.characters import to_simplified
+
 CORPUS = Path(__file__).resolve().parent / "corpus"
 DOCUMENT_SUFFIXES = (".txt", ".md", ".docx", ".pdf", ".xlsx", ".xls")
 MEASURES = ("units_f1", "task_recall", "assignment_f1", "target_f1", "metadata_exact")
@@ -49,18 +51,11 @@ _BRACKETS = str.maketrans(
     {"[": "〔", "]": "〕", "(": "〔", ")": "〕", "【": "〔", "】": "〕", "［": "〔", "］": "〕"}
 )
 
-# Traditional characters of office documents folded to simplified on both sides, so a parser that
-# keeps 縣科協 and one that converts it to 县科协 both meet a gold file written either way.
-_TRADITIONAL = str.maketrans(
-    "發號辦縣區門關於劃為協團農業學質動創設書長會總機務廳衛華與實際屬鄉鎮們給請認貫徹標達參規計綱領導傳術產環護醫療組織員財稅廣電視體育體聯婦"
-    "聯僑臺灣歷圖館場資訊網絡經濟開發邊興應急統調査檢測險災園藝運輸輕萬億個時間點線級擴幫議論課職歲數衆眾兒競賽參賽",
-    "发号办县区门关于划为协团农业学质动创设书长会总机务厅卫华与实际属乡镇们给请认贯彻标达参规计纲领导传术产环护医疗组织员财税广电视体育体联妇"
-    "联侨台湾历图馆场资讯网络经济开发边兴应急统调查检测险灾园艺运输轻万亿个时间点线级扩帮议论课职岁数众众儿竞赛参赛",
-)
-
 
 def _fold(text: str) -> str:
-    return unicodedata.normalize("NFKC", text).translate(_TRADITIONAL)
+    # Traditional characters folded on both sides with the parser's own converter, so a parser that
+    # keeps 縣科協 and one that converts it to 县科协 both meet a gold file written either way.
+    return to_simplified(unicodedata.normalize("NFKC", text))
 
 
 @dataclass

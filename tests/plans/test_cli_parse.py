@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 
@@ -128,7 +129,7 @@ def test_missing_file(runner, tmp_path):
 def test_parser_crash_is_one_line_not_a_traceback(runner, monkeypatch):
     import kesu.plans.parser as parser_module
 
-    def explode(text, name):
+    def explode(text, name, **options):
         raise RuntimeError("unexpected layout")
 
     monkeypatch.setattr(parser_module, "parse_text", explode)
@@ -241,3 +242,85 @@ def test_subprocess_json_validates(tmp_path):
     jsonschema.validate(json.loads(target.read_text(encoding="utf-8")), plan_schema())
     stdout = _run("parse", str(SEEDS[4]), "--format", "md")
     assert stdout.returncode == 0 and stdout.stdout.startswith("# ")
+
+
+# --- kesu parse --explain ----------------------------------------------------------------------
+
+CORPUS_DIR = REPO / "tests" / "plans" / "corpus"
+_CONFIDENCE_LINE = re.compile(r"^(\d\.\d\d) (待核对|      ) \[(task|assignment|target|metadata)\] ")
+
+
+def _explained(stdout: str) -> list[list[str]]:
+    """The explanation blocks of the output, each a list of its lines."""
+    blocks: list[list[str]] = []
+    for line in stdout.splitlines():
+        if line.startswith("== "):
+            blocks.append([line])
+        elif blocks:
+            blocks[-1].append(line)
+    return blocks
+
+
+_SPLIT_AND_CUT_OFF = (
+    "某县科普工作要点\n一、强化科普阵地\n"
+    "1.完善科普设施。一是新建社区科普馆5个；二是改造科普画廊20处；三是建设流动科技馆1座"
+    "（县科协牵头，县财政局参与）。\n"
+    "2.办好科技活动周。每年举办科技活动周主场活动1次（县科技局牵头，县教育局、县"
+)
+
+
+def test_explain_prints_each_item_with_its_rule_doubtful_first(runner, tmp_path):
+    from kesu.plans.confidence import RULES
+    from kesu.plans.parser import parse_file
+
+    # an item split into 一是/二是 parts is always to be checked; the text stops mid-clause
+    document = tmp_path / "工作要点.txt"
+    document.write_text(_SPLIT_AND_CUT_OFF, encoding="utf-8")
+    plan = parse_file(document)
+    result = runner.invoke(app, ["parse", "--explain", str(document)])
+    assert result.exit_code == 0, result.stderr
+    assert not result.stdout.lstrip().startswith("{")  # the explanation, not the JSON
+    [block] = _explained(result.stdout)
+    items = [line for line in block if _CONFIDENCE_LINE.match(line)]
+    assert len(items) == len(plan.judgements)
+    confidences = [float(line[:4]) for line in items]
+    assert confidences == sorted(confidences)
+    doubtful = [line for line in items if "待核对" in line]
+    assert doubtful and f"{len(doubtful)} 项待核对" in block[0]
+    # each item is followed by its rule and what the rule reads; a doubt by its reason and penalty
+    rule_lines = [line.strip() for line in block if line.strip().startswith("规则 ")]
+    assert len(rule_lines) == len(items)
+    for line in rule_lines:
+        rule_id, description = line.removeprefix("规则 ").split("：", 1)
+        assert RULES[rule_id].description == description
+    assert any("存疑：文本在此项处中断" in line for line in block)
+
+
+def test_explain_with_output_writes_the_json_and_explains_on_stdout(runner, tmp_path):
+    target = tmp_path / "plan.json"
+    result = runner.invoke(app, ["parse", "--explain", str(SEEDS[1]), "-o", str(target)])
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(target.read_text(encoding="utf-8"))
+    jsonschema.validate(data, plan_schema())
+    [block] = _explained(result.stdout)
+    assert block[0].startswith(f"== {SEEDS[1].name}：{len(data['judgements'])} 项判断")
+    judged_rules = {j["rule"] for j in data["judgements"]}
+    assert {
+        line.strip().removeprefix("规则 ").split("：")[0] for line in block if "规则 " in line
+    } == judged_rules
+
+
+def test_explain_several_files_one_block_each_and_bad_file_reported(runner, tmp_path):
+    bad = FIXTURES / "empty.txt"
+    documents = [SEEDS[0], CORPUS_DIR / "p6_xlsx_merged.xlsx", bad]
+    result = runner.invoke(app, ["parse", "--explain", *map(str, documents)])
+    assert result.exit_code == 2
+    blocks = _explained(result.stdout)
+    assert [block[0].split("：")[0] for block in blocks] == [f"== {SEEDS[0].name}", "== p6_xlsx_merged.xlsx"]
+    assert any("task.workbook_row" in line for line in blocks[1])
+    _assert_one_line_error(result.stderr, "empty.txt")
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["parse", "--explain", str(SEEDS[0]), str(SEEDS[2]), "-o", str(out) + "/"])
+    assert result.exit_code == 0, result.stderr
+    assert len(_explained(result.stdout)) == 2
+    assert sorted(p.suffix for p in out.iterdir()) == [".json", ".json"]

@@ -237,3 +237,43 @@ def test_markdown_of_an_empty_plan_says_so():
 def test_unknown_format_is_refused(plan, tmp_path):
     with pytest.raises(ValueError, match="unknown output format"):
         write_plan(plan, "csv", tmp_path / "plan.csv")
+
+
+def test_markdown_lists_the_doubtful_items_least_sure_first_with_rule_and_doubts(plan):
+    from kesu.plans.confidence import DOUBTFUL_BELOW, RULES, Doubt, Judgement
+    from kesu.plans.judging import WORKBOOK_COLUMN as inline
+    from kesu.plans.judging import WORKBOOK_ROW as numbered
+
+    plan.judgements = [
+        Judgement("task:3.1.1", "task", "3.1.1 弘扬科学精神", numbered, 0.9),
+        Judgement("assignment:3.1.1:县科协", "assignment", "3.1.1 县科协（牵头）", inline, 0.62,
+                  [Doubt("单位不在单位名称词典中，按原文保留", 0.05), Doubt("集体名称（一类单位），不是一个具体单位", 0.18)]),
+        Judgement("task:4.1.1", "task", "4.1.1 建设县科技馆", numbered, 0.7, [Doubt("标题没有序号，序号按位置推定", 0.2)]),
+        Judgement("metadata:doc_number", "metadata", "doc_number：青政发〔2022〕8号", numbered, 0.8),
+    ]
+    text = plan_to_markdown(plan)
+    section = text[text.index("## 待核对（2 项）"):text.index("## 章节结构")]
+    lines = section.splitlines()
+    items = [line for line in lines if line.startswith("- ")]
+    # Under DOUBTFUL_BELOW only (0.8 itself is not doubtful), least sure first.
+    assert DOUBTFUL_BELOW == 0.8
+    assert len(items) == 2 and "县科协（牵头）" in items[0] and "建设县科技馆" in items[1]
+    assert items[0].startswith("- 0.62")
+    first = lines[lines.index(items[0]) + 1:lines.index(items[1])]
+    assert first == [
+        f"  - 规则 {inline}：{RULES[inline].description}",
+        "  - 存疑：单位不在单位名称词典中，按原文保留（−0.05）",
+        "  - 存疑：集体名称（一类单位），不是一个具体单位（−0.18）",
+    ]
+    assert "弘扬科学精神" not in section and "doc_number" not in section
+    # The section sits after the facts and before the outline.
+    assert text.index("| 文号 |") < text.index("## 待核对") < text.index("## 章节结构")
+
+
+def test_markdown_says_when_nothing_is_doubtful_and_omits_the_section_without_judgements(plan):
+    from kesu.plans.confidence import Judgement
+    from kesu.plans.judging import WORKBOOK_ROW as sure
+
+    assert "待核对" not in plan_to_markdown(plan)
+    plan.judgements = [Judgement("task:3.1.1", "task", "3.1.1 弘扬科学精神", sure, 0.95)]
+    assert "## 待核对（0 项）\n\n（没有把握度低于 0.80 的项目）" in plan_to_markdown(plan)

@@ -12,7 +12,8 @@ import pytest
 from kesu.plans.errors import PlanParseError
 from kesu.plans.model import ParsedPlan, UnitEntry
 from kesu.plans.parser import parse_file, parse_text
-from kesu.plans.responsibility import parse_roles
+from kesu.plans.responsibility import find_clauses, parse_roles, subject_clause
+from kesu.plans.units import split_units
 
 
 def _assignments(text: str) -> list[tuple[str, str, list[str], list[str]]]:
@@ -277,3 +278,203 @@ def test_a_party_plenum_number_is_no_target() -> None:
     ]
     assert extract_targets("认真落实党的二十大和二十届三中全会精神。") == []
     assert [(t.value, t.unit) for t in extract_targets("每年举办青少年科技创新大赛1届以上。")] == [(1.0, "届")]
+
+
+# --- layouts of the real pages read for issue 15 (round D); texts invented -------------------------
+
+
+def test_role_phrase_inside_an_item_sentence() -> None:
+    text = (
+        "一、主要活动\n（一）举办科普讲座由县科协牵头，县教育局、团县委配合，在县图书馆举办讲座。\n"
+        "（二）开展技术下乡由县农业农村局牵头，组织专家到各乡镇开展培训。\n"
+    )
+    assert _assignments(text) == [
+        ("1.1", "举办科普讲座，在县图书馆举办讲座", ["县科协"], ["县教育局", "团县委"]),
+        ("1.2", "开展技术下乡，组织专家到各乡镇开展培训", ["县农业农村局"], []),
+    ]
+
+
+def test_role_phrase_needs_a_comma_after_it() -> None:
+    # 由X负责组织… says who does it, but is not a clause closed by punctuation: no units read from it
+    roles = [(c.leads, c.participants) for c in find_clauses("活动由县教育局负责组织学生观看。")]
+    assert roles == []
+    roles = [(c.leads, c.participants) for c in find_clauses("活动期间的后勤保障工作由县青少年活动中心负责。")]
+    assert roles == [(["县青少年活动中心"], [])]
+
+
+def test_total_lead_key_and_responsible_lines_make_one_clause() -> None:
+    text = (
+        "一、重点任务\n（一）科普基础设施工程。\n总牵头部门：县科协。\n责任单位：县委组织部、宣传部，县发展改革局、教育局。\n"
+    )
+    assert _assignments(text) == [
+        ("1.1", "科普基础设施工程", ["县科协"], ["县委组织部", "县委宣传部", "县发展改革局", "县教育局"])
+    ]
+
+
+def test_list_printing_the_level_once_shares_it() -> None:
+    assert split_units("市委组织部、宣传部，市发展改革委、科技局、总工会、团市委、妇联") == [
+        "市委组织部",
+        "市委宣传部",
+        "市发展改革委",
+        "市科技局",
+        "市总工会",
+        "团市委",
+        "市妇联",
+    ]
+    # names of their own place, national names and classes keep their spelling
+    assert split_units("区教育局、香港中路街道办事处、全国妇联、各乡镇人民政府") == [
+        "区教育局",
+        "香港中路街道办事处",
+        "全国妇联",
+        "各乡镇人民政府",
+    ]
+    assert split_units("教育部、科技部") == ["教育部", "科技部"]
+
+
+def test_activity_fields_host_unit_and_subject_items() -> None:
+    text = (
+        "一、活动内容\n1.科普展览\n主办单位：县科技局\n时间：5月17日\n地点：县广场\n"
+        "2.县科协要组织志愿者开展科普讲座。\n3.开展科普进校园活动。\n"
+    )
+    assert _assignments(text) == [
+        ("1.1", "科普展览", ["县科技局"], []),
+        ("1.2", "要组织志愿者开展科普讲座", ["县科协"], []),
+        ("1.3", "开展科普进校园活动", [], []),
+    ]
+
+
+def test_subject_must_be_a_unit_printed_with_its_level() -> None:
+    assert subject_clause("县科协要组织志愿者") is not None
+    assert subject_clause("推动科技馆与学校合作") is None  # no level: not read as a subject
+    assert subject_clause("各学校确定一名校级领导具体负责协调") is None  # not a unit name
+
+
+def test_lead_in_clause_before_the_items_covers_them() -> None:
+    text = (
+        "二、重点任务\n（一）青少年科学素质行动\n由县教育局、县科协牵头，团县委参加。\n"
+        "1.推进科学课程改革。\n2.开展科技竞赛。\n"
+    )
+    assert [(t.title, t.lead_units, t.participating_units) for t in parse_text(text).tasks] == [
+        ("推进科学课程改革", ["县教育局", "县科协"], ["团县委"]),
+        ("开展科技竞赛", ["县教育局", "县科协"], ["团县委"]),
+    ]
+
+
+def test_measures_paragraph_with_its_own_clause_is_a_task() -> None:
+    text = (
+        "一、重点任务\n（一）开展科普宣传。（县科协负责）\n三、保障措施\n"
+        "县财政将科普经费列入年度预算。（县财政局负责）\n各部门要加强协作。\n"
+    )
+    titles = {t.title: t.lead_units for t in parse_text(text).tasks}
+    assert titles == {"开展科普宣传": ["县科协"], "县财政将科普经费列入年度预算": ["县财政局"]}
+
+
+def test_clause_before_the_first_heading_governs_no_later_item() -> None:
+    text = "[续上页] 责任单位:县文旅局\n一、实施步骤\n（一）制定工作要点。\n（二）开展中期评估。\n"
+    plan = parse_text(text)
+    assert all(not t.lead_units for t in plan.tasks if t.title != "（接上页的条目）")
+    assert any(t.lead_units == ["县文旅局"] for t in plan.tasks)
+
+
+def test_a_missing_character_is_merged_into_the_full_name() -> None:
+    text = (
+        "一、重点任务\n（一）未成年人科学素质行动（由教育部牵头，中央宣部、科技部参加）\n"
+        "（二）农民科学素质行动（由农业部牵头，中央宣传部、科技部参加）\n"
+    )
+    units = {u.name: u.aliases for u in parse_text(text).units}
+    assert "中央宣部" not in units
+    assert "中央宣部" in units["中央宣传部"]
+
+
+def test_members_named_as_such_take_part() -> None:
+    clauses = find_clauses("中央宣传部、教育部、气象局作为成员单位，参与实施。")
+    assert [(c.leads, c.participants) for c in clauses] == [([], ["中央宣传部", "教育部", "气象局"])]
+
+
+def test_traditional_unit_names_meet_their_simplified_forms() -> None:
+    text = "一、活動內容\n（一）舉辦講座由縣科協牽頭，縣市場監督管理局、縣行政執法局配合，組織專家進社區。\n"
+    plan = parse_text(text)
+    assert [(t.lead_units, t.participating_units) for t in plan.tasks] == [
+        (["县科协"], ["县市场监督管理局", "县行政执法局"])
+    ]
+    assert "举办讲座" in plan.tasks[0].title
+
+
+def test_an_unreadable_name_is_dropped_and_named_not_the_whole_clause() -> None:
+    plan = parse_text("一、重点任务\n（一）开展科普宣传。组织活动（由市科协牵头，市教育局、市*局配合）。\n")
+    assert [(t.lead_units, t.participating_units) for t in plan.tasks] == [(["市科协"], ["市教育局"])]
+    assert any("市*局" in warning for warning in plan.warnings)
+
+
+# --- round 2 (task E): layouts of the held-out real pages, invented text ---
+
+
+def test_space_separated_text_table_gives_one_task_per_row() -> None:
+    text = (
+        "附件：\n重点活动安排表\n序号 活动名称 时间 牵头单位 配合单位\n"
+        "1 科普大篷车巡展 5月8日 县科协 县教育局、县科技馆\n"
+        "2 农技专家义诊 5月9日 县农业农村局 县科协、北山镇有关单位\n"
+    )
+    plan = parse_text(text)
+    rows = [(t.title, t.lead_units, t.participating_units) for t in plan.tasks]
+    assert rows == [
+        ("科普大篷车巡展", ["县科协"], ["县教育局", "县科技馆"]),
+        ("农技专家义诊", ["县农业农村局"], ["县科协", "北山镇有关单位"]),
+    ]
+    assert [u.is_class for u in plan.units if u.name == "北山镇有关单位"] == [True]
+
+
+def test_joint_organisers_of_an_activity_lead_it() -> None:
+    clauses = find_clauses("根据通知精神，县科协联合县教育局、科技局共同组织开展科普日活动。")
+    assert [(c.leads, c.participants) for c in clauses] == [(["县科协", "县教育局", "县科技局"], [])]
+    clauses = find_clauses("此次活动由县文化馆与科协联合举办。")
+    assert [c.leads for c in clauses] == [["县文化馆", "县科协"]]
+    # a place after 与 is no organiser
+    assert find_clauses("区科协与_街道在_广场联合举办咨询活动。") == []
+
+
+def test_subject_without_a_level_and_duties_in_a_requirements_section() -> None:
+    assert subject_clause("少年宫活动中心负责布置展板。").leads == ["少年宫活动中心"]
+    assert subject_clause("科协要组织专家开展咨询。").leads == ["科协"]
+    assert subject_clause("学校要组织学生参观。") is None  # two characters the dictionary does not know
+    text = (
+        "四、工作要求\n1、各学校要统一组织学生有序参观。\n2、少年宫活动中心负责联系县科协，具体负责展板布置。\n"
+        "3、活动期间的后勤保障工作由县青少年活动中心负责。\n"
+    )
+    assert [(t.title[:6], t.lead_units) for t in parse_text(text).tasks if t.lead_units] == [
+        ("负责联系县科", ["少年宫活动中心"]),
+        ("活动期间的后", ["县青少年活动中心"]),
+    ]
+
+
+def test_a_measure_titled_by_its_sentence_is_no_duty() -> None:
+    assert subject_clause("加强组织领导。区科普工作领导小组负责统筹协调。", duty_only=True) is None
+
+
+def test_prose_roles_of_a_whole_action() -> None:
+    clauses = find_clauses("根据领导小组的安排，市教育局、团市委为青少年科学素质行动的牵头部门；市科协等五部门为责任单位。")
+    assert [(c.leads, c.participants) for c in clauses] == [(["市教育局", "团市委"], ["市科协"])]
+
+
+def test_tasks_listed_as_yi_shi_er_shi_in_a_report_paragraph() -> None:
+    text = "主要任务有三：一是开展科普讲座；二是建设科普画廊；三是培训农村科普员。"
+    assert [t.title for t in parse_text(text).tasks] == ["开展科普讲座", "建设科普画廊", "培训农村科普员"]
+
+
+def test_fields_of_an_activity_fold_into_it() -> None:
+    text = (
+        "一、重点活动\n（一）召开科普工作座谈会\n1.时间：9月16日上午\n2.主持人：镇长\n3.参会人员：各村负责人\n"
+        "4.会议筹备工作由城关镇党委和政府负责。\n（二）科普宣传活动\n1.综合宣传活动。\n（1）主办、承办、协办单位：\n"
+        "①主办单位：县科协\n②承办单位：城关镇人民政府\n③协办单位：县气象局、县妇联\n"
+    )
+    rows = [(t.title, t.lead_units, t.participating_units) for t in parse_text(text).tasks]
+    assert rows == [
+        ("召开科普工作座谈会", ["城关镇党委", "城关镇人民政府"], []),
+        ("综合宣传活动", ["县科协", "城关镇人民政府"], ["县气象局", "县妇联"]),
+    ]
+
+
+def test_an_item_printed_as_fields_is_named_by_its_value() -> None:
+    text = "七、具体活动安排\n1、活动内容：科普开幕日\n活动时间：9月18日\n主办：镇科协\n2、活动内容：科普运动会\n"
+    rows = [(t.title, t.lead_units) for t in parse_text(text).tasks]
+    assert rows == [("科普开幕日", ["镇科协"]), ("科普运动会", [])]

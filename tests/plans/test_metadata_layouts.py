@@ -2,6 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
+
+from kesu.plans.confidence import RULES, judge
+from kesu.plans.errors import PlanParseError
+from kesu.plans.metadata import extract_metadata
 from kesu.plans.metadata_blocks import (
     date_in_value,
     goal_targets,
@@ -13,7 +20,9 @@ from kesu.plans.metadata_blocks import (
     uncited_doc_number,
 )
 from kesu.plans.model import ParsedPlan
-from kesu.plans.parser import parse_text
+from kesu.plans.normalize import clean_lines
+from kesu.plans.parser import parse_file, parse_text
+from kesu.plans.targets import choose_headline, find_headline_candidates
 
 BODY = """一、主要目标
 到2025年，全市公民具备科学素质的比例达到15%。
@@ -142,7 +151,7 @@ def test_short_chinese_date_in_a_notice() -> None:
 
 
 def test_traditional_characters() -> None:
-    assert simplify("鶴汀縣人民政府辦公室關於印發") == "鶴汀县人民政府办公室关于印发"
+    assert simplify("鶴汀縣人民政府辦公室關於印發") == "鹤汀县人民政府办公室关于印发"
     text = (
         "鶴原縣人民政府辦公室關於印發鶴原縣全民科學素質行動實施方案（2021—2025年）的通知\n"
         "鶴政辦發〔2021〕12號\n各鄉鎮人民政府：\n現將《鶴原縣全民科學素質行動實施方案（2021—2025年）》印發給你們。\n"
@@ -243,3 +252,167 @@ def test_the_plan_title_is_never_the_notice_a_file_name_or_a_site_label() -> Non
         "桐原市全民科学素质工作领导小组办公室\n2018年3月19日\n2018年桐原市全民科学素质工作要点\n"
     )
     assert parse_text(signature_first + BODY, "d.txt").title == "2018年桐原市全民科学素质工作要点"
+
+
+# Real layouts met on unseen plans (issue 15, task C): acceptance, metadata and where each field came from.
+
+
+def _meta(text: str):
+    return extract_metadata(clean_lines(text))
+
+
+def test_every_metadata_field_names_a_declared_rule() -> None:
+    text = (
+        "泓川市人民政府关于印发泓川市全民科学素质行动规划纲要实施方案（2021—2025年）的通知\n"
+        "泓政发〔2022〕3号\n各县（区）人民政府：\n"
+        "现将《泓川市全民科学素质行动规划纲要实施方案（2021—2025年）》印发给你们。\n"
+        "泓川市人民政府\n2022年1月26日\n"
+        "泓川市全民科学素质行动规划纲要实施方案（2021—2025年）\n" + BODY
+    )
+    meta = _meta(text)
+    assert set(meta.sources) == {"title", "doc_number", "issuer", "date", "region", "period"}
+    assert meta.sources["issuer"][0] == "metadata.issuer.title_notice"
+    assert meta.sources["doc_number"][0] == "metadata.doc_number.header"
+    assert meta.sources["date"][0] == "metadata.date.signature"
+    assert meta.sources["period"][0] == "metadata.period.title"
+    for field, (rule_id, doubts) in meta.sources.items():
+        assert rule_id.startswith(f"metadata.{field}."), rule_id
+        assert (
+            judge(f"metadata:{field}", "metadata", field, rule_id, doubts).confidence
+            == RULES[rule_id].confidence
+        )
+
+
+def test_signed_date_wins_over_the_sites_published_date_with_a_doubt() -> None:
+    text = (
+        "青梧县人民政府关于印发青梧县科普工作要点的通知\n"
+        "发布时间：2023-04-18 09:30 来源：县政府办\n"
+        "各镇人民政府：\n现将《青梧县科普工作要点》印发给你们。\n"
+        "青梧县人民政府\n2023年4月10日\n青梧县科普工作要点\n" + BODY
+    )
+    meta = _meta(text)
+    assert meta.date == "2023-04-10"
+    rule_id, doubts = meta.sources["date"]
+    assert rule_id == "metadata.date.signature"
+    assert any("不一致" in d.reason for d in doubts)
+
+
+def test_seal_line_and_spaced_date_keep_issuer_and_date() -> None:
+    text = (
+        "汀兰县科协文件\n汀科协发〔2021〕2号\n各乡镇：\n现将《汀兰县2021年科普工作要点》印发给你们。\n"
+        "汀兰县全民科学素质工作领导小组办公室\n（汀兰县科协代章）\n2021 年 6 月 3 日\n"
+        "汀兰县2021年科普工作要点\n" + BODY
+    )
+    plan = parse_text(text)
+    assert (plan.issuer, plan.date) == ("汀兰县全民科学素质工作领导小组办公室", "2021-06-03")
+
+
+def test_short_chinese_year_is_read_from_context_with_a_doubt() -> None:
+    text = (
+        "赤岭市人民政府办公室关于印发赤岭市科普工作计划的通知\n赤政办发〔2012〕3号\n各乡镇：\n"
+        "现将《赤岭市科普工作计划》印发给你们。\n一二年一月十二日\n赤岭市科普工作计划\n" + BODY
+    )
+    meta = _meta(text)
+    assert meta.date == "2012-01-12"
+    assert any("短写年份" in d.reason for d in meta.sources["date"][1])
+
+
+def test_flattened_pdf_notice_gives_issuer_and_spaced_date() -> None:
+    text = (
+        "临溪省人民政府关于印发临溪省科普规划（2023—2027年）的通知.pdf\n"
+        "临政发 〔 2023〕11 号 临溪省人民政府关于印发临溪省科普规划 ( 2023—2027 年 ) 的通知 各市人民政府 : "
+        "现将 «临溪省科普规划 ( 2023—2027 年 )»印 发 给你们 . 临溪省人民政府 (此件公开发布 ) 2023 年 4 月 6 日 — 1 — "
+        "临溪省科普规划 ( 2023—2027 年 ) 一 、 总体目标 到 2027 年 , 全省公民具备科学素质的比例达到 14% .\n"
+    )
+    meta = _meta(text)
+    assert (meta.issuer, meta.date, meta.region) == ("临溪省人民政府", "2023-04-06", "临溪省")
+    assert meta.sources["date"][0] == "metadata.date.flattened_notice"
+
+
+def test_joint_issuers_separated_by_spaces_end_with_keixie() -> None:
+    text = (
+        "松阜市科技局 中共松阜市委宣传部 松阜市科协关于印发《松阜市“十四五”科学技术普及发展规划》的通知\n"
+        "松科发〔2022〕41号\n各县（区）科技局：\n现将《松阜市“十四五”科学技术普及发展规划》印发给你们。\n"
+        "松阜市科技局 中共松阜市委宣传部 松阜市科协\n2022年9月14日\n松阜市“十四五”科学技术普及发展规划\n"
+        + BODY
+    )
+    meta = _meta(text)
+    assert meta.issuer_names == ["松阜市科技局", "中共松阜市委宣传部", "松阜市科协"]
+    assert meta.sources["period"][0] == "metadata.period.five_year_title"
+    assert any("联合发文" in d.reason for d in meta.sources["issuer"][1])
+
+
+def test_summary_line_quoting_the_notice_title_is_not_the_notice() -> None:
+    text = (
+        "泓川市科普规划（2021—2025年）\n核心提示\n"
+        "泓川市人民政府关于印发泓川市科普规划（2021—2025年）的通知某科普网2022-02-28 16:40泓川市科普规划…\n"
+        "泓川市人民政府关于印发泓川市科普规划（2021—2025年）的通知\n泓政发〔2022〕3号\n各县（区）人民政府：\n"
+        "现将《泓川市科普规划（2021—2025年）》印发给你们。\n泓川市人民政府\n2022年1月26日\n"
+        "泓川市科普规划（2021—2025年）\n" + BODY
+    )
+    plan = parse_text(text)
+    assert plan.title == "泓川市科普规划（2021—2025年）"
+    assert (plan.doc_number, plan.date) == ("泓政发〔2022〕3号", "2022-01-26")
+
+
+def test_traditional_issuer_is_given_as_printed_and_province_is_the_region() -> None:
+    text = (
+        "發布通知\n黔府辦發〔2022〕16號\n各市人民政府：\n"
+        "經省人民政府同意，現將《貴州省全民科學素質行動規劃綱要實施方案(2021—2025年)》印發給你們。\n"
+        "貴州省人民政府辦公廳\n2022年5月19日\n貴州省全民科學素質行動規劃綱要實施方案(2021—2025年)\n" + BODY
+    )
+    plan = parse_text(text)
+    assert plan.issuer == "貴州省人民政府辦公廳"
+    assert plan.region == "贵州省"
+
+
+def test_progress_figures_are_never_the_headline() -> None:
+    paragraphs = [
+        "截至2023年，全县公民具备科学素质的比例达到8.47%，比2020年提高2个百分点。",
+        "“十三五”期末，全市公民具备科学素质的比例已达到9.8%。",
+        "到2026年，全县公民具备科学素质的比例由2023年的8.47%提升至11%以上。",
+    ]
+    candidates = find_headline_candidates(paragraphs)
+    assert [(c.value, c.year) for c in candidates] == [(11.0, 2026)]
+    headline, _ = choose_headline(candidates, None, None)
+    assert headline is not None and headline.value == 11.0
+
+
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        (
+            "notice_trad.txt",
+            "科協普函綜字〔2024〕7號\n各區科協：\n現將《嵐屿市科協2024年科普工作要點》印發給你們。\n"
+            "附件：嵐屿市科協2024年科普工作要點.doc\n嵐屿市科協科普部\n2024年3月5日\n",
+        ),
+        (
+            "pinyin.txt",
+            "青梧縣貫徹《全民科學(xué)素質(zhì)行動(dòng)規(guī)劃綱要(2021-2035年)》實(shí)施方案\n"
+            "一、主要目標(biāo)\n到2025年,我縣公民具備科學(xué)素質(zhì)的比例達(dá)到12.5%。\n",
+        ),
+    ],
+)
+def test_real_layouts_of_plans_are_accepted(tmp_path: Path, name: str, text: str) -> None:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    plan = parse_file(path)
+    assert plan.title
+    assert not any("缺少：方案标题" in w for w in plan.warnings)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "《鹭屿市科普规划》正式发布\n本报讯 日前，鹭屿市印发《鹭屿市科普规划》，到2025年公民具备科学素质的比例达到14%。\n"
+        "一、五项行动\n开展提升行动。\n二、五项工程\n实施重点工程。\n",
+        "解读《榆宁县科普工作方案》\n一、政策背景\n制定本方案。\n二、主要目标\n到2025年，全县公民具备科学素质的比例达到12%。\n",
+        "据新华社北京3月14日电 国务院办公厅近日印发实施方案，到2020年公民具备科学素质的比例由2015年的6.20%提升至10%以上。\n",
+    ],
+)
+def test_pages_about_a_plan_are_refused_saying_why(tmp_path: Path, text: str) -> None:
+    path = tmp_path / "page.txt"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(PlanParseError) as refused:
+        parse_file(path)
+    assert "not a plan" in refused.value.problem

@@ -11,7 +11,7 @@ from kesu.plans.metadata import parse_date
 from kesu.plans.normalize import clean_lines, join_paragraphs
 from kesu.plans.responsibility import find_clauses
 from kesu.plans.targets import extract_targets
-from kesu.plans.units import build_catalogue, load_alias_dictionary, split_units
+from kesu.plans.units import build_catalogue, load_alias_dictionary, looks_like_unit, split_units
 
 
 def _paragraphs(text: str) -> list[str]:
@@ -161,3 +161,125 @@ def test_first_listed_unit_leads_when_the_document_says_so() -> None:
     tasks = parse_text(text, "x.txt").tasks
     assert (tasks[0].lead_units, tasks[0].participating_units) == (["县科协"], ["县教育局", "县科技局"])
     assert (tasks[1].lead_units, tasks[1].participating_units) == (["县科技局"], ["县科协"])
+
+
+# --- text repairs for layouts of real pages (issue 15, round D); texts invented -------------------
+
+
+def _texts(text: str) -> list[str]:
+    return [p.text for p in join_paragraphs(clean_lines(text))]
+
+
+def test_two_columns_flattened_line_by_line_are_read_column_by_column() -> None:
+    rows = [
+        ("青山县科普工作实施方案", "县乡镇科普站参加。每年培训"),
+        ("青政发〔2024〕3号", "农民600人。"),
+        ("青山县人民政府", "（二）老年人科普行动。由县"),
+        ("2024年3月1日", "卫生健康局牵头，县民政局参"),
+        ("一、重点任务", "加。建设科普学习点12个。"),
+        ("（一）青少年科普行动。由县教", "（三）社区科普行动。由县科"),
+        ("育局牵头，县科协、团县委参加", "协牵头，县民政局参加。新建"),
+        ("。每年举办科普活动30场次。", "社区科普活动室5个。"),
+        ("（二）农民科普行动。由县农业", "二、保障措施"),
+        ("农村局牵头，县科协、县妇联、", "县财政局要将科普经费纳入预"),
+    ]
+    text = "\n".join(f"{left}  {right}" for left, right in rows)
+    texts = _texts(text)
+    assert texts[:4] == ["青山县科普工作实施方案", "青政发〔2024〕3号", "青山县人民政府", "2024年3月1日"]
+    assert "（二）老年人科普行动。由县卫生健康局牵头，县民政局参加。建设科普学习点12个。" in texts
+    assert "（一）青少年科普行动。由县教育局牵头，县科协、团县委参加。每年举办科普活动30场次。" in texts
+    assert texts[-2:] == ["二、保障措施", "县财政局要将科普经费纳入预"]
+
+
+def test_prose_with_one_space_is_not_taken_for_two_columns() -> None:
+    text = "\n".join(["一、重点任务", "（一）开展 科普宣传。", "（二）建设 科普基地。", "（三）培训 科普人员。"] * 3)
+    assert _texts(text)[0] == "一、重点任务"
+    assert len(_texts(text)) == 12
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # numbering glyphs of converters, mid-line, start lines of their own
+        ("工程 ⒊实施科普基础设施工程 ㈣ 强化保障", ["工程", "3.实施科普基础设施工程", "（四）强化保障"]),
+        # Cyrillic Р standing for line breaks
+        ("重要意义。Р责任单位：区科协Р——组织志愿者宣讲。", ["重要意义。", "责任单位：区科协", "——组织志愿者宣讲。"]),
+        # a pinyin gloss after each character is dropped; (试行) is no gloss
+        ("實(shí)施方案(试行)", ["實施方案(试行)"]),
+        # [续上页] and a site's page marker 2、、 in front of a line that goes on
+        ("[续上页] 责任单位：县科协", ["责任单位：县科协"]),
+        ("与市科技局、市科协\n\n2、、市教育局共同举办。", ["与市科技局、市科协、市教育局共同举办。"]),
+        # items glued after a clause's closing bracket, keys glued after a title
+        ("宣讲活动。（责任单位：市科协）7.建设科普基地。", ["宣讲活动。（责任单位：市科协）", "7.建设科普基地。"]),
+        ("实施科普工程 牵头部门:县科协 责任单位:县财政局", ["实施科普工程", "牵头部门:县科协；责任单位:县财政局"]),
+        # field lines stay apart; a short key line closed by 。 goes on into the next key line
+        ("责任单位：市科协\n时间：9月18日\n地点：市广场", ["责任单位：市科协", "时间：9月18日", "地点：市广场"]),
+        ("总牵头部门：市科协。\n责任单位：市教育局。", ["总牵头部门：市科协；责任单位：市教育局。"]),
+    ],
+)
+def test_lost_line_breaks_are_restored(text: str, expected: list[str]) -> None:
+    assert _texts(text) == expected
+
+
+# --- round 2 (task E): flattened site pages, dates opening items, targets that are no targets ---
+
+
+def test_site_page_numbers_are_joined_and_glued_numbering_split() -> None:
+    page_one = "1、镇科普月方案各村:为做好科普月工作，制定本方案。一、活动主题科普惠民。二、活动安排(一)开展集中宣传" + "活动" * 40 + "1.利用集日开展宣传;2.各村悬挂横幅;(二)开展技术培训组织农技人员深入田间" + "地头" * 10
+    text = page_one + "\n2、开展培训(责任单位:镇农业服务中心)。\n"
+    paragraphs = _paragraphs(text)
+    assert "一、活动主题科普惠民。" in paragraphs
+    assert "1.利用集日开展宣传;" in paragraphs
+    assert any(p.startswith("(二)开展技术培训") and p.endswith("开展培训(责任单位:镇农业服务中心)。") for p in paragraphs)
+
+
+def test_a_numbered_list_of_whole_items_is_no_site_pages() -> None:
+    text = "1、" + "开展科普讲座。" * 30 + "\n2、" + "建设科普画廊。" * 30 + "\n"
+    assert len(_paragraphs(text)) == 2
+
+
+def test_numbers_inside_a_sentence_stay() -> None:
+    line = "要统一、规范地开展工作，纪念九、一八事变，" + "并做好宣传" * 30 + "。"
+    assert _paragraphs(line) == [line]
+
+
+def test_an_item_may_open_with_a_date_and_a_far_number_goes_on_a_sentence() -> None:
+    text = "三、活动内容\n1、9月17日在社区悬挂标语。\n2、9月23日在广场放映电影，纪念\n九、一八，欢度国庆。\n"
+    plan = parse_text(text)
+    assert [t.title[:8] for t in plan.tasks] == ["9月17日在社区", "9月23日在广场"]
+    assert "九、一八" in plan.tasks[1].text
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("要求各单位制作展板5块左右（规格1.2米×0.9米）。", [(5.0, "块")]),
+        ("区卫生局、10个街办等12个单位组织科技人员开展义诊。", []),
+        ("每年举办科普活动不少于40场次。", [(40.0, "场次")]),
+    ],
+)
+def test_sizes_and_actor_counts_are_no_targets(text, expected) -> None:
+    assert [(t.value, t.unit) for t in extract_targets(text)] == expected
+
+
+def test_a_bare_goals_heading_keeps_its_targets_at_plan_level() -> None:
+    text = "科普日活动方案\n工作目标\n全县举办科普活动不少于40场次。\n重点任务\n1.开展科普讲座。（县科协负责）\n"
+    assert [(t.value, t.unit) for t in parse_text(text).targets] == [(40.0, "场次")]
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ("城关镇党委和政府", ["城关镇党委", "城关镇人民政府"]),
+        ("市科协等七部门", ["市科协"]),
+        ("农口各单位", ["农口各单位"]),
+        ("各有关单位组织收看", ["各有关单位"]),
+    ],
+)
+def test_split_units_round_two(text, names) -> None:
+    assert split_units(text) == names
+
+
+def test_role_words_before_a_key_are_no_units() -> None:
+    assert not any(looks_like_unit(name) for name in ("主办", "承办", "协办"))
+    assert [c.participants for c in find_clauses("（1）主办、承办、协办单位：")] in ([], [[]])

@@ -28,7 +28,10 @@ _VALIDATOR = (
     if SCHEMA_PATH.is_file()
     else None
 )
-_PUNCTUATION = list("（）()、，,。；;：:\t\n—-－#*《》“”%．1一")
+# … and the marks the flattened and site-copied layouts rely on: numbering glyphs (⒊ ㈣), the
+# Cyrillic Р standing for a line break, pinyin glosses, [续上页] notes, field keys (时间：)
+_PUNCTUATION = list("（）()、，,。；;：:\t\n—-－#*《》“”%．1一⒊㈣Р")
+_MARKS = [*_PUNCTUATION, "(shè)", "[续上页]", "时间：", "主办单位：", "由"]
 _CHINESE = st.characters(min_codepoint=0x4E00, max_codepoint=0x4E80)
 _TEXT = st.text(
     alphabet=st.one_of(st.sampled_from(_PUNCTUATION), _CHINESE, st.characters()),
@@ -72,7 +75,7 @@ def _mutated_sample(draw) -> str:
         elif action == "punctuate":
             line = lines[index]
             position = draw(st.integers(min_value=0, max_value=len(line)))
-            lines[index] = line[:position] + draw(st.sampled_from(_PUNCTUATION)) + line[position:]
+            lines[index] = line[:position] + draw(st.sampled_from(_MARKS)) + line[position:]
         else:
             line = lines[index]
             position = draw(st.integers(min_value=0, max_value=len(line)))
@@ -85,6 +88,48 @@ def _mutated_sample(draw) -> str:
 )
 @given(_mutated_sample())
 def test_mutated_plans(text: str) -> None:
+    _check(text)
+
+
+# The layouts of the real pages of issue 15's last round (tests/plans/corpus/p8_*.txt: text flattened
+# onto one line, site separators, field lines, traditional text with pinyin glosses) mutated on their own,
+# so that every run reaches their rules rather than one sample in sixty.
+# p9_*.txt (round 2): text tables split by runs of spaces, site pages numbered 1、 2、 with glued numbering,
+# activities printed as fields.
+_P8_SAMPLES = [
+    p.read_text(encoding="utf-8-sig")
+    for pattern in ("p8_*.txt", "p9_*.txt")
+    for p in sorted((Path(__file__).parent / "corpus").glob(pattern))
+]
+
+
+@st.composite
+def _mutated_p8(draw) -> str:
+    lines = draw(st.sampled_from(_P8_SAMPLES)).split("\n")
+    for _ in range(draw(st.integers(min_value=1, max_value=8))):
+        if not lines:
+            break
+        index = draw(st.integers(min_value=0, max_value=len(lines) - 1))
+        line = lines[index]
+        position = draw(st.integers(min_value=0, max_value=len(line)))
+        action = draw(st.sampled_from(["punctuate", "cut", "join", "delete"]))
+        if action == "punctuate":
+            lines[index] = line[:position] + draw(st.sampled_from(_MARKS)) + line[position:]
+        elif action == "cut":
+            lines[index] = line[:position]
+        elif action == "join" and index + 1 < len(lines):
+            lines[index : index + 2] = [line + " " + lines[index + 1]]
+        else:
+            del lines[index]
+    return "\n".join(lines)
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large]
+)
+@given(_mutated_p8())
+def test_mutated_p8_layouts(text: str) -> None:
+    assert _P8_SAMPLES
     _check(text)
 
 

@@ -417,3 +417,29 @@ def test_single_page_keeps_its_lines_but_not_its_page_number():
     pages = [[_line("一、指导思想", 100), _line("正文", 120), _line("— 1 —", 815)]]
     _drop_running_lines(pages)
     assert [line.text for line in pages[0]] == ["一、指导思想", "正文"]
+
+
+def test_docx_unnumbered_bold_line_is_read_as_a_heading(tmp_path):
+    import docx
+
+    from kesu.plans import parse_file
+
+    document = docx.Document()
+    document.add_paragraph().add_run("重点任务").bold = True
+    document.add_paragraph("1.开展科普宣传。组织科技活动周。（县科协牵头，县教育局配合）")
+    mixed = document.add_paragraph()
+    mixed.add_run("部分加粗").bold = True
+    mixed.add_run("的正文不是标题。")
+    document.add_paragraph().add_run("保障措施").bold = True
+    document.add_paragraph("县财政将科普经费列入预算。（县财政局负责）")
+    path = tmp_path / "bold.docx"
+    document.save(str(path))
+    assert read_plan_text(path).split("\n") == [
+        "**重点任务**",
+        "1.开展科普宣传。组织科技活动周。（县科协牵头，县教育局配合）",
+        "部分加粗的正文不是标题。",
+        "**保障措施**",
+        "县财政将科普经费列入预算。（县财政局负责）",
+    ]
+    tasks = parse_file(path).tasks
+    assert [(t.path[0], t.lead_units) for t in tasks] == [("重点任务", ["县科协"]), ("保障措施", ["县财政局"])]

@@ -92,11 +92,43 @@ def test_one_sheet_per_action_becomes_a_section(tmp_path: Path) -> None:
     assert any("农民科学素质提升行动" in title for title in titles)
 
 
-def test_xlsx_is_supported_and_xls_is_refused_with_the_way_out(tmp_path: Path) -> None:
-    assert ".xlsx" in SUPPORTED_SUFFIXES
+XLS = Path(__file__).parent / "fixtures" / "workbooks" / "task_table.xls"
+
+
+def test_headers_in_traditional_characters_are_recognised(tmp_path: Path) -> None:
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(["序號", "任務", "牽頭單位", "配合單位", "完成時限"])
+    sheet.append([1, "開展青少年科技創新大賽", "縣教育局", "縣科協、團縣委", "2025年"])
+    sheet.append([2, "建設科普示範基地", "縣科協", "縣財政局", "2024年"])
+    path = tmp_path / "plan.xlsx"
+    workbook.save(path)
+    plan = parse_file(path)
+    assert "牽頭單位→牵头单位" in plan.warnings[0]
+    assert [(t.lead_units, t.participating_units) for t in plan.tasks] == [
+        (["县教育局"], ["县科协", "团县委"]),
+        (["县科协"], ["县财政局"]),
+    ]
+
+
+def test_an_xls_workbook_is_read_like_an_xlsx_one() -> None:
+    # Written by Excel 97–2003's format (BIFF8, by make_task_table_xls.py beside it): a merged title
+    # row, a 主责单位 cell merged over two tasks, a second sheet without a task table.
+    assert ".xls" in SUPPORTED_SUFFIXES and XLS.read_bytes()[:4] == b"\xd0\xcf\x11\xe0"
+    plan = parse_file(XLS)
+    assert plan.title == "某县全民科学素质行动任务分解表"
+    assert _assignments(plan) == [
+        ("举办青少年科技节", ["县教育局"], ["县科协", "团县委"]),
+        ("开展科技辅导员培训", ["县教育局"], ["县科协"]),
+        ("培育高素质农民300名", ["县农业农村局"], ["县科协", "县妇联"]),
+    ]
+    assert "主责单位→牵头单位" in plan.warnings[0] and "协办单位→配合单位" in plan.warnings[0]
+
+
+def test_a_corrupt_xls_is_one_clear_error(tmp_path: Path) -> None:
     legacy = tmp_path / "plan.xls"
     legacy.write_bytes(b"\xd0\xcf\x11\xe0" + b"\0" * 100)
-    with pytest.raises(PlanParseError, match=r"另存为 \.xlsx"):
+    with pytest.raises(PlanParseError, match=r"\.xls"):
         parse_file(legacy)
 
 
@@ -107,14 +139,17 @@ def test_a_corrupt_workbook_is_one_clear_error(tmp_path: Path) -> None:
         parse_file(broken)
 
 
-def test_the_web_upload_accepts_a_workbook_and_names_the_way_out_for_xls() -> None:
+def test_the_web_upload_accepts_workbooks_and_names_the_way_out_for_et() -> None:
     from kesu.plan_import.errors import PlanImportError
     from kesu.plan_import.reading import ALLOWED_SUFFIXES, check_upload
 
-    assert ".xlsx" in ALLOWED_SUFFIXES
+    assert ".xlsx" in ALLOWED_SUFFIXES and ".xls" in ALLOWED_SUFFIXES
     check_upload("任务分解表.xlsx", 1000, b"PK\x03\x04")
+    check_upload("任务分解表.xls", 1000, b"\xd0\xcf\x11\xe0")
     with pytest.raises(PlanImportError, match=r"另存为 \.xlsx"):
-        check_upload("任务分解表.xls", 1000, b"\xd0\xcf\x11\xe0")
+        check_upload("任务分解表.et", 1000, b"\xd0\xcf\x11\xe0")
+    with pytest.raises(PlanImportError, match="不是有效的 Excel"):
+        check_upload("任务分解表.xls", 1000, b"PK\x03\x04")
     with pytest.raises(PlanImportError, match="Excel"):
         check_upload("任务分解表.xlsx", 1000, b"%PDF-1.7")
 
@@ -141,3 +176,52 @@ def test_a_division_plan_docx_with_its_tasks_in_a_table(tmp_path: Path) -> None:
         ("举办科普讲解大赛", ["县科协"], ["县教育局", "县文化和旅游局"]),
         ("开展防灾减灾科普宣传", ["县应急管理局"], ["县科协"]),
     ]
+
+
+def _two_level_book(path: Path) -> Path:
+    """A table whose 具体内容 column the reader cannot name, under a 工作事项 column it takes for the task."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "任务分解"
+    sheet.append(["某县全民科学素质行动任务分解表"])
+    sheet.append(["序号", "工作事项", "具体内容", "牵头单位", "配合单位"])
+    sheet.append([1, "青少年科学素质提升", "举办青少年科技创新大赛", "县教育局", "县科协"])
+    sheet.append([2, "农民科学素质提升", "培训高素质农民500名", "县农业农村局", "县科协、县妇联"])
+    book.save(path)
+    return path
+
+
+def test_a_chosen_column_mapping_overrides_the_readers_choice(tmp_path: Path) -> None:
+    from kesu.plans import parse_text
+    from kesu.plans.readers import xlsx
+
+    path = _two_level_book(tmp_path / "plan.xlsx")
+    chosen = xlsx.read_workbook(path)
+    assert chosen["sheets"] == [{"sheet": "任务分解", "columns": [
+        {"column": 0, "label": "序号", "role": "seq"}, {"column": 1, "label": "工作事项", "role": "task"},
+        {"column": 2, "label": "具体内容", "role": ""}, {"column": 3, "label": "牵头单位", "role": "lead"},
+        {"column": 4, "label": "配合单位", "role": "part"},
+    ]}]
+
+    text, notes = xlsx.read_with_notes(path, mapping={"任务分解": {0: "seq", 1: "category", 2: "task", 3: "lead", 4: "part"}})
+
+    assert "工作事项→类别" in notes[0] and "具体内容→任务" in notes[0] and "按所选" in notes[0]
+    plan = parse_text(text)
+    assert [(t.title, t.lead_units, t.path[0]) for t in plan.tasks] == [
+        ("举办青少年科技创新大赛", ["县教育局"], "青少年科学素质提升"),
+        ("培训高素质农民500名", ["县农业农村局"], "农民科学素质提升"),
+    ]
+
+
+@pytest.mark.parametrize(("mapping", "problem"), [
+    ({0: "seq", 1: "task", 2: "task", 3: "lead"}, "两列都对应到“任务”"),
+    ({0: "seq", 1: "task", 2: "", 3: "", 4: ""}, "至少需要一列“任务”和一列单位"),
+    ({1: "owner", 3: "lead"}, "对应“owner”无效"),
+])
+def test_a_chosen_column_mapping_that_cannot_work_is_refused_with_the_reason(tmp_path: Path, mapping, problem) -> None:
+    from kesu.plans.readers import xlsx
+
+    path = _two_level_book(tmp_path / "plan.xlsx")
+    with pytest.raises(PlanParseError) as caught:
+        xlsx.read_with_notes(path, mapping={"任务分解": mapping})
+    assert problem in caught.value.problem

@@ -34,7 +34,9 @@ def parse_command(
     files: Annotated[
         list[Path],
         typer.Argument(
-            help="方案文件或任务分解表 / plan files: .txt .md .docx .pdf .xlsx", show_default=False, metavar="FILE..."
+            help="方案文件或任务分解表 / plan files: .txt .md .docx .pdf .xlsx",
+            show_default=False,
+            metavar="FILE...",
         ),
     ],
     output_format: Annotated[
@@ -56,14 +58,27 @@ def parse_command(
             show_default=False,
         ),
     ] = None,
+    explain: Annotated[
+        bool,
+        typer.Option(
+            "--explain",
+            help="逐项列出置信度、所用规则及存疑之处，待核对项在前；有 -o 时结果写入文件、说明打印到标准输出 / "
+            "print each item's confidence, rule and doubts, doubtful first",
+        ),
+    ] = False,
 ) -> None:
     """解析实施方案 / Parse implementation plans into tasks, units and targets.
 
     One file: writes to -o, or to standard output for json and md.
     Several files, or -o naming a directory: the directory receives one <name>.<format> per input.
+    --explain: the explanation goes to standard output, one block per file (then without -o
+    nothing else is written).
     Exit code 2 when any file could not be parsed; the others are still written.
     """
     files = list(dict.fromkeys(files))  # the same file named twice is parsed once
+    if explain and output is None:
+        failures = [path for path in files if not _explain_only(path)]
+        raise typer.Exit(EXIT_FAILED if failures else 0)
     to_directory = output is not None and (output.is_dir() or str(output).endswith(("/", "\\")))
     chosen = _choose_format(output_format, None if to_directory else output, single=len(files) == 1)
     if len(files) == 1 and not to_directory:
@@ -71,7 +86,7 @@ def parse_command(
             raise typer.BadParameter(
                 "xlsx 需要用 -o 指定输出文件 / xlsx output needs -o FILE", param_hint="'-o'"
             )
-        ok = _parse_one(files[0], chosen, output)
+        ok = _parse_one(files[0], chosen, output, explain)
         raise typer.Exit(0 if ok else EXIT_FAILED)
 
     if output is None:
@@ -82,7 +97,7 @@ def parse_command(
         raise typer.BadParameter(
             f"{output} 已存在且不是目录 / {output} exists and is not a directory", param_hint="'-o'"
         )
-    failures = _parse_many(files, chosen, output)
+    failures = _parse_many(files, chosen, output, explain)
     raise typer.Exit(EXIT_FAILED if failures else 0)
 
 
@@ -135,11 +150,34 @@ def _write(plan: ParsedPlan, output_format: str, target: Path) -> str | None:
     return None
 
 
-def _parse_one(path: Path, output_format: str, output: Path | None) -> bool:
+def explanation(path: Path, plan: ParsedPlan) -> str:
+    """One block per file: a heading line with the counts, then `confidence.explain`'s lines."""
+    from kesu.plans.confidence import DOUBTFUL_BELOW, explain
+
+    doubtful = sum(1 for j in plan.judgements if j.confidence < DOUBTFUL_BELOW)
+    heading = (
+        f"== {path.name}：{len(plan.judgements)} 项判断，{doubtful} 项待核对（置信度 < {DOUBTFUL_BELOW:.2f}）"
+        f" / {len(plan.judgements)} items, {doubtful} doubtful =="
+    )
+    return "\n".join([heading, *explain(plan.judgements)]) + "\n"
+
+
+def _explain_only(path: Path) -> bool:
     plan, problem = load_plan(path)
     if plan is None:
         report_failure(path, problem or "")
         return False
+    _write_stdout(explanation(path, plan))
+    return True
+
+
+def _parse_one(path: Path, output_format: str, output: Path | None, explain: bool = False) -> bool:
+    plan, problem = load_plan(path)
+    if plan is None:
+        report_failure(path, problem or "")
+        return False
+    if explain and output is not None:
+        _write_stdout(explanation(path, plan))
     if output is None:
         _write_stdout(_render(plan, output_format))
         return True
@@ -176,7 +214,7 @@ def output_names(files: list[Path], suffix: str) -> dict[Path, str]:
     return {path: (path.stem if stems[path.stem] == 1 else path.name) + suffix for path in files}
 
 
-def _parse_many(files: list[Path], output_format: str, directory: Path) -> list[Path]:
+def _parse_many(files: list[Path], output_format: str, directory: Path, explain: bool = False) -> list[Path]:
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
@@ -202,6 +240,8 @@ def _parse_many(files: list[Path], output_format: str, directory: Path) -> list[
             plan, problem = load_plan(path)
             if plan is not None:
                 problem = _write(plan, output_format, directory / names[path])
+                if explain:
+                    _write_stdout(explanation(path, plan))
             if problem:
                 failures.append(path)
                 console.print(f"kesu: {path}: {problem}", markup=False, highlight=False)

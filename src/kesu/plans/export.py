@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
+from kesu.plans.confidence import DOUBTFUL_BELOW, doubtful_first, explain
+
 if TYPE_CHECKING:
     from kesu.plans.model import ParsedPlan, Section, Task
 
@@ -148,6 +150,7 @@ def plan_to_markdown(plan: ParsedPlan) -> str:
     out.append("")
     if plan.headline_target and plan.headline_target.text:
         out += [f"> {plan.headline_target.text.strip()}", ""]
+    out += _md_doubtful(plan)
 
     out += ["## 章节结构", ""]
     if plan.sections:
@@ -194,6 +197,25 @@ def plan_to_markdown(plan: ParsedPlan) -> str:
         out += [f"- {warning}" for warning in plan.warnings]
         out.append("")
     return "\n".join(out)
+
+
+def _md_doubtful(plan: ParsedPlan) -> list[str]:
+    """待核对: the items read with a confidence under DOUBTFUL_BELOW, least sure first, each with its
+    rule and doubts in `confidence.explain`'s words (one bullet, its detail lines nested)."""
+    if not plan.judgements:
+        return []
+    doubtful = [j for j in doubtful_first(plan.judgements) if j.confidence < DOUBTFUL_BELOW]
+    out = [f"## 待核对（{len(doubtful)} 项）", ""]
+    if not doubtful:
+        return [*out, f"（没有把握度低于 {DOUBTFUL_BELOW:.2f} 的项目）", ""]
+    out.append(f"把握度低于 {DOUBTFUL_BELOW:.2f} 的项目，按把握度从低到高排列：")
+    out.append("")
+    for judgement in doubtful:
+        head, *details = explain([judgement])
+        out.append(f"- {_md_inline(head)}")
+        out += [f"  - {_md_inline(line)}" for line in details]
+    out.append("")
+    return out
 
 
 def _md_outline(sections: Iterable[Section], depth: int, parent_kind: str | None = None) -> list[str]:

@@ -26,12 +26,14 @@ _HEADING_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("cn", re.compile(rf"^(?P<num>(?P<n>{_N})) *[、.，](?P<rest>.*)$")),
     ("arabic_paren", re.compile(r"^(?P<num>[（(] *(?P<n>\d{1,2}) *[）)])[ 、.]*(?P<rest>.*)$")),
     ("dotted", re.compile(r"^(?P<num>(?P<n>\d{1,2}(?:\.\d{1,2})+))\.?(?![\d万亿千百%])[ 、]*(?P<rest>.*)$")),
-    ("arabic", re.compile(r"^(?P<num>(?P<n>\d{1,2})) *[、.](?![\d万亿千百%])(?P<rest>.*)$")),
+    # 1、9月17日在社区…: an item may open with a date; 1.5万 is a number
+    ("arabic", re.compile(r"^(?P<num>(?P<n>\d{1,2})) *(?:、(?=\d{1,4}[年月日])|[、.](?![\d万亿千百%]))(?P<rest>.*)$")),
     ("arabic_rparen", re.compile(r"^(?P<num>(?P<n>\d{1,2}) *[)）])(?P<rest>.*)$")),
     ("circled", re.compile(r"^(?P<num>(?P<n>[①-⑳]))(?P<rest>.*)$")),
     # ——, －－ and the ASCII -- of text typed without a Chinese keyboard (never a - 3 - page number)
     ("dash", re.compile(r"^(?P<num>——|－－|--(?!-))(?P<rest>[^-].*)$")),
 ]
+_FIELD_TITLE = re.compile(r"^(?:活动|项目|工作)?(?:内容|名称)\s*[:：]\s*(?=[\u4e00-\u9fff“《])")
 _TITLE_END = re.compile(r"[。！？；：:!?;]")
 
 _CN_VALUES = {
@@ -97,6 +99,8 @@ def split_title(rest: str, clauses: list[Clause] | None = None) -> tuple[str, st
     """(title, whole text) of a heading line's text after its number."""
     text = rest.strip()
     body_for_title = remove_clauses(text, find_clauses(text) if clauses is None else clauses)
+    # 1、活动内容：全国科普日开幕式: an item printed as a field; its value names it
+    body_for_title = _FIELD_TITLE.sub("", body_for_title, count=1) or body_for_title
     end = _TITLE_END.search(body_for_title)
     if end and 0 < end.start() <= 60:
         title = body_for_title[: end.start()]

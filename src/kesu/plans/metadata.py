@@ -7,16 +7,24 @@ title, or the first title-like block when there is no notice. The body (what the
 reads) starts after that title; a 抄送/印发 footer ends it.
 
 - doc_number: the first 文号 (乳政发〔2022〕6号) before the body, exactly as printed;
-- issuer: the ``X文件`` masthead, else the name before 关于印发 in the notice, else the signature
-  above the date. For a joint notice by several bodies the first (lead) issuer is taken and the
-  others are listed in a warning; `issuer_names` keeps them all (they become unit aliases);
-- date: the first line consisting of a date (2022年7月12日, also 二〇二二年七月十二日, or the footer's
-  ``…印发`` date), ISO formatted;
+- issuer: trust order — the name before 关于印发 in the notice title, else the 落款 above the date
+  (a （…代章） line skipped), else the ``X文件`` masthead (often an abbreviation), else a site
+  block. For a joint notice by several bodies the first (lead) issuer is taken and the others are
+  listed in a warning; `issuer_names` keeps them all (they become unit aliases);
+- date (metadata_dates): trust order — the signed date (the notice's date line, or the 落款 at the
+  plan's end; 2022年7月12日, 2021 年 6 月 3 日, 二〇二二年七月十二日, 一二年一月十二日), then the
+  footer's ``…印发`` date, then a site block's 成文日期, last its 发布日期/发布时间 (the day the page
+  went online, often later than the signature); a signed date that differs from the site's is kept
+  with a doubt;
 - region: the governed area, the last administrative name in front of the title (济南市天桥区 →
   天桥区), else in front of the issuer's name;
-- period: （2021—2025年） / (2021-2025年) or “十四五” in the title; when the title has none, the plan body's
-  own period (`period_from_body`): 2021—2025年 or “十四五”期间 in the goals paragraph, never a
+- period: （2021—2025年） / (2021-2025年) or “十四五” in the title; when the title has none, the plan
+  body's own period (`period_from_body`): 2021—2025年 or “十四五”期间 in the goals paragraph, never a
   range inside a cited title such as 《全民科学素质行动规划纲要（2021—2035年）》.
+
+Every field set records the confidence rule that read it (`rule(...)` beside its code, base
+confidence = precision measured on the corpus and on real pages kept outside the repository) and
+the doubts found on it, in `Metadata.sources`; kesu.plans.judging turns them into judgements.
 """
 
 from __future__ import annotations
@@ -24,6 +32,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from kesu.plans.confidence import Doubt, rule
 from kesu.plans.metadata_blocks import (
     DOC_NUMBER,
     as_printed,
@@ -31,8 +40,17 @@ from kesu.plans.metadata_blocks import (
     parse_date,
     read_site_block,
     simplify,
-    split_number_and_date,
     uncited_doc_number,
+)
+from kesu.plans.metadata_dates import (
+    PERIOD_BODY,
+    PERIOD_FIVE_YEAR,
+    PERIOD_NOTICE,
+    PERIOD_TITLE,
+    date_of,
+    five_year_period,
+    period_from_body,
+    period_of_title,
 )
 from kesu.plans.model import Period
 from kesu.plans.normalize import HEADING_START, Line, compact
@@ -45,11 +63,8 @@ _REGION = re.compile(
     r"(?:[\u4e00-\u9fff]{1,7}?(?:特别行政区|自治区|自治州|自治县|自治旗|地区|新区|省|市|州|盟|县|区|旗|镇|乡|街道))"
 )
 _REGION_STOP = re.compile(r"关于|全民|科学|实施|方案|人民|政府|的|委员|中共|党委|办公|印发|进一步")
-_PERIOD = re.compile(
-    r"[（(\[［【〔] *(?P<start>\d{4}) *年? *[—\-–－~～至到]+ *(?P<end>\d{4}) *年? *[)）\]］】〕]"
-)
 _ORG_SUFFIX = re.compile(
-    r"(?:政府|办公室|委员会|局|部|委|厅|协会|会|院|中心|办|党委|人大常委会|政协|公司|领导小组)$"
+    r"(?:政府|办公室|委员会|局|部|委|厅|协会|会|院|中心|办|党委|人大常委会|政协|公司|领导小组|科协)$"
 )
 _SEAL = re.compile(r"^[（(].{1,20}代章[)）]$")
 _FOOTER = re.compile(r"^(?:抄送|主题词|主送|抄报)[:：]")
@@ -69,6 +84,9 @@ class Metadata:
     body_start: int = 0
     body_end: int = 0
     warnings: list[str] = field(default_factory=list)
+    # field name (title, doc_number, issuer, date, region, period) → the confidence rule id that
+    # produced it, and the doubts found on it (kesu.plans.confidence)
+    sources: dict[str, tuple[str, list[Doubt]]] = field(default_factory=dict)
 
 
 def _plain(text: str) -> str:
@@ -91,7 +109,12 @@ def extract_metadata(lines: list[Line]) -> Metadata:
     inner_title = None
     if notice_text:
         inner = re.search(r"《(?P<t>.+)》", notice_text)
-        if inner:
+        rest = re.sub(r"(?:的)?(?:通知|决定)$", "", notice_text[inner.end() :]) if inner else ""
+        if inner and _TITLE_WORDS.search(rest):
+            # 关于印发贯彻《纲要》实施方案的通知: the 《》 is cited inside the plan's own title
+            plain = re.search(r"(?:印发|转发|发布|下发)(?P<t>.+?)(?:的)?(?:通知|决定)$", notice_text)
+            inner_title = plain.group("t") if plain else inner.group("t") + rest
+        elif inner:
             inner_title = inner.group("t")
         else:
             plain = re.search(r"(?:印发|转发|发布|下发)(?P<t>.+?)(?:的)?(?:通知|决定)$", notice_text)
@@ -100,60 +123,108 @@ def extract_metadata(lines: list[Line]) -> Metadata:
 
     if inner_title is None:
         # A notice whose own title is missing from the page still names the plan it issues: 现将《…》印发给你们.
-        issued = next((m for m in map(_ISSUED_AS.search, texts[:limit]) if m and _TITLE_WORDS.search(m.group("t"))),
-                      None)
-        inner_title = issued.group("t") if issued else None
+        issued = next(
+            (
+                m
+                for m in map(_ISSUED_AS.search, texts[:limit])
+                if m and _TITLE_WORDS.search(m.group("t") or m.group("u"))
+            ),
+            None,
+        )
+        inner_title = (issued.group("t") or issued.group("u")) if issued else None
 
     search_from = notice_end + 1 if notice_text else 0
     title, title_end = _find_title_block(texts, search_from, inner_title)
     if title:
         meta.title = _plan_title_of(re.sub(r"^附件\d*[:：]?", "", title))
         meta.body_start = title_end
+        title_doubts = []
+        printed_title, cited = (
+            _same_brackets(compact(simplify(meta.title))),
+            _same_brackets(compact(inner_title or "")),
+        )
+        if (
+            cited
+            and printed_title != cited
+            and not (printed_title.endswith(cited) and _region_chain(printed_title[: -len(cited)]))
+        ):
+            title_doubts.append(Doubt("方案标题与通知中《》所引标题不一致", 0.15))
+        meta.sources["title"] = (TITLE_HEADING, title_doubts)
     elif inner_title:
         meta.title = inner_title
         meta.body_start = _after_notice_furniture(texts, search_from)
+        meta.sources["title"] = (TITLE_NOTICE, [])
     elif site.title and not _NOTICE_START.search(site.title):
         meta.title = site.title
+        meta.sources["title"] = (TITLE_SITE, [])
     else:
         meta.body_start = 0
         meta.warnings.append("未找到方案标题 / no plan title found")
 
-    meta.doc_number, meta.body_start = _doc_number(texts, meta.body_start, site.doc_number)
+    meta.doc_number, meta.body_start, number_rule = _doc_number(texts, meta.body_start, site.doc_number)
     under_title, meta.body_start = _signature_under_title(texts, meta.body_start)
     meta.body_end = _footer_start(texts, meta.body_start)
     if meta.doc_number is None:
         tail = [text for text in texts[meta.body_start :] if text][-4:]
         meta.doc_number = next((n for n in map(own_doc_number, tail) if n), None)
+        number_rule = NUMBER_TAIL
+    if meta.doc_number:
+        number_doubts = []
+        if site.doc_number and _number_key(site.doc_number) != _number_key(meta.doc_number):
+            number_doubts.append(Doubt("网站信息栏的文号与正文所印文号不一致", 0.2))
+        meta.sources["doc_number"] = (number_rule, number_doubts)
 
     late, body_end = _end_signature(texts, meta.body_start, meta.body_end)
-    meta.issuer_names = _issuers(texts, raws, notice_start, meta.body_start, under_title or late)
+    meta.issuer_names, issuer_rule = _issuers(texts, raws, notice_start, meta.body_start, under_title or late)
     if late and meta.issuer_names == late:
         meta.body_end = body_end
     if not meta.issuer_names and site.title and "关于" in site.title:
         meta.issuer_names = _org_names(site.title[: site.title.find("关于")])
+        issuer_rule = ISSUER_SITE_TITLE
     if not meta.issuer_names and site.issuer:
         meta.issuer_names = [site.issuer]
-    chain = _region_chain(meta.title)
+        issuer_rule = ISSUER_SITE_BLOCK
+    chain = _region_chain(simplify(meta.title))
     meta.issuer_names = [_with_region(name, chain) for name in meta.issuer_names]
     if meta.issuer_names:
         meta.issuer = meta.issuer_names[0]
+        issuer_doubts = []
         if len(meta.issuer_names) > 1:
             meta.warnings.append(
                 f"联合发文，共{len(meta.issuer_names)}个发文单位，issuer 取第一个（牵头）单位“{meta.issuer}”；"
                 f"其余：{'、'.join(meta.issuer_names[1:])}"
             )
+            issuer_doubts.append(Doubt(f"联合发文，共{len(meta.issuer_names)}个发文单位，取第一个", 0.1))
+        signed = under_title or late or _signature(texts, max(notice_start, 0), meta.body_start)
+        if (
+            issuer_rule != ISSUER_SIGNATURE
+            and signed
+            and not re.search(r"[：:、（(]", signed[0])  # a 责任单位：… line is not a 落款
+            and not _same_body(meta.issuer, signed[0])
+        ):
+            issuer_doubts.append(Doubt(f"落款“{signed[0]}”与所取发文机关不一致", 0.2))
+        meta.sources["issuer"] = (issuer_rule, issuer_doubts)
 
-    meta.date = _find_date(texts, meta.body_start, meta.body_end) or site.date or site.published
+    meta.date, date_rule, date_doubts = date_of(texts, meta.body_start, meta.body_end, site)
+    if meta.date:
+        meta.sources["date"] = (date_rule, date_doubts)
 
-    meta.period = (
-        _period(meta.title)
-        or (_period(inner_title) if inner_title else None)
-        or _five_year_period(meta.title)
-    )
+    for period_rule, period in (
+        (PERIOD_TITLE, period_of_title(meta.title)),
+        (PERIOD_NOTICE, period_of_title(inner_title) if inner_title else None),
+        (PERIOD_FIVE_YEAR, five_year_period(simplify(meta.title))),
+    ):
+        if period is not None:
+            meta.period = period
+            meta.sources["period"] = (period_rule, [])
+            break
+    region_rule = REGION_TITLE
     if not chain and meta.issuer:
-        chain = _region_chain(re.sub(r"^(?:中共|中国共产党|共青团|国家税务总局)", "", meta.issuer))
+        chain = _region_chain(re.sub(r"^(?:中共|中国共产党|共青团|国家税务总局)", "", simplify(meta.issuer)))
+        region_rule = REGION_ISSUER
     if chain:
         meta.region = chain[-1]
+        meta.sources["region"] = (region_rule, [])
         joined = ["".join(chain[i:]) for i in range(len(chain))] + [
             "".join(chain[: i + 1]) for i in range(len(chain))
         ]
@@ -161,11 +232,45 @@ def extract_metadata(lines: list[Line]) -> Metadata:
     simplified, original = "".join(simplify(text) for text in printed), "".join(printed)
     meta.title = as_printed(meta.title, simplified, original) or ""
     meta.doc_number = as_printed(meta.doc_number, simplified, original)
+    # 貴州省人民政府辦公廳 stays as printed, like the title: a person compares it with the page.
+    meta.issuer = as_printed(meta.issuer, simplified, original)
     return meta
 
 
-def _doc_number(texts: list[str], body_start: int, site_number: str | None) -> tuple[str | None, int]:
-    """This document's 文号 and the body start, moved past a 文号 line printed under the title.
+def apply_body_period(meta: Metadata, paragraphs: list[str]) -> None:
+    """The plan period from the body (`period_from_body`) when the title gave none."""
+    if meta.period is None:
+        meta.period = period_from_body(paragraphs)
+        if meta.period is not None:
+            meta.sources["period"] = (PERIOD_BODY, [])
+
+
+def _number_key(number: str) -> str:
+    return re.sub(r"[〔\[【［(（〕\]】］)） 第]", "", simplify(number))
+
+
+def _same_body(issuer: str, signed: str) -> bool:
+    """市科协 signed under a notice of 某某市科学技术协会 … : one contains the other's core."""
+    a, b = simplify(issuer), simplify(signed)
+    return a in b or b in a
+
+
+NUMBER_HEADER = rule(
+    "metadata.doc_number.header", 0.97, "文号：标题之前单独成行（或与日期、通知标题连写）的文号"
+)
+NUMBER_UNDER_TITLE = rule("metadata.doc_number.line_under_title", 0.88, "文号：方案标题下一行所印的文号")
+NUMBER_SITE = rule("metadata.doc_number.site_block", 0.86, "文号：网站或法规库信息栏的“文号/发文字号”字段")
+NUMBER_UNCITED = rule(
+    "metadata.doc_number.header_uncited",
+    0.5,
+    "文号：标题前某行中未跟在《》所引文件后的文号（可能是他文文号）",
+)
+NUMBER_TAIL = rule("metadata.doc_number.tail", 0.67, "文号：正文末尾几行中单独成行的文号")
+
+
+def _doc_number(texts: list[str], body_start: int, site_number: str | None) -> tuple[str | None, int, str]:
+    """This document's 文号, the body start (moved past a 文号 line printed under the title) and the
+    rule that found it.
 
     Trust: a line that starts with the 文号 (alone, glued to the date, or before the notice title)
     in the header or right under the plan title; then the site block's 文号; then any 文号 of the
@@ -173,20 +278,20 @@ def _doc_number(texts: list[str], body_start: int, site_number: str | None) -> t
     for text in texts[:body_start]:
         number = own_doc_number(text)
         if number:
-            return number, body_start
+            return number, body_start, NUMBER_HEADER
     for index in range(body_start, min(len(texts), body_start + 3)):
         number = own_doc_number(texts[index])
         if number:
-            return number, index + 1
+            return number, index + 1, NUMBER_UNDER_TITLE
         if texts[index]:
             break
     if site_number:
-        return site_number, body_start
+        return site_number, body_start, NUMBER_SITE
     for text in texts[:body_start]:
         number = uncited_doc_number(text)
         if number:
-            return number, body_start
-    return None, body_start
+            return number, body_start, NUMBER_UNCITED
+    return None, body_start, NUMBER_UNCITED
 
 
 def _signature_under_title(texts: list[str], body_start: int) -> tuple[list[str], int]:
@@ -221,11 +326,13 @@ def _with_region(name: str, chain: list[str]) -> str:
 
 def _find_notice(texts: list[str], limit: int) -> tuple[int, int, str]:
     for index in range(limit):
-        text = texts[index]
+        text = _FILE_SUFFIX.sub("", texts[index])
         if not _NOTICE_START.search(text) or len(text) > 120:
             continue
         if text.endswith("。") or "现将" in text:
             continue
+        if re.search(r"的通知(?![（(〔\[]?[\u4e00-\u9fff]{0,12}[〔\[【(（]\d{4})..", text):
+            continue  # a summary line quoting the notice title and running on (核心提示: …的通知 某研究所 2021-11-06 …)
         joined = text
         end = index
         while not _NOTICE_END.search(joined) and end + 1 < min(len(texts), index + 5):
@@ -241,7 +348,11 @@ def _find_notice(texts: list[str], limit: int) -> tuple[int, int, str]:
     return -1, -1, ""
 
 
-_ISSUED_AS = re.compile(r"现将《(?P<t>[^》]{4,80})》(?:印发|转发|发)")
+_ISSUED_AS = re.compile(
+    r"现将《(?P<t>[^》]{4,80})》(?:印发|转发|发)"
+    # 《X》已经市政府同意（审议通过），现印发给你们
+    r"|^《(?P<u>[^》]{4,80})》(?:已经|已|经)[^。]{0,40}(?:同意|通过|批准)[，,]?现(?:印发|转发|发)给"
+)
 _FILE_SUFFIX = re.compile(r"\.(?:pdf|docx?|wps|txt|ofd)$", re.IGNORECASE)
 _PAGE_LABEL = re.compile(r"^(?:[档檔]案全文|文件全文|全文|正文)[:：]?")
 
@@ -267,6 +378,8 @@ def _find_title_block(texts: list[str], start: int, expected: str | None) -> tup
         text = texts[index]
         if not text or len(text) > 80 or text.endswith(("。", "：", ":", "；")):
             continue
+        if "\t" in text or text.count("|") >= 2:
+            continue  # a table row (序号\t…计划\t牵头单位) is never the title
         if HEADING_START.match(text):
             if wanted is None:
                 break
@@ -283,6 +396,13 @@ def _find_title_block(texts: list[str], start: int, expected: str | None) -> tup
                 joined += texts[end]
             if _same_brackets(compact(joined)) == wanted:
                 return joined, end + 1
+            printed = _same_brackets(compact(joined))
+            if (
+                printed.endswith(wanted)
+                and _region_chain(printed[: -len(wanted)])
+                and len(printed) - len(wanted) <= 12
+            ):
+                return joined, end + 1  # 白水县贯彻《…》实施方案 under a notice that names 贯彻《…》实施方案
             continue
         if not _TITLE_WORDS.search(joined) and end + 1 < len(texts):
             following = texts[end + 1]
@@ -327,9 +447,23 @@ def _after_notice_furniture(texts: list[str], start: int) -> int:
     return last
 
 
+ISSUER_TITLE = rule(
+    "metadata.issuer.title_notice",
+    0.96,
+    "发文机关：通知标题“X关于印发…”中“关于”之前的机关名（或标题上方的机关行）",
+)
+ISSUER_SIGNATURE = rule("metadata.issuer.signature", 0.95, "发文机关：落款（日期行之上的机关名行）")
+ISSUER_MASTHEAD = rule("metadata.issuer.masthead", 0.5, "发文机关：版头“X文件”（常为简称）")
+ISSUER_SITE_TITLE = rule("metadata.issuer.site_title", 0.67, "发文机关：网站信息栏标题中“关于”之前的机关名")
+ISSUER_SITE_BLOCK = rule(
+    "metadata.issuer.site_block", 0.67, "发文机关：网站信息栏的“发文机关/发布机构”字段（可能是网站运营单位）"
+)
+# The order of trust, documented in `_issuers`: notice title, 落款, masthead; then the site block.
+
+
 def _issuers(
     texts: list[str], raws: list[str], notice_start: int, body_start: int, late_signature: list[str]
-) -> list[str]:
+) -> tuple[list[str], str]:
     """The issuer, in order of trust: the notice title (``X关于印发…``, or X on the lines above a
     title that starts with 关于), the 落款 (issuer lines above the date, after the notice or
     `late_signature` found under the plan title or at its end), the ``X文件`` masthead (often an
@@ -340,7 +474,7 @@ def _issuers(
         if prefix:
             names = _org_names(raws[notice_start][: raws[notice_start].find("关于")])
             if names and not re.match(r"^(?:市|区|县)(?:政府|委)", names[0]):
-                return names
+                return names, ISSUER_TITLE
         else:
             position = notice_start - 1
             block: list[str] = []
@@ -348,16 +482,16 @@ def _issuers(
                 block = _org_names(raws[position]) + block
                 position -= 1
             if block:
-                return block
+                return block, ISSUER_TITLE
     signature = _signature(texts, max(notice_start, 0), body_start) or late_signature
     if signature:
-        return signature
+        return signature, ISSUER_SIGNATURE
     for index, text in enumerate(texts[: min(8, len(texts))]):
         masthead = _MASTHEAD.match(text)
         if masthead and not DOC_NUMBER.search(text):
             names = _org_names(raws[index].removesuffix("文件").strip())
-            return names or [masthead.group("issuer")]
-    return []
+            return names or [masthead.group("issuer")], ISSUER_MASTHEAD
+    return [], ISSUER_SIGNATURE
 
 
 def _org_names(raw: str) -> list[str]:
@@ -438,66 +572,13 @@ def _footer_start(texts: list[str], body_start: int) -> int:
     return len(texts)
 
 
-def _find_date(texts: list[str], body_start: int, body_end: int) -> str | None:
-    for text in texts[:body_start]:
-        date = parse_date(text) or split_number_and_date(text)[1]
-        if date:
-            return date
-    for text in texts[body_end:]:
-        date = parse_date(text)
-        if date:
-            return date
-    for text in texts[body_start:body_end][-5:]:
-        date = parse_date(text)
-        if date:
-            return date
-    return None
-
-
-def _period(title: str | None) -> Period | None:
-    if not title:
-        return None
-    match = _PERIOD.search(title)
-    if not match:
-        return None
-    start, end = int(match.group("start")), int(match.group("end"))
-    if start > end or end - start > 30:
-        return None
-    return Period(start, end)
-
-
-_BODY_RANGE = re.compile(r"(?<!\d)(?P<start>20\d{2}) *年? *[—\-–－~～至到]+ *(?P<end>20\d{2}) *年")
-_FIVE_YEAR_PLAN = re.compile(r"[“\"‘]?十(?P<n>[三四五六])五[”\"’]?(?:期间|时期)")
-_FIVE_YEAR_START = {"三": 2016, "四": 2021, "五": 2026, "六": 2031}
-_CITED = re.compile(r"《[^《》]*》")
-_GOALS = re.compile(r"目标|期间|时期|到20\d{2}年")
-
-
-def _five_year_period(title: str) -> Period | None:
-    """溧川市“十四五”全民科学素质行动实施方案 → 2021—2025."""
-    match = re.search(r"十(?P<n>[三四五六])五", title or "")
-    if not match:
-        return None
-    start = _FIVE_YEAR_START[match.group("n")]
-    return Period(start, start + 4)
-
-
-def period_from_body(paragraphs: list[str]) -> Period | None:
-    """The plan period as the body states it, for a plan whose title does not: a 2021—2025年 range
-    (at most ten years) or “十四五”期间, preferring the goals paragraphs (目标, 到2025年)."""
-    texts = [_CITED.sub("", text) for text in paragraphs]
-    ordered = [t for t in texts if _GOALS.search(t)] + [t for t in texts if not _GOALS.search(t)]
-    for text in ordered:
-        for match in _BODY_RANGE.finditer(text):
-            start, end = int(match.group("start")), int(match.group("end"))
-            if 0 < end - start <= 10:
-                return Period(start, end)
-    for text in ordered:
-        match = _FIVE_YEAR_PLAN.search(text)
-        if match:
-            start = _FIVE_YEAR_START[match.group("n")]
-            return Period(start, start + 4)
-    return None
+TITLE_HEADING = rule(
+    "metadata.title.heading", 0.98, "标题：正文前的方案标题行（跨行拼接，去掉“附件”、文件名等）"
+)
+TITLE_NOTICE = rule("metadata.title.notice", 0.8, "标题：通知中《》所引的方案名（正文未重复标题）")
+TITLE_SITE = rule("metadata.title.site_block", 0.5, "标题：网站信息栏的标题字段")
+REGION_TITLE = rule("metadata.region.title", 0.95, "地区：方案标题开头的行政区名（取最后一级）")
+REGION_ISSUER = rule("metadata.region.issuer", 0.5, "地区：发文机关名开头的行政区名")
 
 
 def _region_chain(text: str) -> list[str]:
@@ -509,7 +590,7 @@ def _region_chain(text: str) -> list[str]:
         if not match or _REGION_STOP.search(match.group(0)):
             break
         end = match.end()
-        while end < len(text) and text[end] in "市州县区旗" and not text.startswith("区委", end):
+        while end < len(text) and text[end] in "市州县区旗省" and not text.startswith("区委", end):
             end += 1  # 徐州市: 州 is a suffix too, the name goes on
         chain.append(text[position:end])
         position = end

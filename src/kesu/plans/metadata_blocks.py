@@ -10,8 +10,9 @@ lines, traditional characters, and the plan-level targets of the 目标 section.
   parent document.
 - Dates: 2023年6月8日, 二〇二三年六月八日, the short 一二年一月十二日 (a two-digit year is 20xx: kesu's
   plans start in 2006), 2016-12-20 / 2016.12.20 in site blocks, and a date glued to a 文号.
-- Traditional characters are mapped one-to-one to simplified ones for matching (`simplify`); the
-  mapping keeps positions, so a value can be cut from the printed text again (`as_printed`).
+- Traditional characters are read in simplified ones for matching (`simplify`, i.e.
+  `kesu.plans.characters.to_simplified`); one character for one, so a value can be cut from the
+  printed text again (`as_printed`).
 """
 
 from __future__ import annotations
@@ -20,23 +21,13 @@ import datetime
 import re
 from dataclasses import dataclass, field
 
+from kesu.plans.characters import to_simplified
 from kesu.plans.headings import chinese_number
 from kesu.plans.model import Target
 from kesu.plans.targets import extract_targets
 
-_TRADITIONAL = str.maketrans(
-    "發號辦縣區書關於實劃廳員會協學務國華門級計綱廣東開動體業衛術農產進園圖館傳質報標題時間準單"
-    "設與專長為際應屆個項機構鄉鎮處統經濟環節財稅醫療師範網絡電視廣播總規劃龍嶺灣臺雲滬蘇貴陝遼寧黃"
-    "豐興濱鄭莊陽義軍數據庫訊視聽讀點號團結導這樣條優選職資際",
-    "发号办县区书关于实划厅员会协学务国华门级计纲广东开动体业卫术农产进园图馆传质报标题时间准单"
-    "设与专长为际应届个项机构乡镇处统经济环节财税医疗师范网络电视广播总规划龙岭湾台云沪苏贵陕辽宁黄"
-    "丰兴滨郑庄阳义军数据库讯视听读点号团结导这样条优选职资际",
-)
-
-
-def simplify(text: str) -> str:
-    """Traditional → simplified, one character for one, so positions are kept."""
-    return text.translate(_TRADITIONAL)
+# metadata.py and its tests know the converter by this name
+simplify = to_simplified
 
 
 def as_printed(value: str | None, simplified: str, printed: str) -> str | None:
@@ -221,13 +212,14 @@ def read_site_block(texts: list[str], limit: int = 60) -> SiteBlock:
 
 # plan-level targets of the 目标 section
 
-_GOALS_HEADING = re.compile(r"目标")
+_GOALS_HEADING = re.compile(r"目标|总体要求")  # 一、总体要求 holds the goals paragraph of many plans
 _HEADING_FORM = (
     re.compile(r"^第[一二三四五六七八九十]+[章部分]"),
     re.compile(r"^[一二三四五六七八九十]{1,3}、"),
     re.compile(r"^[（(][一二三四五六七八九十]{1,3}[）)]"),
     re.compile(r"^\d{1,2}[、.](?!\d)"),
 )
+_BARE_GOALS_HEADING = re.compile(r"^(?:总体|主要|发展|工作|具体)?目标(?:任务)?$")
 _GOALS_INLINE = re.compile(
     r"^(?:[（(]?[一二三四五六七八九十\d]{1,3}[、）).])?(?:总体|主要|发展|工作|具体)?目标[:：是]"
 )
@@ -267,6 +259,14 @@ def goal_paragraphs(paragraphs: list[str]) -> list[str]:
                     chosen.append(following)
         elif _GOALS_INLINE.match(text):
             chosen.append(index)
+        elif _BARE_GOALS_HEADING.match(text):
+            # 工作目标 printed as an unnumbered (bold) heading: its paragraphs run to the next short
+            # line without punctuation (the next such heading) or a numbered heading
+            for following in range(index + 1, len(paragraphs)):
+                other = paragraphs[following]
+                if _is_heading(other) or (len(other) <= 12 and not re.search(r"[，。；：,;:]", other)):
+                    break
+                chosen.append(following)
     return [paragraphs[i] for i in sorted(set(chosen))]
 
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from kesu.plans.confidence import Judgement
+
 SCHEMA_VERSION = 1
 
 COMPARATORS = (">=", "<=", "=", ">", "<", "~")
@@ -126,6 +128,9 @@ class ParsedPlan:
     # Quantitative goals of the plan's 目标 section (科普经费, 展厅面积 …), the headline included;
     # an extra property of the schema, which allows additional ones.
     targets: list[Target] = field(default_factory=list)
+    # How sure the parser is of each task, assignment, target and metadata field, and which rule
+    # read it (kesu.plans.confidence); an extra property of the schema, like `targets`.
+    judgements: list[Judgement] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -143,6 +148,7 @@ class ParsedPlan:
             "units": [unit.to_dict() for unit in self.units],
             "warnings": list(self.warnings),
             "targets": [target.to_dict() for target in self.targets],
+            "judgements": [judgement.to_dict() for judgement in self.judgements],
         }
 
     @classmethod
@@ -185,4 +191,5 @@ class ParsedPlan:
             units=[UnitEntry(**u) for u in data.get("units", [])],
             warnings=list(data.get("warnings", [])),
             targets=[Target(**g) for g in data.get("targets", [])],
+            judgements=[Judgement.from_dict(j) for j in data.get("judgements", [])],
         )

@@ -3,6 +3,7 @@
     document → text (readers) → clean lines (normalize) → metadata and body range (metadata)
     → paragraphs (normalize) → section tree (headings, structure, tables, responsibility)
     → tasks (tasks) → canonical units (units) → targets and headline target (targets) → warnings
+    → a judgement (confidence and rule) per task, assignment, target and metadata field (judging)
 
 `parse_text` raises only `PlanParseError`: for text that is not a plan, and — as a last line of
 defence, so that a service never crashes on a document — for an internal failure, whose message
@@ -15,15 +16,18 @@ import dataclasses
 import re
 from pathlib import Path
 
+from kesu.plans.characters import count_traditional, to_simplified
+from kesu.plans.confidence import Doubt
 from kesu.plans.errors import PlanParseError
-from kesu.plans.metadata import extract_metadata, period_from_body
-from kesu.plans.metadata_blocks import goal_targets, simplify
+from kesu.plans.judging import judge_plan
+from kesu.plans.metadata import Metadata, apply_body_period, extract_metadata
+from kesu.plans.metadata_blocks import as_printed, goal_targets
 from kesu.plans.model import ParsedPlan, Section, Task, UnitEntry
 from kesu.plans.nodes import Node
-from kesu.plans.normalize import clean_lines, join_paragraphs
+from kesu.plans.normalize import Line, clean_lines, join_paragraphs
 from kesu.plans.readers import read_plan_document
 from kesu.plans.structure import build_tree
-from kesu.plans.targets import choose_headline, extract_targets, find_headline_candidates
+from kesu.plans.targets import choose_headline, extract_judged_targets, find_headline_candidates
 from kesu.plans.tasks import TaskDraft, collect_tasks
 from kesu.plans.units import (
     AliasDictionary,
@@ -35,26 +39,29 @@ from kesu.plans.units import (
 )
 
 INTERNAL_ERROR = "解析器内部错误 / internal parser error"
-# the vocabulary of responsibility clauses and unit names, beyond the metadata's table
-_CLAUSE_TRADITIONAL = str.maketrans(
-    "牽頭參與婦聯負責單門協辦縣區會務衛農業團輔導體廣電視總資源壯隊機關貿監應級鄉鎮創館護",
-    "牵头参与妇联负责单门协办县区会务卫农业团辅导体广电视总资源壮队机关贸监应级乡镇创馆护",
-)
 _TOPIC = re.compile(r"科学素质|科普|科学技术普及|科技")
 
 
-def parse_text(text: str, name: str = "<text>", aliases: AliasDictionary | None = None) -> ParsedPlan:
+def parse_text(
+    text: str,
+    name: str = "<text>",
+    aliases: AliasDictionary | None = None,
+    *,
+    reader_notes: list[str] | None = None,
+) -> ParsedPlan:
     """Parse the text of a science-literacy implementation plan.
 
     `name` is recorded as the plan's source and used in error messages; `aliases` replaces the
-    unit alias dictionary (default: the shipped one extended by $KESU_UNIT_ALIASES).
+    unit alias dictionary (default: the shipped one extended by $KESU_UNIT_ALIASES);
+    `reader_notes` are what the document reader noticed (a text flattened from two columns),
+    which lowers the confidence of what is read from it.
     """
     if not isinstance(text, str):
         raise PlanParseError(
             name, f"需要文本，得到 {type(text).__name__} / expected text, got {type(text).__name__}"
         )
     try:
-        return _parse(text, name, aliases)
+        return _parse(text, name, aliases, reader_notes or [])
     except PlanParseError:
         raise
     except Exception as exc:
@@ -70,9 +77,11 @@ def parse_file(path: str | Path) -> ParsedPlan:
     """
     path = Path(path)
     text, reader_notes = read_plan_document(path)
-    plan = parse_text(text, name=path.name)
+    plan = parse_text(text, name=path.name, reader_notes=reader_notes)
     # What the reader decided (a workbook's column mapping) comes first, for a person to check.
     plan.warnings[:0] = reader_notes
+    if is_report_about_plan(plan, text):
+        raise PlanParseError(str(path), NOT_A_PLAN_REPORT)
     if not _plan_evidence(plan) and plan.headline_target is None:
         raise PlanParseError(str(path), NOT_A_PLAN)
     return plan
@@ -87,8 +96,47 @@ NOT_A_PLAN = (
 _PLAN_TITLE = re.compile(r"方案|要点|计划|纲要|规划|实施意见|分工|职责|任务清单|任务分解|工作安排")
 
 
+# what a page about a plan, not the plan itself, is titled: a news item (《…》正式公布), a policy
+# interpretation (解读《…》), a journal article's keyword line
+_REPORT_TITLE = re.compile(
+    r"^(?:政策)?(?:解读|图解|一图读懂)|^[\[【]?(?:关键词|摘要)[\]】:：]"
+    r"|^《[^》]+》\S{0,6}(?:公布|发布|出台|出炉|印发|解读)$"
+    r"|工作总结$|总结报告$|述职报告$|讲话$"
+)
+NOT_A_PLAN_REPORT = (
+    "不是方案本身：标题或开头表明这是关于方案的新闻、解读、论文或工作总结（…正式公布/解读《…》/关键词/据新华社…电/…总结）"
+    " / not a plan: its title or opening says it is a news item, an interpretation, an article or a work report"
+)
+
+
 def _has_plan_title(title: str | None) -> bool:
-    return bool(title) and bool(_PLAN_TITLE.search(title or ""))
+    # 規劃/要點/綱要 of a traditional-character title are plan titles too
+    title = to_simplified(title or "")
+    return bool(title) and bool(_PLAN_TITLE.search(title)) and not _REPORT_TITLE.search(title)
+
+
+# the lead of a news item: 据新华社北京3月14日电、本报讯、记者从…获悉、日前/近日…印发了, and the report
+# of a meeting (…工作推进会在金昌举行)
+_NEWS_LEAD = re.compile(
+    r"据新华社|新华社[^。\n]{0,16}电|本报讯|记者[^。\n]{0,12}获悉|^\W*(?:日前|近日)[^。\n]{0,30}印发"
+    r"|会(?:在[^。\n，,]{1,12})?(?:举行|召开)"
+)
+
+
+def is_report_about_plan(plan: ParsedPlan, text: str = "") -> bool:
+    """A page about a plan, not the plan: its title says so (news, 解读, article), or it opens as a
+    news item and has neither a plan title nor a responsibility clause of its own (a news item
+    followed by the plan's full text, 全文如下, is the plan)."""
+    if _REPORT_TITLE.search(to_simplified(plan.title or "")):
+        return True
+    first_line = next((line.strip() for line in text.splitlines() if line.strip()), "")
+    if not plan.title and len(first_line) <= 40 and _REPORT_TITLE.search(to_simplified(first_line)):
+        return True  # 2023年县科协科普工作总结: a title the metadata reader does not take for a plan's
+    return bool(
+        _NEWS_LEAD.search(to_simplified(text.lstrip()[:300]))
+        and not _has_plan_title(plan.title)
+        and not any(task.lead_units or task.participating_units for task in plan.tasks)
+    )
 
 
 def _plan_evidence(plan: ParsedPlan) -> list[str]:
@@ -110,7 +158,18 @@ def _walk_sections(sections: list[Section]):
         yield from _walk_sections(section.children)
 
 
-def _parse(text: str, name: str, aliases: AliasDictionary | None) -> ParsedPlan:
+def _as_printed(meta: Metadata, printed_lines: list[Line]) -> None:
+    """Title, 文号 and issuer of a traditional-character text as printed: a person compares them with
+    the page (貴州省人民政府辦公廳, 黔府辦發〔2022〕16號). The conversion keeps positions, so a value
+    found in the simplified text is cut from the printed one at the same place."""
+    printed = "".join(line.text.replace(" ", "") for line in printed_lines)
+    simplified = to_simplified(printed)
+    meta.title = as_printed(meta.title, simplified, printed) or ""
+    meta.doc_number = as_printed(meta.doc_number, simplified, printed)
+    meta.issuer = as_printed(meta.issuer, simplified, printed)
+
+
+def _parse(text: str, name: str, aliases: AliasDictionary | None, notes: list[str]) -> ParsedPlan:
     warnings: list[str] = []
     if aliases is None:
         try:
@@ -119,35 +178,34 @@ def _parse(text: str, name: str, aliases: AliasDictionary | None) -> ParsedPlan:
             aliases = default_alias_dictionary()
             warnings.append(f"自定义单位别名文件未使用：{exc}")
 
-    lines = clean_lines(text)
+    # The whole text is read in simplified characters, so that every pattern of the cleaning and of
+    # the metadata (責任單位： keys glued inline, 牽頭單位 table headers, 科學素質) meets a traditional
+    # text too; the converter never changes a simplified character. Title, 文号 and issuer are then
+    # cut from the printed text, as printed (`_as_printed`).
+    simplified_text = to_simplified(text)
+    lines = clean_lines(simplified_text)
     if not lines:
         raise PlanParseError(name, "文本为空 / the text is empty")
     meta = extract_metadata(lines)
+    if simplified_text != text:
+        _as_printed(meta, clean_lines(text))
     warnings.extend(meta.warnings)
     paragraphs = join_paragraphs(_pipe_tables(lines[meta.body_start : meta.body_end]))
-    simplified = [simplify(p.text).translate(_CLAUSE_TRADITIONAL) for p in paragraphs]
-    if (
-        sum(
-            a != b
-            for p, s in zip(paragraphs, simplified, strict=True)
-            for a, b in zip(p.text, s, strict=True)
-        )
-        >= 5
-    ):
-        # 牽頭/負責/縣教育局: clauses and unit names are read in simplified characters
-        paragraphs = [dataclasses.replace(p, text=s) for p, s in zip(paragraphs, simplified, strict=True)]
+    # a body with a few traditional characters (縣科協 typed on a Hong Kong keyboard) is read like
+    # any other; a text written in traditional characters is doubted
+    traditional = count_traditional(text) >= 5
+    if traditional:
         warnings.append(
             "正文为繁体字，按简体字解析 / the body is in traditional characters, read as simplified"
         )
-    if meta.period is None:
-        meta.period = period_from_body([p.text for p in paragraphs if not p.is_table])
+    apply_body_period(meta, [p.text for p in paragraphs if not p.is_table])
     document = build_tree(paragraphs)
     drafts = collect_tasks(document)
 
     if (
         not document.root.children
         and not any(d.leads or d.participants for d in drafts)
-        and not _TOPIC.search(text)
+        and not _TOPIC.search(simplified_text)
     ):
         raise PlanParseError(
             name,
@@ -157,13 +215,13 @@ def _parse(text: str, name: str, aliases: AliasDictionary | None) -> ParsedPlan:
 
     spellings = [unit for draft in drafts for unit in (*draft.leads, *draft.participants)]
     catalogue = build_catalogue(spellings, meta.regions, aliases, extra_spellings=meta.issuer_names)
-    tasks = _tasks(drafts, catalogue.canonical, meta.period.start if meta.period else None)
+    tasks, target_rules = _tasks(drafts, catalogue.canonical, meta.period.start if meta.period else None)
     units = _units(tasks, catalogue.aliases, {d.id for d in drafts if d.part_of})
 
-    body_texts = [simplify(p.text) for p in paragraphs]
+    body_texts = [p.text for p in paragraphs]
     candidates = find_headline_candidates(body_texts)
     if not candidates:
-        candidates = find_headline_candidates([simplify(line.text) for line in lines])
+        candidates = find_headline_candidates([line.text for line in lines])
     reference_year = int(meta.date[:4]) if meta.date else (meta.period.start if meta.period else None)
     headline, others = choose_headline(candidates, meta.period.end if meta.period else None, reference_year)
     goals, goal_warnings = goal_targets(
@@ -191,6 +249,9 @@ def _parse(text: str, name: str, aliases: AliasDictionary | None) -> ParsedPlan:
         targets=goals,
     )
     plan.warnings.extend(_fragment_warnings(plan, paragraphs))
+    plan.judgements = judge_plan(
+        plan, drafts, target_rules, catalogue, meta.sources, len(others), traditional, notes
+    )
     return plan
 
 
@@ -208,7 +269,7 @@ def _fragment_warnings(plan: ParsedPlan, paragraphs) -> list[str]:
             "the last item is kept as far as it goes"
         )
     missing = []
-    if not _has_plan_title(plan.title):
+    if not plan.title:  # a parsed title that does not say 方案/要点… is still a title
         missing.append("方案标题 / plan title")
     if not (plan.doc_number or plan.issuer or plan.date):
         missing.append("文号、发文机关和日期 / document number, issuer and date")
@@ -254,8 +315,12 @@ def _pipe_tables(lines: list) -> list:
     return result
 
 
-def _tasks(drafts: list[TaskDraft], canonical: dict[str, str], start_year: int | None = None) -> list[Task]:
+def _tasks(
+    drafts: list[TaskDraft], canonical: dict[str, str], start_year: int | None = None
+) -> tuple[list[Task], list[list[tuple[str, list[Doubt]]]]]:
+    """The tasks, and per task the confidence rule and doubts of each of its targets."""
     tasks: list[Task] = []
+    target_rules: list[list[tuple[str, list[Doubt]]]] = []
     used_ids: dict[str, int] = {}
     for draft in drafts:
         leads: list[str] = []
@@ -273,6 +338,9 @@ def _tasks(drafts: list[TaskDraft], canonical: dict[str, str], start_year: int |
         used_ids[task_id] = count
         if count > 1:
             task_id = f"{task_id}-{count}"
+        # a 一是/二是 part's targets are already the item's (counted once)
+        judged = [] if draft.part_of else extract_judged_targets(draft.text, start_year)
+        target_rules.append([(form, doubts) for _, form, doubts in judged])
         tasks.append(
             Task(
                 id=task_id,
@@ -282,11 +350,10 @@ def _tasks(drafts: list[TaskDraft], canonical: dict[str, str], start_year: int |
                 lead_units=leads,
                 participating_units=participants,
                 units_raw=draft.units_raw,
-                # a 一是/二是 part's targets are already the item's (counted once)
-                targets=[] if draft.part_of else extract_targets(draft.text, start_year),
+                targets=[target for target, _, _ in judged],
             )
         )
-    return tasks
+    return tasks, target_rules
 
 
 def _units(tasks: list[Task], aliases: dict[str, list[str]], part_ids: set[str]) -> list[UnitEntry]:

@@ -25,7 +25,13 @@ import re
 from kesu.plans.headings import classify_heading, section_kind, split_title
 from kesu.plans.nodes import Document, Node, Segment
 from kesu.plans.normalize import Paragraph
-from kesu.plans.responsibility import FIRST_LEADS_SENTENCE, Clause, find_clauses, mentions_responsibility
+from kesu.plans.responsibility import (
+    FIRST_LEADS_SENTENCE,
+    Clause,
+    find_clauses,
+    mentions_responsibility,
+    subject_clause,
+)
 from kesu.plans.tables import add_table
 from kesu.plans.units import looks_like_unit
 
@@ -95,7 +101,10 @@ def build_tree(paragraphs: list[Paragraph]) -> Document:
         if heading is None:
             heading = _missing_number_heading(paragraph, stack, headings, index)
         if heading is None:
-            _add_body(stack[-1] if stack else root, paragraph.text, document)
+            parent = stack[-1] if stack else root
+            if not _measure_task(paragraph.text, parent, order, document):
+                _add_body(parent, paragraph.text, document)
+            order += 1
             index += 1
             continue
         style, printed, ordinal, rest = heading
@@ -103,6 +112,10 @@ def build_tree(paragraphs: list[Paragraph]) -> Document:
         parent = stack[-1] if stack else root
         text = rest.strip()
         clauses = document.clauses_of(text)
+        _note_unreadable(clauses, document)
+        if not clauses and style not in ("chapter", "cn", "bold") and not style.startswith("md"):
+            subject = subject_clause(text, duty_only=any(_MEASURES.search(n.title) for n in stack))
+            clauses = [subject] if subject else []
         title, _ = split_title(text, clauses)
         if ordinal is None:
             ordinal = sum(1 for c in parent.children if c.style == style) + 1
@@ -116,7 +129,9 @@ def build_tree(paragraphs: list[Paragraph]) -> Document:
         parent.children.append(node)
         stack.append(node)
         index += 1
+    _fold_clause_items(root)
     _move_group_clauses(root)
+    _move_lead_in_clauses(root)
     _assign_ids(root, "")
     return document
 
@@ -167,7 +182,26 @@ def _close_for(stack: list[Node], style: str) -> list[Node]:
     for position in range(len(stack) - 1, -1, -1):
         if stack[position].style == style:
             return stack[:position]
+    rank = _RANK.get(style)
+    if rank is not None and rank <= _RANK["cn_paren"]:
+        # a page that opens inside （八） or 3. before 四、 or （四）: 一、 never sits below （一),
+        # nor （一） below 1. (GB/T 9704 order 一、（一）1.（1）)
+        for position, node in enumerate(stack):
+            if _RANK.get(node.style, -1) > rank:
+                return stack[:position]
     return stack
+
+
+_RANK = {
+    "chapter": 0,
+    "cn": 1,
+    "cn_paren": 2,
+    "arabic": 3,
+    "arabic_paren": 4,
+    "arabic_rparen": 4,
+    "circled": 5,
+    "dash": 6,
+}
 
 
 def _missing_number_heading(paragraph, stack, headings, index):
@@ -186,11 +220,56 @@ def _missing_number_heading(paragraph, stack, headings, index):
     return None
 
 
+def _note_unreadable(clauses: list[Clause], document: Document) -> None:
+    """A clause kept without a name it could not read (市*局, a name cut by the page): say which."""
+    for clause in clauses:
+        document.unreadable_clauses.extend(clause.unreadable)
+
+
 def _add_body(node: Node, text: str, document: Document) -> None:
     clauses = document.clauses_of(text)
+    _note_unreadable(clauses, document)
     if not clauses and mentions_responsibility(text):
         document.unreadable_clauses.append(text[:60])
     node.segments.append(Segment(text, clauses))
+
+
+# 主办、承办、协办单位： as a heading of its own: it names roles, nothing to do
+_ROLE_TITLE = re.compile(r"^(?:[主承协]办|牵头|配合|参与|参加|责任|实施|单位|部门|[、和及与 ]){2,}[:：]?$")
+
+
+def _clause_only(node: Node) -> bool:
+    return (
+        not node.children
+        and bool(node.own_clauses)
+        and not node.group_clauses
+        and (not node.title.strip(" ：:") or bool(_ROLE_TITLE.match(node.title)))
+    )
+
+
+def _fold_clause_items(node: Node) -> None:
+    """1.综合科普宣传活动 / (1)主办、承办、协办单位： / ①主办单位：X ②承办单位：Y ③协办单位：Z: items that
+    are nothing but a clause are the fields of the item above them, not tasks of their own."""
+    for child in node.children:
+        _fold_clause_items(child)
+    if node.parent is None or not node.children:
+        return
+    fields = sum(1 for child in node.children if _FIELD_ITEM.match(child.title))
+    if all(_clause_only(child) for child in node.children) or (
+        fields >= 2 and fields * 2 >= len(node.children) and node.style not in ("cn", "chapter")
+    ):
+        # (一)召开座谈会 / 1.时间：… 2.主持人：… 3.参会人员：… 5.筹备工作由X负责: the numbered fields of
+        # an activity are its text, and a clause among them is the activity's
+        for child in node.children:
+            node.segments.extend(_all_segments(child))
+        node.children = []
+
+
+_FIELD_ITEM = re.compile(r"^(?:活动)?(?:时间|地点|主持人|参会人员|参加人员|参会单位|会议议程|议程|对象|形式|方式)$")
+
+
+def _all_segments(node: Node) -> list[Segment]:
+    return [*node.segments, *(segment for child in node.children for segment in _all_segments(child))]
 
 
 def _move_group_clauses(node: Node) -> None:
@@ -214,6 +293,46 @@ def _move_group_clauses(node: Node) -> None:
             clause.origin = "group"
             node.group_clauses.append(clause)
         last.segments.remove(segment)
+
+
+_MEASURES = re.compile(r"保障|措施|工作要求|组织实施|实施步骤|工作机制")
+
+
+def _measure_task(text: str, parent: Node, order: int, document: Document) -> bool:
+    """三、保障措施 / 县财政将科普经费列入年度预算…。（县财政局负责）: under a section of measures, a
+    paragraph closed by its own clause is a task of its own, titled by its first sentence."""
+    if parent.parent is None or parent.is_table_row or not _MEASURES.search(parent.title):
+        return False
+    clauses = document.clauses_of(text)
+    if len(clauses) != 1 or clauses[0].standalone:
+        return False
+    if text[clauses[0].end :].strip(" 。；;") or not clauses[0].raw.startswith(("（", "(")):
+        return False
+    title, _ = split_title(text, clauses)
+    ordinal = sum(1 for c in parent.children if c.style == "para") + 1
+    node = Node("para", "", ordinal, title, order, parent=parent, kind=parent.kind)
+    node.segments.append(Segment(text, clauses))
+    parent.children.append(node)
+    return True
+
+
+def _move_lead_in_clauses(node: Node) -> None:
+    """（一）青少年科学素质行动 / 由县教育局牵头，团县委参加。/ 1.… 2.…: a heading whose only body is
+    a clause paragraph standing before its items hands that clause to the items, each a task."""
+    for child in node.children:
+        _move_lead_in_clauses(child)
+    if node.parent is None or not node.children or node.group_clauses:
+        return
+    if any(c.is_table_row or c.is_table_group or _has_clause(c) for c in node.children):
+        return
+    segments = node.segments[1:] if node.segments and not node.segments[0].clauses else node.segments
+    if not segments or not all(s.clauses and all(c.standalone for c in s.clauses) for s in segments):
+        return
+    for segment in segments:
+        for clause in segment.clauses:
+            clause.origin = "lead-in"
+            node.group_clauses.append(clause)
+        node.segments.remove(segment)
 
 
 def _has_clause(node: Node) -> bool:

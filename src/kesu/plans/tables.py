@@ -11,10 +11,13 @@ from __future__ import annotations
 
 import re
 
+from kesu.plans.confidence import rule
 from kesu.plans.headings import section_kind, split_title
 from kesu.plans.nodes import Document, Node, Segment
-from kesu.plans.responsibility import FIRST_LEADS_SENTENCE, Clause, parse_roles
+from kesu.plans.responsibility import FIRST_LEADS_SENTENCE, FIRST_LISTED, Clause, parse_roles
 from kesu.plans.units import split_units
+
+TABLE_COLUMN = rule("assignment.table_column", 0.98, "任务分工表的列：牵头单位 | 责任单位 | 配合单位")
 
 _COLUMN_ROLES = [
     ("seq", re.compile(r"^(?:序号|编号|序|No\.?)$", re.IGNORECASE)),
@@ -23,7 +26,7 @@ _COLUMN_ROLES = [
     ("resp", re.compile(r"责任|负责")),
     ("deadline", re.compile(r"时限|期限|时间|进度")),
     ("category", re.compile(r"类别|领域|方面|分类|板块|行动$|工程$|^项目$")),
-    ("task", re.compile(r"任务|工作|事项|措施|内容|目标|举措")),
+    ("task", re.compile(r"任务|工作|事项|措施|内容|目标|举措|名称")),
 ]
 
 
@@ -160,6 +163,8 @@ def _table_clause(
         parts.extend(n for n in roles[1] if n not in parts and n not in leads)
     if not leads and not parts:
         return None
+    form = TABLE_COLUMN
     if first_leads and len(leads) > 1 and not parts:
         leads, parts = leads[:1], leads[1:]
-    return Clause("；".join(pieces), 0, 0, leads, parts, standalone=True, origin="own")
+        form = FIRST_LISTED
+    return Clause("；".join(pieces), 0, 0, leads, parts, standalone=True, origin="own", rule=form)

@@ -21,8 +21,22 @@ from __future__ import annotations
 
 import re
 
+from kesu.plans.confidence import Doubt, rule
 from kesu.plans.headings import chinese_number
 from kesu.plans.model import HeadlineTarget, Target
+
+# How a task's target was read, as confidence rules (kesu.plans.confidence); base confidences
+# measured on the corpus by bench/calibrate_parse.py.
+PERCENT = rule("target.percent", 0.95, "任务文字中的百分比：数字加“%”或“个百分点”")
+COUNT = rule("target.count", 0.98, "任务文字中的阿拉伯数字加计量单位：200人次、30家、500万元")
+CHINESE_COUNT = rule("target.chinese_numeral", 0.75, "任务文字中的汉字数字加计量单位：三十家、一万人次")
+NO_SUBJECT = Doubt("未找到指标名称（数字前后没有说明是什么）", 0.2)
+GUESSED_COMPARATOR = Doubt("没有“以上/不少于/达到”等词，比较方式按“等于”推定", 0.05)
+NO_DEADLINE = Doubt("句中没有年份或期限（每年/到2025年），完成年份未知", 0.05)
+FROM_RANGE = Doubt("数值取自一个范围（如3—5个）的一端", 0.2)
+_TIMES = "×xX*＊"
+_ACTOR_COUNT = re.compile(r"\d+ *[个家][\u4e00-\u9fff]{1,4}等\d+ *[个家](?:单位|部门)")
+_RANGE_BEFORE = re.compile(r"\d *[-—–~～至到] *$")
 
 _UNITS = sorted(
     [
@@ -233,7 +247,12 @@ def extract_targets(text: str, start_year: int | None = None) -> list[Target]:
     """Quantitative targets in a task's text, in order.
 
     `start_year` (the plan period's first year) dates relative deadlines: 三年内 → start_year + 2."""
-    targets: list[Target] = []
+    return [target for target, _, _ in extract_judged_targets(text, start_year)]
+
+
+def extract_judged_targets(text: str, start_year: int | None = None) -> list[tuple[Target, str, list[Doubt]]]:
+    """`extract_targets` with each target's confidence rule and the doubts found on it."""
+    targets: list[tuple[Target, str, list[Doubt]]] = []
     previous_end = 0
     for match in _TARGET.finditer(text):
         number, multiplier, unit, after = match.group("num", "mult", "unit", "after")
@@ -244,12 +263,21 @@ def extract_targets(text: str, start_year: int | None = None) -> list[Target]:
             continue
         if following.isdigit() or (unit == "%" and preceding == "个"):
             continue
+        # 1.2米×0.9米: the size of a board, not a target
+        if (following and following in _TIMES) or (preceding and preceding in _TIMES):
+            continue
+        # 区卫生局、10个街办等12个单位组织…: a count of the actors of a sentence, not a target
+        if _ACTOR_COUNT.match(text, start) or (preceding == "等" and text.startswith(("单位", "部门"), end)):
+            continue
         if unit == "个" and following.isdigit():
             continue
         if _inside_quotes(text, start) and unit != "%":
             continue
         # 党的十九届五中全会, 二十届三中全会: the number of a Party congress or plenum, never a target.
-        if unit == "届" and re.match(r"[一二三四五六七八九十]中全会|全会|人大|全国人大", text[end : end + 4]):
+        if unit == "届" and _PLENUM_AFTER.match(text, end):
+            continue
+        # 已建成…50个 / 目前已达到10.56%: a figure already reached is a baseline, not a target.
+        if _ALREADY.search(text, max(_clause_start_of(text, start), start - 12), start):
             continue
         if not number[0].isdigit():
             if re.search(r"[〇零]", number) and len(number) >= 4:
@@ -285,17 +313,26 @@ def extract_targets(text: str, start_year: int | None = None) -> list[Target]:
         comparator = _comparator(text[clause_start:start], after)
         subject, phrase = _subject_and_phrase(text, clause_start, start, end, clause_end)
         previous_end = end
-        targets.append(
-            Target(
-                text=phrase,
-                value=value,
-                unit=shown_unit,
-                comparator=comparator,
-                subject=subject or None,
-                period=period,
-                deadline_year=deadline,
-            )
+        target = Target(
+            text=phrase,
+            value=value,
+            unit=shown_unit,
+            comparator=comparator,
+            subject=subject or None,
+            period=period,
+            deadline_year=deadline,
         )
+        form = PERCENT if unit in ("%", "个百分点") else COUNT if number[0].isdigit() else CHINESE_COUNT
+        doubts = []
+        if not subject:
+            doubts.append(NO_SUBJECT)
+        if comparator == "=" and not after:
+            doubts.append(GUESSED_COMPARATOR)
+        if deadline is None and period is None:
+            doubts.append(NO_DEADLINE)
+        if _RANGE_BEFORE.search(text[max(0, start - 4) : start]):
+            doubts.append(FROM_RANGE)
+        targets.append((target, form, doubts))
     return targets
 
 
@@ -333,11 +370,28 @@ def _subject_and_phrase(
 # headline target
 
 INDICATOR = "公民具备科学素质的比例"
+_PLENUM_AFTER = re.compile(r"历次|歷次|[一二三四五六七八九十]中|全[会會]|人大|全国人大|中央委员会")
+_ALREADY = re.compile(r"已(?:经)?(?:达到?|達到?|建成|拥有|有|超过|實現|实现)|目前|现有|現有|现已|現已")
+
+
+def _clause_start_of(text: str, position: int) -> int:
+    return max((m.end() for m in _CLAUSE_SPLIT.finditer(text, 0, position)), default=0)
+
+
 _HEADLINE = re.compile(
     r"(?:公民|居民)?(?:具备|具有)?科学素质(?:的)?(?:公民|人口|人群)?(?:的)?(?:比例|水平|达标率)"
     r"(?P<between>[^。；;%\n]{0,16}?)(?P<value>\d{1,2}(?:\.\d{1,2})?) *%"
 )
 _YEAR = re.compile(r"(\d{4}) *年")
+
+
+# A figure already reached is a baseline or a progress report, never the plan's headline target:
+# 截至2018年…达到8.47%、2020年全省…已达到10.56%、“十三五”期末…、调查显示…、由6.2%提高到…的6.2%.
+_BASELINE = re.compile(
+    r"截至|截止|已经|已(?:达|提|超|由|从|实现)|目前|现状|调查(?:显示|结果)|监测(?:显示|结果)|期末"
+    r"|(?:由|从)[^，,。；;]{0,12}$"
+)
+_RAISED_TO = re.compile(r"\s*(?:提升|提高|增加|增长|上升)(?:至|到)\s*(?P<value>\d{1,2}(?:\.\d{1,2})?)\s*%")
 
 
 def find_headline_candidates(paragraphs: list[str]) -> list[HeadlineTarget]:
@@ -350,6 +404,24 @@ def find_headline_candidates(paragraphs: list[str]) -> list[HeadlineTarget]:
             sentence_start = max(
                 (m.end() for m in _SENTENCE_SPLIT.finditer(paragraph, 0, match.start())), default=0
             )
+            clause_start = max(
+                (m.end() for m in re.finditer(r"[，,]", paragraph[sentence_start : match.start()])), default=0
+            )
+            # the clause of the figure (…截至2018年，全市…比例达到8.47%) or, when the clause starts
+            # with the subject, the words before it in the sentence (截至2018年，全市…)
+            lead = paragraph[sentence_start : match.start()]
+            if _BASELINE.search(lead[clause_start:] + between) or (
+                clause_start
+                and _BASELINE.search(lead[:clause_start])
+                and not re.search(r"到\s*\d{4}\s*年", lead)
+            ):
+                raised = _RAISED_TO.match(paragraph, match.end())
+                if not raised or not re.search(r"(?:由|从)[^，,。；;]{0,12}$", lead + between):
+                    continue
+                # 比例由2015年的6.20%提升至10%以上: the figure after 提升至 is the target
+                value, between = raised.group("value"), ""
+            else:
+                value = match.group("value")
             sentence_end_match = _SENTENCE_SPLIT.search(paragraph, match.end())
             sentence_end = sentence_end_match.start() if sentence_end_match else len(paragraph)
             sentence = paragraph[sentence_start:sentence_end]
@@ -368,7 +440,7 @@ def find_headline_candidates(paragraphs: list[str]) -> list[HeadlineTarget]:
             candidates.append(
                 HeadlineTarget(
                     indicator=INDICATOR,
-                    value=float(match.group("value")),
+                    value=float(value),
                     unit="%",
                     year=year if year is not None else 0,
                     text=sentence.strip(),

@@ -17,16 +17,40 @@
 - a responsibility table (tables) gives one task per row;
 - ``一是…二是…三是…`` inside one item: each part is a sub-task (id ``item.1``, ``item.2`` …) with the
   item's units, and the item stays a task (see `_enumerated_parts`).
+
+Each draft records the confidence rule that made its boundary (`TaskDraft.rule`) and, per unit, the
+rule of the clause that named it or of how it was inherited (`TaskDraft.unit_rules`); the parser's
+judgements (kesu.plans.judging) are built from them.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from kesu.plans.confidence import rule
 from kesu.plans.headings import split_title
 from kesu.plans.nodes import Document, Node
 from kesu.plans.responsibility import Clause
+
+# What made a task boundary, as confidence rules (kesu.plans.confidence); base confidences measured
+# on the corpus by bench/calibrate_parse.py.
+NUMBERED = rule("task.numbered", 0.98, "编号条目为一项任务：一、（一）1.（1）①，含 Word 自动编号")
+DASH = rule("task.dash", 0.83, "“——”或“--”开头的条目为一项任务")
+UNNUMBERED_HEADING = rule("task.unnumbered_heading", 0.5, "没有编号的加粗标题或 Markdown 标题为一项任务")
+TABLE_ROW = rule("task.table_row", 0.97, "任务分工表（Word/PDF/文本表格）的一行为一项任务")
+DUTY_LINE = rule("task.duty_line", 0.86, "成员单位职责的一行（单位：职责）为该单位牵头的一项任务")
+INHERITED = rule("task.inherited", 0.97, "没有自己责任分工的条目，沿用其后段末或上级标题的分工，为一项任务")
+CLAUSE_SPAN = rule("task.clause_span", 0.5, "一段中有多处责任分工：每处分工及其前文为一项任务")
+PARAGRAPH = rule("task.paragraph", 0.2, "无编号的段落带责任分工，为一项任务")
+ENUMERATED_PART = rule("task.enumerated_part", 0.86, "条目内的“一是…二是…三是…”每部分为一项子任务")
+UNASSIGNED = rule("task.unassigned", 0.33, "同级条目多为任务而本条目没有责任分工：按任务保留，单位待补")
+# how a unit came to a task when no clause of the task's own named it
+SECTION_FINAL = rule("assignment.section_final", 0.98, "段末或组末的分工句（以上工作由X牵头…）覆盖其上各条目")
+INHERITED_HEADING = rule("assignment.inherited_heading", 0.92, "条目没有分工，沿用上级标题的责任分工")
+PART_OF_ITEM = rule("assignment.enumerated_part", 0.94, "“一是…二是…”子任务沿用所在条目的责任分工")
+DUTY_UNIT = rule("assignment.duty_line", 0.86, "成员单位职责行首的单位为牵头单位")
+UNKNOWN_FORM = rule("assignment.unknown_form", 0.5, "责任分工的形式未记录（不应出现）")
 
 
 @dataclass
@@ -42,6 +66,36 @@ class TaskDraft:
     order: tuple[int, int]
     inherited: bool = False
     part_of: str | None = None  # the id of the item whose 一是/二是 part this is
+    rule: str = UNASSIGNED  # the confidence rule that made the task boundary
+    unit_rules: dict[str, str] = field(default_factory=dict)  # printed unit → the rule of its clause
+
+
+def _boundary_rule(node: Node) -> str:
+    if node.style == "dash":
+        return DASH
+    if node.is_table_row:
+        return TABLE_ROW
+    if node.style == "duty":
+        return DUTY_LINE
+    if node.style == "bold" or node.style.startswith("md"):
+        return UNNUMBERED_HEADING
+    return NUMBERED
+
+
+def _unit_rules(clauses: list[Clause], node: Node, inherited: bool = False) -> dict[str, str]:
+    """Each unit's rule: the form of the first clause naming it, or how it was inherited."""
+    rules: dict[str, str] = {}
+    if inherited:
+        form = SECTION_FINAL if any(c.origin == "group" for c in clauses) else INHERITED_HEADING
+    for clause in clauses:
+        for name in clause.units:
+            if inherited:
+                rules.setdefault(name, form)
+            elif node.style == "duty":
+                rules.setdefault(name, DUTY_UNIT)
+            else:
+                rules.setdefault(name, clause.rule or UNKNOWN_FORM)
+    return rules
 
 
 def _merge(clauses: list[Clause]) -> Clause:
@@ -54,7 +108,14 @@ def _merge(clauses: list[Clause]) -> Clause:
     for clause in clauses:
         parts.extend(n for n in clause.participants if n not in parts and n not in leads)
     return Clause(
-        "；".join(c.raw for c in clauses), 0, 0, leads, parts, standalone=True, origin=clauses[0].origin
+        "；".join(c.raw for c in clauses),
+        0,
+        0,
+        leads,
+        parts,
+        standalone=True,
+        origin=clauses[0].origin,
+        rule=clauses[0].rule,
     )
 
 
@@ -68,7 +129,9 @@ def collect_tasks(document: Document) -> list[TaskDraft]:
             memo[key] = bool(node.clauses) or any(has_clause(c) for c in node.children)
         return memo[key]
 
-    def emit(node: Node, clause: Clause | None, text: str, inherited: bool = False) -> None:
+    def emit(
+        node: Node, clause: Clause | None, text: str, sources: list[Clause], inherited: bool = False
+    ) -> None:
         drafts.append(
             TaskDraft(
                 node=node,
@@ -81,6 +144,8 @@ def collect_tasks(document: Document) -> list[TaskDraft]:
                 units_raw=clause.raw if clause else "",
                 order=(node.order, 0),
                 inherited=inherited,
+                rule=INHERITED if inherited else _boundary_rule(node),
+                unit_rules=_unit_rules(sources, node, inherited),
             )
         )
 
@@ -95,19 +160,22 @@ def collect_tasks(document: Document) -> list[TaskDraft]:
                         drafts[-1].text += "\n" + child.printed_prefix() + child_text
             return
         text = node.full_text() if include_children else node.own_text()
-        emit(node, _merge(node.clauses), text)
+        emit(node, _merge(node.clauses), text, node.clauses)
 
-    def visit(node: Node, inherited: Clause | None) -> None:
+    def visit(node: Node, inherited: tuple[Clause, list[Clause]] | None) -> None:
         children_have = any(has_clause(c) for c in node.children)
         clauses = node.clauses
         is_root = node.parent is None
         if clauses:
             if not children_have:
                 if is_root:
+                    count = len(drafts)
                     _emit_spans(node, drafts)
+                    _title_continued(drafts[count:])
                 elif _items_are_tasks(node):
                     # 以上工作由…牵头 after the items: every item above is a task of its own
-                    governing = _merge([*node.own_clauses, *node.group_clauses])
+                    sources = [*node.own_clauses, *node.group_clauses]
+                    governing = (_merge(sources), sources)
                     for child in node.children:
                         visit(child, governing)
                 else:
@@ -115,13 +183,21 @@ def collect_tasks(document: Document) -> list[TaskDraft]:
                 return
             if not is_root and node.own_clauses and _own_body(node):
                 emit_own(node, include_children=False)
-            governing = _merge(node.group_clauses or node.own_clauses)
+            sources = node.group_clauses or node.own_clauses
+            governing = (_merge(sources), sources)
+            if is_root and not node.group_clauses:
+                # a clause standing before the first heading closes an item cut off above the
+                # page; it governs none of the items that follow
+                count = len(drafts)
+                _emit_spans(node, drafts)
+                _title_continued(drafts[count:])
+                governing = None
             for child in node.children:
                 visit(child, governing)
             return
         if not children_have:
             if inherited is not None and not is_root:
-                emit(node, inherited, node.full_text(), inherited=True)
+                emit(node, inherited[0], node.full_text(), inherited[1], inherited=True)
             return
         for child in node.children:
             visit(child, inherited)
@@ -129,7 +205,13 @@ def collect_tasks(document: Document) -> list[TaskDraft]:
     visit(document.root, None)
     emitted = {id(d.node) for d in drafts}
     _add_unassigned(document.root, drafts, emitted, has_clause)
+    if not drafts:
+        _add_leaf_items(document.root, drafts)
+    else:
+        _add_last_item(document.root, drafts)
+        _add_task_sections(document.root, drafts)
     drafts.extend(part for draft in list(drafts) for part in _enumerated_parts(draft))
+    _add_listed_tasks(document.root, drafts, {id(d.node) for d in drafts})
     drafts.sort(key=lambda d: d.order)
     return drafts
 
@@ -172,9 +254,35 @@ def _enumerated_parts(draft: TaskDraft) -> list[TaskDraft]:
                 order=(draft.order[0], draft.order[1] * 100 + index + 1),
                 inherited=draft.inherited,
                 part_of=draft.id or draft.title,
+                rule=ENUMERATED_PART,
+                unit_rules=dict.fromkeys(draft.unit_rules, PART_OF_ITEM),
             )
         )
     return parts if len(parts) >= 2 else []
+
+
+# 主要任务有四：一是…；二是…: a paragraph that says it lists the tasks
+_TASK_LIST_INTRO = re.compile(r"任务(?:有[一二三四五六七八九十\d]+(?:项|个|方面)?|是|为)?[:：]")
+
+
+def _add_listed_tasks(node: Node, drafts: list[TaskDraft], emitted: set[int]) -> None:
+    """一是…二是… in a paragraph introduced as the list of tasks, in a part of the text that gave no
+    task: each is a task without units (a news item or a summary of a plan writes its tasks so)."""
+    if id(node) not in emitted:
+        for index, segment in enumerate(node.segments):
+            intro = _TASK_LIST_INTRO.search(segment.text)
+            if not intro:
+                continue
+            listed = TaskDraft(
+                node, node.id, node.path(), node.title, segment.text[intro.end() :], [], [], "",
+                (node.order, index),
+            )
+            for part in _enumerated_parts(listed):
+                part.part_of = None  # the paragraph is no task: the parts carry their own targets
+                part.unit_rules = {}
+                drafts.append(part)
+    for child in node.children:
+        _add_listed_tasks(child, drafts, emitted)
 
 
 def _items_are_tasks(node: Node) -> bool:
@@ -183,8 +291,11 @@ def _items_are_tasks(node: Node) -> bool:
     Yes for dash bullets (——/-- items are tasks, the heading a theme) and for a clause written as
     a sentence that covers the items (以上工作由…牵头, 分工：由…牵头); a bracketed clause after
     numbered items (1. 2. 3. then （X牵头，Y配合）) stays the group's, as the heading is the task."""
-    if not node.group_clauses or len(node.children) < 2:
+    lead_in = any(clause.origin == "lead-in" for clause in node.group_clauses)
+    if not node.group_clauses or (len(node.children) < 2 and not lead_in):
         return False
+    if lead_in:
+        return True
     if all(child.style == "dash" for child in node.children):
         return True
     return any(not clause.raw.lstrip().startswith(("（", "(")) for clause in node.group_clauses)
@@ -198,6 +309,7 @@ def _own_body(node: Node) -> bool:
 def _emit_spans(node: Node, drafts: list[TaskDraft]) -> None:
     """One task per clause when an item's text carries several clauses."""
     spans: list[tuple[str, Clause]] = []
+    sources: list[list[Clause]] = []
     pending: list[str] = []
     for segment in node.segments:
         position = 0
@@ -207,9 +319,11 @@ def _emit_spans(node: Node, drafts: list[TaskDraft]) -> None:
                 pending.append(piece)
             if pending or not spans:
                 spans.append(("\n".join(pending), clause))
+                sources.append([clause])
             else:
                 text, previous = spans[-1]
                 spans[-1] = (text, _merge([previous, clause]))
+                sources[-1].append(clause)
             pending = []
             position = clause.end
         tail = segment.text[position:].strip(" 。；;，,")
@@ -219,6 +333,7 @@ def _emit_spans(node: Node, drafts: list[TaskDraft]) -> None:
         text, clause = spans[-1]
         spans[-1] = (text + "\n" + "\n".join(pending), clause)
     is_root = node.parent is None
+    boundary = CLAUSE_SPAN if len(spans) > 1 else PARAGRAPH if is_root else _boundary_rule(node)
     for index, (text, clause) in enumerate(spans, start=1):
         title = node.title if index == 1 and not is_root else split_title(text)[0]
         task_id = (f"{node.id}.{index}" if node.id else str(index)) if len(spans) > 1 or is_root else node.id
@@ -236,8 +351,99 @@ def _emit_spans(node: Node, drafts: list[TaskDraft]) -> None:
                 list(clause.participants),
                 clause.raw,
                 (node.order, index),
+                rule=boundary,
+                unit_rules=_unit_rules(sources[index - 1], node),
             )
         )
+
+
+# the title of an item whose heading was on the page before the text begins
+_CONTINUED_TITLE = "（接上页的条目）"
+
+
+def _title_continued(drafts: list[TaskDraft]) -> None:
+    """Clauses of the document's text before any heading: the last line before the clause titles
+    the task, or, when there is none, the note that the item began on an earlier page."""
+    for draft in drafts:
+        lines = [line.strip() for line in draft.title.split("\n") if re.search("[\u4e00-\u9fff]", line)]
+        title = lines[-1] if lines else _CONTINUED_TITLE
+        draft.title, draft.path = title, [*draft.path[:-1], title] if draft.path else [title]
+
+
+def _add_last_item(root: Node, drafts: list[TaskDraft]) -> None:
+    """The document's last item, without a clause because the text stops inside it (a page cut off
+    after 2.推动印发《全民科…), is a task like the items of its style before it, without units."""
+    last = root
+    while last.children:
+        last = last.children[-1]
+    if last is root or last.is_table_row or last.style in ("annex", "duty", "para"):
+        return
+    if any(d.node is last for d in drafts) or not any(d.node.style == last.style for d in drafts):
+        return
+    if re.search(r"[。！？!?；;）)”\]】：:]$", last.full_text().rstrip()):
+        return  # the item is whole: it has no clause because it is no task
+    drafts.append(TaskDraft(last, last.id, last.path(), last.title, last.full_text(), [], [], "", (last.order, 0)))
+
+
+_TASK_SECTION = re.compile(r"(?:主要|重点|具体)?任务|活动(?:[内內]容|安排|方式)|主要活动|工作(?:安排|重点|进度)")
+
+
+def _add_task_sections(node: Node, drafts: list[TaskDraft]) -> None:
+    """五、活动内容 / 1、… 2、… with no clause in a document that has clauses elsewhere: a section
+    titled as the tasks' section lists tasks, without units."""
+    emitted = {id(d.node) for d in drafts}
+    for child in node.children:
+        items = child.children
+        if (
+            _TASK_SECTION.search(child.title)
+            and len(items) >= 2
+            and all(
+                (not c.children or _activity_with_parts(child, c)) and not c.clauses and id(c) not in emitted
+                for c in items
+            )
+            and not child.clauses
+        ):
+            _add_leaf_items(child, drafts)
+        elif child.children:
+            _add_task_sections(child, drafts)
+
+
+def _activity_with_parts(section: Node, item: Node) -> bool:
+    """(二)举办科技服务活动 / 时间：… 地点：… / 1、展板展出 2、义诊咨询 in a section titled as the tasks'
+    one: an item with text of its own (its fields) above short parts is one task, the parts its text."""
+    return (
+        section.parent is not None
+        and bool(_TASK_SECTION.search(section.title))
+        and _own_body(item)
+        and all(not part.children and not part.clauses for part in item.children)
+    )
+
+
+def _add_leaf_items(node: Node, drafts: list[TaskDraft]) -> None:
+    """A document with no clause at all (a 工作进度 list, an activity list): its items below the
+    top-level sections are tasks without units, for the reader to assign."""
+    for child in node.children:
+        if child.children and not _activity_with_parts(node, child):
+            _add_leaf_items(child, drafts)
+        elif (
+            node.parent is not None
+            and not child.is_table_group
+            and child.style != "annex"
+            and child.full_text()
+        ):
+            drafts.append(
+                TaskDraft(
+                    child,
+                    child.id,
+                    child.path(),
+                    child.title,
+                    child.full_text(),
+                    [],
+                    [],
+                    "",
+                    (child.order, 0),
+                )
+            )
 
 
 def _add_unassigned(node: Node, drafts: list[TaskDraft], emitted: set[int], has_clause) -> None:
@@ -245,7 +451,9 @@ def _add_unassigned(node: Node, drafts: list[TaskDraft], emitted: set[int], has_
     children = [c for c in node.children if not c.is_table_group and c.style != "annex"]
     task_children = [c for c in children if id(c) in emitted]
     task_styles = {c.style for c in task_children}
-    if len(task_children) >= 2 and len(task_children) * 2 >= len(children):
+    # in a section titled as the tasks' (四、主要活动内容), one item with a clause is enough
+    enough = 1 if _TASK_SECTION.search(node.title or "") else 2
+    if len(task_children) >= enough and len(task_children) * 2 >= len(children):
         for child in children:
             if child.style not in task_styles:
                 continue  # 一、二、 headings beside table rows are no siblings of the rows

@@ -52,12 +52,15 @@ _NATIONAL_PREFIX = re.compile(r"^(?:中共|中国共产党|国家税务总局)")
 _UNIT_START = re.compile(r"^(?:市|区|县|镇|乡|省|州|旗|团|各|中共|共青团|国家|街道)")
 _LIST_SEPARATORS = "、，,；;/／"
 _CONJUNCTION = re.compile(r"以及|和|及|与")
-_TRAILING_ETC = re.compile(r"(?:等)?(?:有关|相关|其他)?(?:成员)?(?:单位|部门)?$|等$")
+_TRAILING_ETC = re.compile(
+    r"(?:等)?(?:有关|相关|其他)?(?:成员)?(?:单位|部门)?$|等$|等[一二三四五六七八九十\d]{1,3}个?(?:单位|部门)$"
+)
 _LEADING_NOISE = re.compile(
     r"^(?:(?:以上|上述)(?:各项)?(?:工作|任务|内容)?均?由?|由|以及|及|和|与|并|请|会同)"
 )
-_TRAILING_NOISE = re.compile(r"(?:分别|共同|按职责|按照职责|根据职责|各自)$")
-_NOT_UNIT = re.compile(r"[。！？!?]|^\d|^[（(]")
+_TRAILING_NOISE = re.compile(r"(?:分别|共同|按职责|按照职责|根据职责|各自|作为(?:成员|参与|配合|责任)?单位)$")
+# 主办、承办、协办单位：: role words listed before a key are no units
+_NOT_UNIT = re.compile(r"[。！？!?]|^\d|^[（(]|^(?:[主承协]办|牵头|配合|参与|参加)$")
 
 
 @dataclass
@@ -180,7 +183,7 @@ def is_generic_unit(name: str) -> bool:
 # of which does the task; kept as one entry marked as a class, never split or merged with a unit
 _COLLECTIVE = re.compile(
     r"^(?:(?:[^，、；]{0,12}?(?:领导小组|工作小组|委员会|联席会议|纲要办))?各|全[市县区省]|(?:[市县区省]直|[市县区省]级|[市县区省]政府)(?:各|有关|相关)?"
-    r"(?:部门|单位|机关))"
+    r"(?:部门|单位|机关)|[\u4e00-\u9fff]{1,9}[^\W等](?:各|有关|相关)(?:部门|单位)$)"
 )
 
 
@@ -225,18 +228,31 @@ def split_top_level(text: str) -> list[str]:
     return items
 
 
+_PLACE = re.compile(r"^[^，、；]{1,12}?(?:乡|镇|街道|县|区|市)(?=党委|党工委|人民政府|政府)")
+_BARE_BODIES = ("政府", "人民政府", "党委", "人大", "政协")
+
+
 def _split_conjunction(item: str) -> list[str]:
     """Split 甲局和乙局 but not 教育和体育局: both sides must read as whole unit names."""
     for match in _CONJUNCTION.finditer(item):
         left, right = item[: match.start()], item[match.end() :]
         if len(left) >= 2 and len(right) >= 2 and looks_like_unit(left) and _UNIT_START.match(right):
             return [left, *_split_conjunction(right)]
+        place = _PLACE.match(left)
+        if place and right in _BARE_BODIES and looks_like_unit(left):
+            # X乡党委和政府: the second body is the same place's (政府 by its formal name, 人民政府)
+            return [left, place.group(0) + ("人民政府" if right == "政府" else right)]
     return [item]
+
+
+_CLASS_ACTION = re.compile(r"(?<=[单部][位门])(?:组织|负责|参加|参与|配合)[\u4e00-\u9fff]{1,6}$")
 
 
 def clean_unit_name(name: str) -> str:
     name = name.strip(" \t。.：:")
     name = _LEADING_NOISE.sub("", name)
+    # 各有关单位组织收看: a table cell that names a class and then says what it does
+    name = _CLASS_ACTION.sub("", name)
     previous = None
     while previous != name:
         previous = name
@@ -250,15 +266,44 @@ def clean_unit_name(name: str) -> str:
     return name.strip(" \t")
 
 
+# 市委组织部、宣传部，市发展改革委、科技局、总工会: a list printing the level once, on the first
+# name of a run; the names after it that carry no level (and no place of their own) share it.
+_SHARED_LEVEL = re.compile(r"^(省委|市委|区委|县委|州委|旗委|省|市|区|县|州|旗)(?=[\u4e00-\u9fff]{2})")
+_OWN_PLACE = re.compile(r"[省市区县州旗乡镇村]|街道|社区|全国|中国|中央|国家|^各|^团|^共青团|学校|中学|小学|公司|医院")
+_PARTY_DEPARTMENT = re.compile(r"(?:组织部|宣传部|统战部|政法委|编办|网信办|文明办|党校|党史研究室)$")
+
+
+def share_level(names: list[str]) -> list[str]:
+    shared: list[str] = []
+    level = ""
+    for name in names:
+        match = _SHARED_LEVEL.match(name)
+        if match and looks_like_unit(name):
+            level = match.group(1)
+        elif (
+            level
+            and 2 <= len(name) <= 8
+            and UNIT_SUFFIX.search(name)
+            and not _OWN_PLACE.search(name)
+            and not is_collective(name)
+        ):
+            party = level.endswith("委") and _PARTY_DEPARTMENT.search(name)
+            name = (level if party else level.removesuffix("委")) + name
+        shared.append(name)
+    return shared
+
+
 def split_units(text: str) -> list[str]:
-    """Unit names of a printed list, in order, 等/等单位 stripped, duplicates removed."""
+    """Unit names of a printed list, in order, 等/等单位 stripped, duplicates removed; names after
+    one printed with its level (市委组织部、宣传部) share that level (市委宣传部)."""
     names: list[str] = []
     for item in split_top_level(text):
         for part in _split_conjunction(item.strip()):
             name = clean_unit_name(part)
             if name and name not in names:
                 names.append(name)
-    return names
+    shared = share_level(names)
+    return [name for index, name in enumerate(shared) if name not in shared[:index]]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -357,6 +402,7 @@ def build_catalogue(
 
     repairs: list[tuple[str, str]] = []
     _merge_one_character_typos(groups, keys, frequency, first_seen)
+    _merge_dropped_character(groups, keys, frequency)
     _merge_bare_names(groups, keys)
 
     canonical: dict[str, str] = {}
@@ -438,3 +484,31 @@ def _merge_one_character_typos(
                         keys[spelling] = UnitKey(key.level, common[1], RANK_TYPO, key.known, repaired=True)
                     groups[common].extend(groups.pop(rare))
                     break
+
+
+def _merge_dropped_character(
+    groups: dict[tuple[str, str], list[str]], keys: dict[str, UnitKey], frequency: Counter[str]
+) -> None:
+    """中央宣部 beside 中央宣传部: a core that is another core of the same level with one character
+    left out (edit distance 1 by deletion, the longer core 5+ characters, used at least as often)
+    is that unit misprinted; the misprint stays an alias."""
+
+    def uses(group_key: tuple[str, str]) -> int:
+        return sum(frequency[s] for s in groups[group_key])
+
+    for short in sorted(groups, key=lambda k: len(k[1])):
+        level, core = short
+        if short not in groups or len(core) < 4:
+            continue
+        for full in list(groups):
+            if full[0] != level or len(full[1]) != len(core) + 1 or len(full[1]) < 5 or uses(full) < uses(short):
+                continue
+            if not any(full[1][:i] + full[1][i + 1 :] == core for i in range(len(full[1]))):
+                continue
+            if all(keys[groups[k][0]].known for k in (short, full)):
+                continue
+            for spelling in groups[short]:
+                key = keys[spelling]
+                keys[spelling] = UnitKey(level, full[1], RANK_TYPO, key.known, repaired=True)
+            groups[full].extend(groups.pop(short))
+            break

@@ -1,4 +1,4 @@
-"""Reading plan documents (.txt, .md, .docx, .pdf, .xlsx) into the plain text that the parser reads.
+"""Reading plan documents (.txt, .md, .docx, .pdf, .xlsx, .xls) into the plain text that the parser reads.
 
 The text handed to `kesu.plans.parser.parse_text` follows one contract whatever the input format:
 
@@ -23,7 +23,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from kesu.plans.errors import PlanParseError
-from kesu.plans.readers import columns, docx, pdf, txt, xlsx
+from kesu.plans.readers import columns, docx, pdf, txt, xls, xlsx
 from kesu.plans.readers.common import check_readable_file, normalise_characters
 
 __all__ = ["SUPPORTED_SUFFIXES", "TEXT_SUFFIXES", "read_plan_document", "read_plan_text"]
@@ -33,11 +33,13 @@ _READERS: dict[str, Callable[[Path], str]] = {
     **dict.fromkeys(docx.SUFFIXES, docx.read),
     **dict.fromkeys(pdf.SUFFIXES, pdf.read),
     **dict.fromkeys(xlsx.SUFFIXES, xlsx.read),
+    **dict.fromkeys(xls.SUFFIXES, xls.read),
 }
 # Readers that also report what they decided (the column mapping of a workbook).
-_NOTING_READERS: dict[str, Callable[[Path], tuple[str, list[str]]]] = dict.fromkeys(
-    xlsx.SUFFIXES, xlsx.read_with_notes
-)
+_NOTING_READERS: dict[str, Callable[[Path], tuple[str, list[str]]]] = {
+    **dict.fromkeys(xlsx.SUFFIXES, xlsx.read_with_notes),
+    **dict.fromkeys(xls.SUFFIXES, xls.read_with_notes),
+}
 TEXT_SUFFIXES = txt.SUFFIXES
 SUPPORTED_SUFFIXES = tuple(_READERS)
 
@@ -45,7 +47,6 @@ SUPPORTED_SUFFIXES = tuple(_READERS)
 _LEGACY_FORMATS = {
     ".doc": "旧版 Word（.doc）格式无法直接读取，请在 Word/WPS 中另存为 .docx / legacy Word .doc format: save it as .docx first",
     ".wps": "WPS（.wps）格式无法直接读取，请另存为 .docx / WPS .wps format: save it as .docx first",
-    ".xls": "旧版 Excel（.xls）格式无法直接读取，请在 Excel/WPS 中另存为 .xlsx / legacy Excel .xls format: save it as .xlsx first",
     ".et": "WPS 表格（.et）格式无法直接读取，请另存为 .xlsx / WPS .et spreadsheet: save it as .xlsx first",
     ".ofd": "OFD 版式文件无法直接读取，请导出为 PDF 或 .docx / OFD format: export it to PDF or .docx first",
 }
@@ -71,8 +72,8 @@ def read_plan_document(path: str | Path) -> tuple[str, list[str]]:
         shown = suffix or "（无扩展名 / none）"
         raise PlanParseError(
             source,
-            f"不支持的文件类型 {shown}，请使用 .txt、.md、.docx、.pdf 或 .xlsx / "
-            f"unsupported file type {suffix or '(no extension)'}; use .txt, .md, .docx, .pdf or .xlsx",
+            f"不支持的文件类型 {shown}，请使用 .txt、.md、.docx、.pdf、.xlsx 或 .xls / "
+            f"unsupported file type {suffix or '(no extension)'}; use .txt, .md, .docx, .pdf, .xlsx or .xls",
         )
     check_readable_file(path)
     notes: list[str] = []

@@ -56,8 +56,16 @@ _CHARACTER_FOLDING.update(
 )
 
 
+# Some mirror sites annotate characters with their pinyin: 素質(zhì)、發(fā)布. The reading breaks
+# every word it sits in (質(zhì)量, 印發(fā)), so it is dropped; a tone mark is required, so that an
+# ordinary parenthesis of Latin letters after a character (科协(CAST)) stays.
+_PINYIN_GLOSS = re.compile(
+    r"(?<=[\u3400-\u9fff])[(（](?=[a-zü]*[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ])[a-zāáǎàēéěèīíǐìōóǒòūúǔùüǖǘǚǜ]{1,7}[)）]"
+)
+
+
 def normalise_characters(text: str) -> str:
-    text = text.translate(_CHARACTER_FOLDING)
+    text = _PINYIN_GLOSS.sub("", text.translate(_CHARACTER_FOLDING))
     if text.startswith("\ufeff"):
         text = text[1:]
     # Collapse runs of blank lines: they carry no structure for the parser.

@@ -80,7 +80,17 @@ class _DocxRenderer:
             heading_level = self._heading_level(p)
             if heading_level:
                 text = f"{'#' * heading_level} {text}"
+            elif len(text) <= 40 and self._all_bold(p):
+                # an unnumbered bold line (工作目标, 保障措施) is a heading in Word's way of writing;
+                # the parser reads **…** as one (headings.classify_heading)
+                text = f"**{text}**"
         return text
+
+    def _all_bold(self, p: Any) -> bool:
+        """Every run with text is bold, by the run's own formatting or by the paragraph's style."""
+        style_bold = any(style.get("bold") for style in self._style_chain(p))
+        runs = [r for r in p.iter(f"{W}r") if any((t.text or "").strip() for t in r.findall(f"{W}t"))]
+        return bool(runs) and all(_bold(r.find(f"{W}rPr"), style_bold) for r in runs)
 
     def render_table(self, tbl: Any) -> list[str]:
         lines: list[str] = []
@@ -124,6 +134,7 @@ class _DocxRenderer:
                 "based_on": based_on.get(f"{W}val") if based_on is not None else None,
                 "num_pr": _num_pr(ppr),
                 "outline": _outline_level(ppr),
+                "bold": _bold(style.find(f"{W}rPr"), False),
             }
         return styles
 
@@ -268,6 +279,14 @@ def _cell_above(tc: Any) -> Any:
 
 
 _SKIPPED_RUN_CONTENT = {f"{W}{tag}" for tag in ("delText", "instrText", "txbxContent", "rPr", "pPr")}
+
+
+def _bold(rpr: Any, default: bool) -> bool:
+    """w:b in run properties (w:val="0"/"false" turns it off), else the inherited value."""
+    b = rpr.find(f"{W}b") if rpr is not None else None
+    if b is None:
+        return default
+    return b.get(f"{W}val", "true").lower() not in ("0", "false", "off")
 
 
 def _paragraph_text(p: Any) -> str:

@@ -16,6 +16,7 @@ import difflib
 import re
 from typing import TYPE_CHECKING, Any
 
+from kesu.plans.characters import to_simplified
 from kesu.plans.errors import PlanParseError
 from kesu.plans.readers.common import single_line
 
@@ -66,8 +67,23 @@ def read(path: Path) -> str:
     return text
 
 
-def read_with_notes(path: Path) -> tuple[str, list[str]]:
-    """The workbook as parser text, and notes naming the column mapping chosen for each sheet."""
+# Per sheet, source column (0-based) → role ("" or absent: the column is ignored).
+ColumnMapping = dict[str, dict[int, str]]
+
+
+def read_with_notes(path: Path, mapping: ColumnMapping | None = None) -> tuple[str, list[str]]:
+    """The workbook as parser text, and notes naming the column mapping chosen for each sheet.
+
+    `mapping` overrides the mapping the reader would choose, sheet by sheet (a person corrected it
+    in the import preview); header rows are still found by the reader."""
+    reading = read_workbook(path, mapping)
+    return reading["text"], reading["notes"]
+
+
+def read_workbook(path: Path, mapping: ColumnMapping | None = None) -> dict[str, Any]:
+    """{"text", "notes", "sheets"}: the parser text, the notes, and for each sheet with a task table
+    its header's columns as {"sheet", "columns": [{"column", "label", "role"}]} — what the import
+    preview shows as a form. A role is a key of CANONICAL, or "" for a column left out."""
     source = str(path)
     try:
         import openpyxl
@@ -81,10 +97,19 @@ def read_with_notes(path: Path) -> tuple[str, list[str]]:
         ) from None
     sheets = [sheet for sheet in book.worksheets if sheet.sheet_state == "visible"]
     read_sheets = [(sheet.title, _sheet_rows(sheet)) for sheet in sheets]
+    return read_tables(source, read_sheets, mapping)
+
+
+def read_tables(
+    source: str, read_sheets: list[tuple[str, list[list[str]]]], mapping: ColumnMapping | None = None
+) -> dict[str, Any]:
+    """`read_workbook` for sheets already read as (name, rows of cell texts, merged cells carried):
+    shared with the .xls reader (readers.xls)."""
     tables = [(name, rows, _find_header(rows)) for name, rows in read_sheets]
     with_header = [entry for entry in tables if entry[2] is not None]
     lines: list[str] = []
     notes: list[str] = []
+    found_sheets: list[dict[str, Any]] = []
     if not with_header:
         # No task table: hand over the cells as text and let the parser decide what it is.
         for _, rows, _ in tables:
@@ -92,12 +117,15 @@ def read_with_notes(path: Path) -> tuple[str, list[str]]:
         notes.append(
             "Excel 中未找到含“任务”和“牵头/责任单位”列的表头 / no task table header found in the workbook"
         )
-        return "\n".join(lines), notes
+        return {"text": "\n".join(lines), "notes": notes, "sheets": found_sheets}
     several = len(with_header) > 1
     title_written = False
     for name, rows, found in with_header:
         assert found is not None
         start, end, roles = found
+        chosen = mapping is not None and name in mapping
+        if chosen:
+            roles = _chosen_roles(source, name, mapping[name])
         above = [" ".join(dict.fromkeys(c for c in row if c)) for row in rows[:start] if any(row)]
         if above and not title_written:
             lines.append(above[0])
@@ -114,18 +142,48 @@ def read_with_notes(path: Path) -> tuple[str, list[str]]:
             f"{_header_label(header, column) or '（空）'}→{CANONICAL[role]}"
             for column, role in sorted(roles.items())
         )
-        notes.append(f"表格列对应（{name}）：{shown} / column mapping of sheet {name}")
-    return "\n".join(lines), notes
+        how = "，按所选" if chosen else ""
+        notes.append(f"表格列对应（{name}{how}）：{shown} / column mapping of sheet {name}")
+        width = max((len(row) for row in header), default=0)
+        found_sheets.append({"sheet": name, "columns": [
+            {"column": column, "label": _header_label(header, column), "role": roles.get(column, "")}
+            for column in range(width)
+            if _header_label(header, column) or column in roles
+        ]})
+    return {"text": "\n".join(lines), "notes": notes, "sheets": found_sheets}
 
 
-def _cell_text(value: Any) -> str:
+def _chosen_roles(source: str, sheet: str, chosen: dict[int, str]) -> dict[int, str]:
+    """A person's column mapping for one sheet, checked: known roles, each role once, a task column
+    and a unit column."""
+    roles: dict[int, str] = {}
+    for column, role in chosen.items():
+        if not role:
+            continue
+        if role not in CANONICAL:
+            raise PlanParseError(source, f"工作表“{sheet}”第{int(column) + 1}列的对应“{role}”无效 / unknown role {role}")
+        if role in roles.values():
+            raise PlanParseError(
+                source, f"工作表“{sheet}”中有两列都对应到“{CANONICAL[role]}”，每种只能对应一列 / role {role} chosen twice"
+            )
+        roles[int(column)] = role
+    if not _valid(roles):
+        raise PlanParseError(
+            source,
+            f"工作表“{sheet}”的列对应中至少需要一列“任务”和一列单位（牵头/责任/配合单位） / "
+            "a task column and a unit column are needed",
+        )
+    return roles
+
+
+def cell_text(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, bool):
         return str(value)
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    if isinstance(value, _dt.datetime):
+    if isinstance(value, _dt.date):  # a datetime from openpyxl, a date or datetime from calamine
         if value.day == 1 and value.month == 12:
             return f"{value.year}年底"
         return f"{value.year}年{value.month}月"
@@ -133,16 +191,22 @@ def _cell_text(value: Any) -> str:
 
 
 def _sheet_rows(sheet: Any) -> list[list[str]]:
-    rows = [[_cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+    rows = [[cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+    merges = [(m.min_row - 1, m.min_col - 1, m.max_row - 1, m.max_col - 1) for m in sheet.merged_cells.ranges]
+    return carry_merged(rows, merges)
+
+
+def carry_merged(rows: list[list[str]], merges: list[tuple[int, int, int, int]]) -> list[list[str]]:
+    """Rows padded to one width, each merged range's value repeated in its cells where that helps
+    (see below). `merges` are (top, left, bottom, right), 0-based and inclusive."""
     width = max((len(r) for r in rows), default=0)
     rows = [r + [""] * (width - len(r)) for r in rows]
-    for merged in sheet.merged_cells.ranges:
-        top, left = merged.min_row - 1, merged.min_col - 1
+    for top, left, bottom, right in merges:
         if top >= len(rows) or left >= width:
             continue
         value = rows[top][left]
-        for r in range(top, min(merged.max_row, len(rows))):
-            for c in range(left, min(merged.max_col, width)):
+        for r in range(top, min(bottom + 1, len(rows))):
+            for c in range(left, min(right + 1, width)):
                 # Across a row only header labels are repeated; a data cell spanning columns is one cell.
                 if (r, c) != (top, left) and (c == left or r < _HEADER_SCAN_ROWS):
                     rows[r][c] = value
@@ -150,6 +214,8 @@ def _sheet_rows(sheet: Any) -> list[list[str]]:
 
 
 def _role(label: str) -> str | None:
+    # A workbook from a traditional-character office heads its columns 牽頭單位 / 責任單位.
+    label = to_simplified(label)
     label = re.sub(r"[（(][^（()）]*[）)]", "", label) or label
     label = re.sub(r"\s+", "", label)
     if not label:
