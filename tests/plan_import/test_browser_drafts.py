@@ -44,6 +44,7 @@ def test_resume_a_draft_in_another_browser_correct_it_and_import(live_server, wo
         # A task the parser missed, under 青少年科学素质提升行动, led by 市教育和体育局.
         section = next(key for key, label in drafts.section_choices(draft.plan) if label.endswith("青少年科学素质提升行动"))
         form = page.locator("#add-task")
+        form.locator("summary").click()  # folded away until needed: it lists every unit of the region
         form.locator("input[name=code]").fill("3.1.9")
         form.locator("input[name=title]").fill("开展青少年科学调查体验活动")
         form.locator("select[name=section]").select_option(section)

@@ -10,9 +10,14 @@ The flow, shared by the browser and `kesu plans import`:
    stores it for the region (`services.start_import`), listed as 未完成的导入 until confirmed,
    discarded or expired (KESU_IMPORT_DRAFT_DAYS); the CLI and the demo confirm it unsaved;
 3. the office corrects the draft (`drafts.draft_set_mapping`, `draft_edit_task`, `draft_add_task`,
-   `draft_delete_task`, `draft_edit_target`, `draft_add_target`, `draft_set_target_kind`, each
-   applied under a row lock by `services.edit_draft`) and looks at `selectors.draft_preview` /
-   `diff.diff_against_previous`; a draft that repeats the plan it revises cannot be confirmed;
+   `draft_delete_task`, `draft_edit_target`, `draft_add_target`, `draft_set_target_kind`, and the
+   metadata through `services.edit_metadata` / `metadata.draft_edit_metadata`, each applied under a
+   row lock by `services.edit_draft`) and looks at `selectors.draft_preview` /
+   `diff.diff_against_previous`; a draft that repeats the plan it revises cannot be confirmed.
+   The preview opens with 请先核对 (`review`): the parser's doubtful items and the units matched by
+   a close spelling only, least sure first, each ticked as 已核对 or corrected. A workbook (.xlsx)
+   is kept with its draft, so that a corrected column mapping re-reads it (`services.remap_workbook`;
+   corrected metadata and target-kind corrections of targets still read the same are kept);
 4. `services.confirm_import` writes everything in one transaction, with the importing user as actor,
    and closes the stored draft in the same transaction.
 

@@ -6,6 +6,7 @@ tables before `services.confirm_import`."""
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Any
 
 from kesu.org.models import Region, Unit
@@ -13,6 +14,7 @@ from kesu.org.unit_names import UnitMatcher
 from kesu.plan_import.diff import match_tasks
 from kesu.plan_import.errors import PlanImportError
 from kesu.plan_import.models import ImportDraft
+from kesu.plan_import.review import mark_checked, target_deleted, task_edited
 from kesu.planning.models import Plan
 from kesu.plans.attainment import Kind, is_ceiling, target_kind
 from kesu.plans.model import COMPARATORS, ParsedPlan
@@ -68,21 +70,100 @@ def start_draft(region: Region, parsed: ParsedPlan, *, previous: Plan | None = N
     """An unsaved draft with the unit mapping pre-filled. The CLI and the demo confirm it as it is;
     the web stores it first (`services.start_import`)."""
     data = parsed.to_dict()
-    matcher = UnitMatcher(region)
-    mapping: dict[str, int | str | None] = {}
-    reasons: dict[str, str] = {}
-    for name in plan_unit_names(data):
-        match = matcher.match(name)
-        mapping[name] = match.unit.pk if match.unit else NEW_UNIT
-        reasons[name] = match.reason
+    # The parser's judgements (kesu.plans.confidence); a parser that has none leaves the key out,
+    # and the preview then says that it has nothing to point at.
+    if "judgements" not in data and getattr(parsed, "judgements", None):
+        data["judgements"] = [j.to_dict() for j in parsed.judgements]
+    draft = ImportDraft(region=region, plan=data, mapping={}, match_reasons={}, match_similarity={},
+                        source_name=(parsed.source or "")[:255])
+    _match_new_names(draft, plan_unit_names(data), region=region)
     if previous is None:
         previous = find_previous_version(region, data)
     if previous is not None:
         _carry_kind_corrections(data, previous)
-    return ImportDraft(
-        region=region, plan=data, mapping=mapping, match_reasons=reasons, previous=previous,
-        source_name=(parsed.source or "")[:255],
-    )
+    draft.previous = previous
+    return draft
+
+
+@dataclass(frozen=True)
+class Reread:
+    """What became of the office's corrections when the workbook was read again."""
+
+    gone: int  # task ids of the old reading not in the new one
+    kinds_kept: int  # target-kind corrections put back on the same target of the new reading
+    kinds_dropped: int  # those whose target the new reading no longer has
+
+
+def draft_replace_parsed(draft: ImportDraft, parsed: ParsedPlan, *, columns: list[dict[str, Any]]) -> Reread:
+    """The workbook read again with another column mapping replaces the parsed plan. Kept: the unit
+    mapping of names still in the plan, the plan it revises, the ticks on metadata and units, the
+    corrected metadata (the column mapping does not change it), and target-kind corrections where the
+    new reading has the same target (same task title, value, unit, comparator and deadline) — those
+    carried from the revised plan are carried again first, as for the first reading. Reset: other
+    corrections of tasks and targets (added, edited, deleted ones), which the new reading may no
+    longer fit."""
+    old = draft.plan
+    old_ids = {t["id"] for t in old.get("tasks", [])}
+    data = parsed.to_dict()
+    if "judgements" not in data and getattr(parsed, "judgements", None):
+        data["judgements"] = [j.to_dict() for j in parsed.judgements]
+    for key, check in (draft.checked or {}).items():
+        name = key.removeprefix("metadata:")
+        if key.startswith("metadata:") and check.get("how") == "edited" and name in old:
+            data[name] = old[name]
+    if draft.previous_id is not None:
+        _carry_kind_corrections(data, draft.previous)
+    checked = {k: v for k, v in draft.checked.items() if k.startswith(("metadata:", "unit:"))}
+    kept, dropped = _reapply_kinds(old, data, draft.checked or {}, checked)
+    draft.plan = data
+    draft.columns = columns
+    names = plan_unit_names(data)
+    for store in (draft.mapping, draft.match_reasons, draft.match_similarity):
+        for name in [n for n in store if n not in names]:
+            del store[name]
+    _match_new_names(draft, names)
+    draft.checked = checked
+    return Reread(len(old_ids - {t["id"] for t in data.get("tasks", [])}), kept, dropped)
+
+
+def _target_identity(target: dict[str, Any]) -> tuple:
+    return (float(target["value"]), target.get("unit") or "", target.get("comparator") or ">=",
+            target.get("deadline_year"))
+
+
+def _reapply_kinds(old: dict[str, Any], new: dict[str, Any], old_checked: dict, checked: dict) -> tuple[int, int]:
+    """Put the office's target-kind corrections of the old reading back on the same targets of the
+    new one (a task is the same when its title is); the check they counted as moves along."""
+    new_by_title: dict[str, list[dict[str, Any]]] = {}
+    for task in new.get("tasks", []):
+        new_by_title.setdefault(" ".join(task["title"].split()), []).append(task)
+    kept = dropped = 0
+    for task in old.get("tasks", []):
+        for index, target in enumerate(task.get("targets", [])):
+            if not target.get("kind") or target.get("added"):
+                continue
+            home = None
+            for candidate in new_by_title.get(" ".join(task["title"].split()), []):
+                for position, other in enumerate(candidate.get("targets", [])):
+                    if _target_identity(other) == _target_identity(target):
+                        home = (candidate, position, other)
+                        break
+                if home:
+                    break
+            if home is None:
+                dropped += 1
+                continue
+            candidate, position, other = home
+            try:
+                other["kind"] = _kind_override(other, target["kind"])
+            except PlanImportError:
+                dropped += 1
+                continue
+            kept += 1
+            check = old_checked.get(f"target:{task['id']}:{index}")
+            if check is not None:
+                checked[f"target:{candidate['id']}:{position}"] = check
+    return kept, dropped
 
 
 def _carry_kind_corrections(plan: dict[str, Any], previous: Plan) -> None:
@@ -113,14 +194,17 @@ def region_mismatch(draft: ImportDraft) -> str | None:
     return None
 
 
-def draft_set_mapping(draft: ImportDraft, choices: dict[str, str]) -> None:
-    """Apply the office's mapping choices: a unit id of the region, or "new" to create the unit."""
+def draft_set_mapping(draft: ImportDraft, choices: dict[str, str], *, by: str = "") -> None:
+    """Apply the office's mapping choices: a unit id of the region, or "new" to create the unit. A
+    name whose choice changes counts as checked."""
     region_units = set(Unit.objects.filter(region_id=draft.region_id).values_list("pk", flat=True))
     problems = []
     for name, choice in choices.items():
         if name not in draft.mapping:
             continue
         if choice == NEW_UNIT:
+            if draft.mapping[name] != NEW_UNIT:
+                mark_checked(draft, f"unit:{name}", by=by, how="edited")
             draft.mapping[name] = NEW_UNIT
             continue
         try:
@@ -131,6 +215,8 @@ def draft_set_mapping(draft: ImportDraft, choices: dict[str, str]) -> None:
         if unit_id not in region_units:
             problems.append(f"“{name}”对应的单位不属于本地区")
             continue
+        if draft.mapping[name] != unit_id:
+            mark_checked(draft, f"unit:{name}", by=by, how="edited")
         draft.mapping[name] = unit_id
     if problems:
         raise PlanImportError("；".join(problems))
@@ -147,18 +233,23 @@ def _split_units(text: str) -> list[str]:
     return [part for part in (p.strip() for p in re.split(r"[、,，;；\s]+", text or "")) if part]
 
 
-def _match_new_names(draft: ImportDraft, names: list[str]) -> None:
+def _match_new_names(draft: ImportDraft, names: list[str], *, region: Region | None = None) -> None:
+    """Pre-fill the mapping of names not yet in it. A close spelling is kept with its similarity:
+    the preview asks the office to check it."""
     new_names = [n for n in names if n not in draft.mapping]
     if new_names:
-        matcher = UnitMatcher(Region.objects.get(pk=draft.region_id))
+        matcher = UnitMatcher(region or Region.objects.get(pk=draft.region_id))
         for name in new_names:
             match = matcher.match(name)
             draft.mapping[name] = match.unit.pk if match.unit else NEW_UNIT
             draft.match_reasons[name] = match.reason
+            if match.is_fuzzy:
+                draft.match_similarity[name] = match.similarity
 
 
 def draft_edit_task(
-    draft: ImportDraft, task_id: str, *, title: str, text: str, lead_units: str, participating_units: str
+    draft: ImportDraft, task_id: str, *, title: str, text: str, lead_units: str, participating_units: str,
+    by: str = "",
 ) -> None:
     """Correct a task the parser got wrong. Unit lists are names separated by 、 or commas; a name
     not yet in the mapping is matched against the region's units like the parsed ones."""
@@ -172,6 +263,7 @@ def draft_edit_task(
     task.update(title=title, text=(text or "").strip(), lead_units=leads,
                 participating_units=[p for p in participants if p not in leads])
     _match_new_names(draft, [*leads, *participants])
+    task_edited(draft, task_id, by=by)
 
 
 def section_choices(plan: dict[str, Any]) -> list[tuple[str, str]]:
@@ -310,12 +402,14 @@ def _target_at(draft: ImportDraft, task_id: str, index: int) -> tuple[dict[str, 
 
 def draft_edit_target(
     draft: ImportDraft, task_id: str, index: int, *, value: str, unit: str, comparator: str,
-    deadline_year: str, kind: str | None = None, delete: bool = False,
+    deadline_year: str, kind: str | None = None, delete: bool = False, by: str = "",
 ) -> None:
     target, targets = _target_at(draft, task_id, index)
     if delete:
         del targets[index]
+        target_deleted(draft, task_id, index)
         return
+    mark_checked(draft, f"target:{task_id}:{index}", by=by, how="edited")
     cleaned = _clean_target(task_id, value=value, unit=unit, comparator=comparator, deadline_year=deadline_year)
     updated = {**target, **cleaned}
     if kind is not None:
@@ -343,9 +437,10 @@ def draft_add_target(
     return target
 
 
-def draft_set_target_kind(draft: ImportDraft, task_id: str, index: int, kind: str) -> None:
+def draft_set_target_kind(draft: ImportDraft, task_id: str, index: int, kind: str, *, by: str = "") -> None:
     target, _ = _target_at(draft, task_id, index)
     target["kind"] = _kind_override(target, kind)
+    mark_checked(draft, f"target:{task_id}:{index}", by=by, how="edited")
 
 
 def validate_draft(draft: ImportDraft) -> list[str]:

@@ -20,10 +20,13 @@ class PlanUploadForm(forms.Form):
         label="方案文件", help_text="支持 " + "、".join(ALLOWED_SUFFIXES) + "，不超过 20 MB"
     )
 
-    def __init__(self, *args, regions, **kwargs):
+    def __init__(self, *args, regions, home=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["region"].queryset = regions
-        if regions.count() == 1:
+        # An office administers its towns too, but its plans are mostly its own region's.
+        if home is not None and regions.filter(pk=home.pk).exists():
+            self.fields["region"].initial = home.pk
+        elif regions.count() == 1:
             self.fields["region"].initial = regions.first()
 
 
@@ -40,6 +43,31 @@ class TaskEditForm(forms.Form):
     text = forms.CharField(label="任务内容", widget=forms.Textarea(attrs={"rows": 5}), required=False)
     lead_units = forms.CharField(label="牵头单位", required=False, help_text="多个单位用顿号分隔")
     participating_units = forms.CharField(label="参与单位", required=False, help_text="多个单位用顿号分隔")
+
+
+class MetadataForm(forms.Form):
+    """The plan's particulars as typed; `metadata.clean_metadata` (through the service) checks them,
+    so that the form, the API and the CLI give the same messages."""
+
+    title = forms.CharField(label="标题", error_messages={"required": "标题不能为空"},
+                            widget=forms.TextInput(attrs={"size": 60}))
+    doc_number = forms.CharField(label="文号", required=False, help_text="如 乳政发〔2022〕6号；没有文号的留空")
+    issuer = forms.CharField(label="印发机关", required=False, help_text="如 乳山市人民政府办公室")
+    date = forms.CharField(label="印发日期", required=False, help_text="按“年-月-日”填写，如 2022-07-12",
+                           widget=forms.TextInput(attrs={"inputmode": "numeric"}))
+    region = forms.CharField(label="文件写明的地区", required=False,
+                             help_text="文件中写的地区名称；方案归属的地区是上传时所选的地区，不在此更改")
+    # Laid out as one sentence (自 … 年至 … 年; 到 … 年…达到 … %): the aria-label names each box.
+    period_start = forms.CharField(label="实施期起始年", required=False,
+                                   widget=forms.TextInput(attrs={"aria-label": "实施期起始年", "inputmode": "numeric"}))
+    period_end = forms.CharField(label="实施期结束年", required=False,
+                                 widget=forms.TextInput(attrs={"aria-label": "实施期结束年", "inputmode": "numeric"}))
+    headline_year = forms.CharField(label="总体目标年份", required=False,
+                                    widget=forms.TextInput(attrs={"aria-label": "总体目标年份", "inputmode": "numeric"}))
+    headline_value = forms.CharField(
+        label="总体目标比例", required=False,
+        widget=forms.TextInput(attrs={"aria-label": "总体目标：公民具备科学素质的比例（%）", "inputmode": "decimal"}),
+    )
 
 
 class TaskAddForm(forms.Form):

@@ -51,6 +51,16 @@ class ImportDraft(models.Model):
     # Name in the document → unit id of the region, or "new".
     mapping = models.JSONField("单位对应", default=dict)
     match_reasons = models.JSONField("匹配依据", default=dict)
+    # Name → similarity (0–100) for names pre-filled by a close spelling only: doubtful until checked.
+    match_similarity = models.JSONField("名称相似度", default=dict)
+    # Item id of a judgement ("task:3.1.2", "unit:市科协" …) → who checked it, when, and how
+    # ("ticked" as 已核对, or "edited": corrected, which counts as checked).
+    checked = models.JSONField("已核对", default=dict)
+    # The uploaded workbook itself (.xlsx only, at most MAX_WORKBOOK_BYTES), so that the office can
+    # re-read it with another column mapping; empty for other formats and once the draft closes.
+    workbook = models.BinaryField("工作簿原文件", null=True, blank=True, editable=False)
+    # The workbook's column mapping as read: [{"sheet", "columns": [{"column", "label", "role"}]}].
+    columns = models.JSONField("表格列对应", default=list)
     previous = models.ForeignKey(
         Plan, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="修订的方案"
     )

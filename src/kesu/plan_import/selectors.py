@@ -20,6 +20,7 @@ from kesu.plan_import.drafts import (
     validate_draft,
 )
 from kesu.plan_import.models import DraftState, ImportDraft
+from kesu.plan_import.review import METADATA_LABELS, ReviewPanel, review_panel
 from kesu.planning.models import Plan, Task
 from kesu.plans.attainment import Kind
 
@@ -67,6 +68,13 @@ class DraftPreview:
     target_count: int
     # Set when the draft repeats the plan it revises: there is nothing to import.
     unchanged: str | None = None
+    review: ReviewPanel | None = None
+    # The kept workbook's column mapping, one form row per source column (empty for other formats).
+    workbook_sheets: list[dict[str, Any]] | None = None
+    workbook_kept: bool = False
+    role_choices: tuple = ()
+    metadata_rows: list[dict[str, Any]] | None = None
+    plan_targets: list[dict[str, Any]] | None = None
     new_unit: str = NEW_UNIT
     kind_choices: tuple = tuple(KIND_CHOICES)
 
@@ -79,9 +87,12 @@ def draft_preview(draft: ImportDraft) -> DraftPreview:
     units = list(Unit.objects.filter(region=region).order_by("name"))
     unit_names = {u.pk: u.name for u in units}
     plan = draft.plan
+    names = plan_unit_names(plan)
+    review = review_panel(draft, names, unit_names)
     mapping_rows = [
-        {"name": name, "choice": draft.mapping.get(name), "reason": draft.match_reasons.get(name, "")}
-        for name in plan_unit_names(plan)
+        {"name": name, "choice": draft.mapping.get(name), "reason": draft.match_reasons.get(name, ""),
+         "index": index, "doubtful": name in review.marked_units, "shared": review.shared_units.get(name, [])}
+        for index, name in enumerate(names)
     ]
 
     def shown(name):
@@ -91,7 +102,9 @@ def draft_preview(draft: ImportDraft) -> DraftPreview:
     tasks = [
         {**task, "lead_shown": [shown(n) for n in task["lead_units"]],
          "participating_shown": [shown(n) for n in task["participating_units"]],
-         "targets": [_target_row(t) for t in task.get("targets", [])]}
+         "doubtful": task["id"] in review.marked_tasks,
+         "targets": [{**_target_row(t), "doubtful": (task["id"], i) in review.marked_targets}
+                     for i, t in enumerate(task.get("targets", []))]}
         for task in plan["tasks"]
     ]
     diff = diff_against_previous(draft)
@@ -101,7 +114,39 @@ def draft_preview(draft: ImportDraft) -> DraftPreview:
         region_warning=region_mismatch(draft),
         target_count=sum(len(t.get("targets", [])) for t in plan["tasks"]),
         unchanged=diff.unchanged_message if diff is not None and diff.is_unchanged else None,
+        review=review, workbook_sheets=_workbook_rows(draft.columns or []), workbook_kept=bool(draft.workbook),
+        role_choices=tuple(ROLE_CHOICES),
+        metadata_rows=[{"field": f, "label": label, "doubtful": f in review.marked_metadata}
+                       for f, label in METADATA_LABELS.items()],
+        plan_targets=[{**t, "doubtful": i in review.marked_plan_targets} for i, t in enumerate(plan.get("targets") or [])],
     )
+
+
+# The roles a workbook column can take in the preview's mapping form, in the order offices think of them.
+ROLE_CHOICES = [
+    ("seq", "序号"), ("task", "任务"), ("lead", "牵头单位"), ("resp", "责任单位"), ("part", "配合单位"),
+    ("target", "目标"), ("deadline", "完成时限"), ("detail", "工作措施"), ("category", "类别"), ("", "忽略"),
+]
+
+
+def _workbook_rows(sheets: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each sheet's columns with a form field name ("col-<sheet>-<column>") for the mapping form."""
+    return [
+        {"sheet": sheet["sheet"], "columns": [
+            {**column, "field": f"col-{position}-{column['column']}", "letter": _column_letter(column["column"])}
+            for column in sheet["columns"]
+        ]}
+        for position, sheet in enumerate(sheets)
+    ]
+
+
+def _column_letter(index: int) -> str:
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
 
 
 def _target_row(target: dict[str, Any]) -> dict[str, Any]:

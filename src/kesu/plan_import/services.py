@@ -18,9 +18,18 @@ from kesu.org.models import Region, Unit, User
 from kesu.org.permissions import require_office_admin
 from kesu.org.services import add_alias, create_unit
 from kesu.plan_import.diff import diff_against_previous, normal_title
-from kesu.plan_import.drafts import NEW_UNIT, plan_unit_names, start_draft, validate_draft
+from kesu.plan_import.drafts import (
+    NEW_UNIT,
+    Reread,
+    draft_replace_parsed,
+    plan_unit_names,
+    start_draft,
+    validate_draft,
+)
 from kesu.plan_import.errors import PlanImportError
+from kesu.plan_import.metadata import MetadataEdit, draft_edit_metadata
 from kesu.plan_import.models import DraftState, ImportDraft
+from kesu.plan_import.reading import reread_workbook
 from kesu.planning.models import Plan, Section, SectionKind, Target, Task, TaskUnit, UnitRole
 from kesu.plans.model import ParsedPlan
 from kesu.progress.models import PeriodKind
@@ -43,10 +52,12 @@ def draft_lifetime() -> datetime.timedelta:
 
 
 def start_import(
-    *, actor: User, region: Region, parsed: ParsedPlan, file_sha256: str = ""
+    *, actor: User, region: Region, parsed: ParsedPlan, file_sha256: str = "", workbook: bytes | None = None,
+    columns: list[dict[str, Any]] | None = None,
 ) -> tuple[ImportDraft, bool]:
     """Store a new draft for the region. The same file uploaded again while its draft is still open
-    resumes that draft instead of starting a second one: (draft, True)."""
+    resumes that draft instead of starting a second one: (draft, True). An uploaded workbook's bytes
+    and column mapping are kept with the draft so that the preview can re-read it."""
     require_office_admin(actor, region)
     with acting_as(actor, reason="开始导入方案"), transaction.atomic():
         if file_sha256:
@@ -59,6 +70,8 @@ def start_import(
         draft = start_draft(region, parsed)
         draft.created_by = actor
         draft.file_sha256 = file_sha256
+        draft.workbook = workbook
+        draft.columns = columns or []
         draft.created_at = draft.updated_at = timezone.now()
         draft.save()
         record(AuditAction.CREATE, draft, None, _draft_header(draft), reason="开始导入方案")
@@ -75,6 +88,38 @@ def edit_draft(*, actor: User, draft: ImportDraft, edit: Callable[[ImportDraft],
         locked.save()
     draft.refresh_from_db()
     return result
+
+
+def edit_metadata(
+    *, actor: User, draft: ImportDraft, title: str, doc_number: str = "", issuer: str = "", date: str = "",
+    region: str = "", period_start: str = "", period_end: str = "", headline_value: str = "",
+    headline_year: str = "",
+) -> list[str]:
+    """Correct the draft's metadata (the office's values as typed; `metadata.clean_metadata` checks
+    them all before any is stored). Returns the labels of the fields that changed, which count as
+    checked in 请先核对; `confirm_import` writes the corrected values."""
+    edit = MetadataEdit(
+        title=title, doc_number=doc_number, issuer=issuer, date=date, region=region, period_start=period_start,
+        period_end=period_end, headline_value=headline_value, headline_year=headline_year,
+    )
+    by = actor.get_full_name() or actor.get_username()
+    return edit_draft(actor=actor, draft=draft, edit=lambda d: draft_edit_metadata(d, edit, by=by))
+
+
+def remap_workbook(*, actor: User, draft: ImportDraft, mapping: dict[str, dict[int, str]]) -> Reread:
+    """Read the draft's kept workbook again with the column mapping the office chose; the new reading
+    replaces the parsed plan (`drafts.draft_replace_parsed` says what is kept and returns what became
+    of the corrections)."""
+    with transaction.atomic():
+        locked = _locked_open(actor, draft)
+        if not locked.workbook:
+            raise PlanImportError("这份导入没有保存工作簿原文件，无法更改列对应，请重新上传")
+        upload = reread_workbook(bytes(locked.workbook), locked.source_name or "upload.xlsx", mapping)
+        reread = draft_replace_parsed(locked, upload.parsed, columns=upload.columns)
+        locked.updated_at = timezone.now()
+        locked.save()
+    draft.refresh_from_db()
+    return reread
 
 
 def _locked_open(actor: User | None, draft: ImportDraft) -> ImportDraft:
@@ -108,6 +153,7 @@ def _close(draft: ImportDraft, actor: User | None, state: str, plan: Plan | None
     draft.imported_plan = plan
     draft.closed_by = actor if actor is not None and actor.pk else None
     draft.plan, draft.mapping, draft.match_reasons = {"title": title}, {}, {}
+    draft.match_similarity, draft.checked, draft.workbook, draft.columns = {}, {}, None, []
     draft.updated_at = timezone.now()
     draft.save()
 

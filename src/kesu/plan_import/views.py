@@ -16,10 +16,11 @@ from kesu.org.http import posted, posted_files
 from kesu.org.models import Role
 from kesu.org.permissions import can_administer, require_role
 from kesu.org.selectors import administrable_regions
-from kesu.plan_import import drafts, reading, selectors, services
+from kesu.plan_import import drafts, reading, review, selectors, services
 from kesu.plan_import.errors import PlanImportError
 from kesu.plan_import.forms import (
     ConfirmForm,
+    MetadataForm,
     PlanUploadForm,
     TargetAddForm,
     TargetEditForm,
@@ -27,6 +28,7 @@ from kesu.plan_import.forms import (
     TaskAddForm,
     TaskEditForm,
 )
+from kesu.plan_import.metadata import metadata_initial
 from kesu.plan_import.models import DraftState, ImportDraft
 from kesu.planning.models import Plan
 
@@ -69,6 +71,10 @@ def _preview_url(draft: ImportDraft, task_id: str | None = None) -> str:
     return f"{url}#task-{task_id}" if task_id else url
 
 
+def _who(request) -> str:
+    return request.user.get_full_name() or request.user.get_username()
+
+
 def _edit(request, draft: ImportDraft, edit, success: str) -> bool:
     """Apply one correction through the service; report the outcome as a message."""
     try:
@@ -85,20 +91,21 @@ def upload(request):
     require_role(request.user, Role.OFFICE_ADMIN)
     services.purge_expired_drafts()
     regions = administrable_regions(request.user)
-    form = PlanUploadForm(posted(request), posted_files(request), regions=regions)
+    form = PlanUploadForm(posted(request), posted_files(request), regions=regions,
+                          home=getattr(request.user, "region", None))
     if request.method == "POST":
         if not request.FILES.get("file"):
             form.add_error("file", "请选择要上传的方案文件")
         elif form.is_valid():
             uploaded = form.cleaned_data["file"]
             try:
-                parsed = reading.parse_plan_upload(uploaded)
+                read = reading.read_upload(uploaded)
             except PlanImportError as exc:
                 form.add_error("file", str(exc))
             else:
                 draft, resumed = services.start_import(
-                    actor=request.user, region=form.cleaned_data["region"], parsed=parsed,
-                    file_sha256=reading.upload_sha256(uploaded),
+                    actor=request.user, region=form.cleaned_data["region"], parsed=read.parsed,
+                    file_sha256=reading.upload_sha256(uploaded), workbook=read.workbook, columns=read.columns,
                 )
                 if resumed:
                     messages.info(request, "这个文件已有未完成的导入，已为您打开，之前的修改都还在")
@@ -132,8 +139,53 @@ def save_mapping(request, draft: ImportDraft):
         value = request.POST.get(f"map-{index}")
         if value:
             choices[name] = value
-    _edit(request, draft, lambda d: drafts.draft_set_mapping(d, choices), "单位对应已保存")
+    who = _who(request)
+    _edit(request, draft, lambda d: drafts.draft_set_mapping(d, choices, by=who), "单位对应已保存")
     return redirect(_preview_url(draft))
+
+
+@_open_draft
+@require_POST
+def check_item(request, draft: ImportDraft):
+    """Tick (or untick) one item of the 请先核对 panel as 已核对."""
+    item = (request.POST.get("item") or "").strip()
+    checked = request.POST.get("checked", "1") != "0"
+    who = _who(request)
+    _edit(request, draft, lambda d: review.draft_tick(d, item, by=who, checked=checked),
+          "已标记为已核对" if checked else "已取消核对")
+    return redirect(_preview_url(draft) + "#review")
+
+
+@_open_draft
+@require_POST
+def remap_columns(request, draft: ImportDraft):
+    """Re-read the kept workbook with the column mapping the office chose."""
+    mapping: dict[str, dict[int, str]] = {}
+    for position, sheet in enumerate(draft.columns or []):
+        mapping[sheet["sheet"]] = {
+            column["column"]: request.POST.get(f"col-{position}-{column['column']}", column["role"])
+            for column in sheet["columns"]
+        }
+    try:
+        reread = services.remap_workbook(actor=request.user, draft=draft, mapping=mapping)
+    except PlanImportError as exc:
+        messages.error(request, str(exc))
+    else:
+        draft.refresh_from_db()
+        messages.success(request, remap_message(draft.task_count, reread))
+    return redirect(_preview_url(draft) + "#columns")
+
+
+def remap_message(task_count: int, reread) -> str:
+    """Says exactly what the re-reading kept and what it reset."""
+    lost = f"，原有 {reread.gone} 项任务已不在新的读取结果中" if reread.gone else ""
+    kinds = ""
+    if reread.kinds_kept or reread.kinds_dropped:
+        kinds = f"目标类型的更正已在 {reread.kinds_kept} 个相同的目标上保留"
+        kinds += f"（{reread.kinds_dropped} 个目标已不在新的读取结果中，其更正未保留）" if reread.kinds_dropped else ""
+        kinds += "；"
+    return (f"已按所选列对应重新读取工作簿：{task_count} 项任务{lost}。基本信息的修改、单位对应及两者的核对标记已保留；"
+            f"{kinds}此前对任务内容、责任单位和目标数值的修改，以及添加和删除的任务、目标已重置，请重新核对")
 
 
 @_open_draft
@@ -205,8 +257,9 @@ def edit_task(request, draft: ImportDraft, task_id: str):
     form = TaskEditForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
+            who = _who(request)
             services.edit_draft(actor=request.user, draft=draft,
-                                edit=lambda d: drafts.draft_edit_task(d, task_id, **form.cleaned_data))
+                                edit=lambda d: drafts.draft_edit_task(d, task_id, **form.cleaned_data, by=who))
         except PlanImportError as exc:
             form.add_error(None, str(exc))
         else:
@@ -215,6 +268,31 @@ def edit_task(request, draft: ImportDraft, task_id: str):
     if request.method != "POST":
         form = None
     return _render_task_form(request, draft, task_id, form=form, status=400 if form is not None else 200)
+
+
+@_open_draft
+def edit_metadata(request, draft: ImportDraft):
+    """Correct the plan's title, 文号, issuer, date, region, period and headline target."""
+    form = MetadataForm(posted(request), initial=metadata_initial(draft.plan))
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                changed = services.edit_metadata(actor=request.user, draft=draft, **form.cleaned_data)
+            except PlanImportError as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(request, f"基本信息已修改：{'、'.join(changed)}" if changed else "基本信息没有变化")
+                # To the top, where the message and the 请先核对 counts it changed are shown.
+                return redirect(_preview_url(draft))
+        status = 400
+    panel = review.review_panel(draft, drafts.plan_unit_names(draft.plan), {})
+    doubts = {i.item.partition(":")[2]: [d["reason"] for d in i.doubts] or [i.description]
+              for i in panel.pending if i.kind == "metadata"}
+    return render(request, "plan_import/import_metadata_form.html", {
+        "token": draft.token, "form": form, "plan": draft.plan, "region": draft.region, "doubts": doubts,
+        "document_rows": [(form[name], doubts.get(name, [])) for name in ("title", "doc_number", "issuer", "date", "region")],
+    }, status=status)
 
 
 def _form_errors(form) -> str:
@@ -230,7 +308,8 @@ def edit_target(request, draft: ImportDraft, task_id: str, index: int):
         messages.error(request, "目标填写有误：" + _form_errors(form))
         return redirect("plan_import:edit_task", token=draft.token, task_id=task_id)
     deleted = form.cleaned_data["delete"]
-    if not _edit(request, draft, lambda d: drafts.draft_edit_target(d, task_id, index, **form.cleaned_data),
+    who = _who(request)
+    if not _edit(request, draft, lambda d: drafts.draft_edit_target(d, task_id, index, **form.cleaned_data, by=who),
                  f"任务 {task_id} 的目标已{'删除' if deleted else '修改'}"):
         return redirect("plan_import:edit_task", token=draft.token, task_id=task_id)
     return redirect(_preview_url(draft, task_id))
@@ -260,7 +339,8 @@ def target_kind(request, draft: ImportDraft, task_id: str, index: int):
         messages.error(request, "请选择目标类型")
     else:
         kind = form.cleaned_data["kind"]
-        _edit(request, draft, lambda d: drafts.draft_set_target_kind(d, task_id, index, kind),
+        who = _who(request)
+        _edit(request, draft, lambda d: drafts.draft_set_target_kind(d, task_id, index, kind, by=who),
               f"任务 {task_id} 第{index + 1}个目标的类型已改为“{dict(form.fields['kind'].choices)[kind]}”")
     return redirect(_preview_url(draft, task_id))
 
