@@ -58,9 +58,15 @@ def judged_items(
     item only), the items of a split item and of its parts are not judged."""
     verdicts = _verdicts(plan, gold)
     unjudged = set() if knows_parts else _split_tasks(plan)
+    # A split item's assignments repeat its parts' (docs/decisions.md: the item stays a task, its
+    # parts carry the same units); the parts' are judged, the repetition is not.
+    repeated = _split_parents(plan)
     for judgement in plan.judgements:
         correct = verdicts.get(judgement.item)
-        if correct is None or (judgement.item.split(":")[1] in unjudged and judgement.kind != "metadata"):
+        task_id = judgement.item.split(":")[1]
+        if correct is None or (task_id in unjudged and judgement.kind != "metadata"):
+            continue
+        if judgement.kind == "assignment" and task_id in repeated:
             continue
         yield JudgedItem(
             document,
@@ -72,6 +78,14 @@ def judged_items(
             [d.penalty for d in judgement.doubts],
             correct,
         )
+
+
+def _split_parents(plan: Any) -> set[str]:
+    from kesu.plans.judging import SPLIT_INTO_PARTS
+
+    return {
+        j.item.split(":", 1)[1] for j in plan.judgements if j.kind == "task" and SPLIT_INTO_PARTS in j.doubts
+    }
 
 
 def _split_tasks(plan: Any) -> set[str]:

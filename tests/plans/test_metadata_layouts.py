@@ -416,3 +416,18 @@ def test_pages_about_a_plan_are_refused_saying_why(tmp_path: Path, text: str) ->
     with pytest.raises(PlanParseError) as refused:
         parse_file(path)
     assert "not a plan" in refused.value.problem
+
+
+def test_signed_date_of_a_notice_flattened_into_one_line_beats_the_site_date() -> None:
+    text = (
+        "青川市人民政府关于印发《青川市全民科学素质行动任务分工方案》的通知\n"
+        "发布部门:青川市政府\n发布时间:2024年05月09日\n"
+        "各区县人民政府,市级有关部门:《青川市全民科学素质行动任务分工方案》已经市政府同意,现印发给你们,"
+        "请认真组织实施。青川市人民政府2024年5月6日青川市全民科学素质行动任务分工方案为落实省实施方案,"
+        "制定本方案。一、工作目标到2025年,全市公民具备科学素质的比例超过14%。\n"
+    )
+    plan = parse_text(text, "flattened.txt")
+    assert plan.date == "2024-05-06"
+    judged = {j.item: j for j in plan.judgements}
+    assert judged["metadata:date"].rule == "metadata.date.flattened_notice"
+    assert any("网站信息栏2024-05-09" in d.reason for d in judged["metadata:date"].doubts)

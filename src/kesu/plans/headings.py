@@ -95,6 +95,11 @@ def section_kind(title: str) -> str | None:
     return None
 
 
+_DATE_ONLY = re.compile(
+    r"^(?:\d{1,4}年)?\d{1,2}月(?:\d{1,2}日)?(?:[上中下]旬|[初底])?(?:[-—－~～至到]\d{0,2}月?\d{1,2}日?)?(?:启动|起)?[，,、 ]?$"
+)
+
+
 def split_title(rest: str, clauses: list[Clause] | None = None) -> tuple[str, str]:
     """(title, whole text) of a heading line's text after its number."""
     text = rest.strip()
@@ -109,6 +114,10 @@ def split_title(rest: str, clauses: list[Clause] | None = None) -> tuple[str, st
     else:
         comma = body_for_title.find("，")
         title = body_for_title[:comma] if 0 < comma <= 60 else body_for_title[:30]
+    date = _DATE_ONLY.match(title)
+    if date and len(body_for_title) > date.end() + 1:
+        # （一）6月28日，在吴山广场举行…: the date opens the item; what is done there names it
+        return split_title(body_for_title[date.end() :].lstrip("，,、 "), [])[0], text
     return title.strip(" 。"), text
 
 
@@ -137,4 +146,23 @@ def classify_heading(paragraph: Paragraph) -> tuple[str, str, int | None, str] |
         return f"md{paragraph.md_level}", "", None, text
     if paragraph.bold and len(text) <= 40 and "。" not in text.rstrip("。"):
         return "bold", "", None, text
+    return None
+
+
+# 四、活动时间 / 5月18日…；5月21日由农技站牵头组织…参观示范田: a clause in the body of a schedule
+# field names the activity of its own sentence, which titles the task (the field's name says nothing)
+_SCHEDULE_TITLE = re.compile(r"^(?:活动|工作)?(?:时间|日程|进度)(?:安排)?$")
+_SENTENCE = re.compile(r"[^。；;！？!?]+")
+_LEADING_DATE = re.compile(r"^[\d月日号年至\-—－~～、]+[，,]?")
+
+
+def schedule_title(title: str, printed: str, clause_raw: str) -> str | None:
+    """The title of a task whose clause (`clause_raw`) sits in the `printed` body of a schedule field
+    titled `title`, or None when the field is no schedule."""
+    if not clause_raw or not _SCHEDULE_TITLE.match(title):
+        return None
+    for sentence in _SENTENCE.findall(printed):
+        if clause_raw in sentence:
+            rest = _LEADING_DATE.sub("", sentence.replace(clause_raw, "").strip(" ，,"))
+            return split_title(rest, [])[0] or None
     return None

@@ -95,7 +95,7 @@ def judge_plan(
         if draft.node.inferred_number:
             doubts.append(INFERRED_NUMBER)
         if not draft.part_of and (draft.id or draft.title) in split:
-            near.append(SPLIT_INTO_PARTS)
+            # the task alone: its units are its parts' (checked there) and its targets its only copy
             doubts.append(SPLIT_INTO_PARTS)
         task_rule = WORKBOOK_ROW if workbook and draft.rule == TABLE_ROW else draft.rule
         judgements.append(judge(f"task:{task.id}", "task", f"{task.id} {task.title}", task_rule, doubts))

@@ -253,7 +253,9 @@ def goal_paragraphs(paragraphs: list[str]) -> list[str]:
             for following in range(index + 1, len(paragraphs)):
                 other = paragraphs[following]
                 other_level = _form(other)
-                if other_level is not None and other_level <= (level or 0) and _is_heading(other):
+                # 二、聚焦重点人群，实施…行动为全面推进…: a heading of the same level with its paragraph
+                # glued on (a flattened page) ends the goals all the same
+                if other_level is not None and other_level <= (level or 0):
                     break
                 if not _is_heading(other):
                     chosen.append(following)

@@ -28,7 +28,7 @@ DATE_SITE_PUBLISHED = rule(
     "metadata.date.site_published", 0.5, "日期：网站信息栏的“发布日期/发布时间”（上网日期，常晚于成文日期）"
 )
 DATE_FLATTENED = rule(
-    "metadata.date.flattened_notice", 0.67, "日期：压成一行的通知中紧挨“（此件公开发布）”或页码“— 1 —”的日期"
+    "metadata.date.flattened_notice", 0.67, "日期：压成一行的通知中紧挨“（此件公开发布）”、页码“— 1 —”或通知末句后发文机关的日期"
 )
 # Trust order of the date (why: the signed date is the document's 成文日期; a site's 发布时间 is
 # when the page went online, often days later): the signed date of the notice or plan, then the
@@ -37,6 +37,10 @@ _SHORT_YEAR = re.compile(r"^[〇零○Ｏ一二三四五六七八九]{2}年")
 _FLATTENED_DATE = re.compile(
     r"(?:此件[^)）]{0,6}公开[^)）]{0,4}[)）]) *(?P<a>\d{4} *年 *\d{1,2} *月 *\d{1,2} *日)"
     r"|(?P<b>\d{4} *年 *\d{1,2} *月 *\d{1,2} *日) *(?:[(（] *此件|[—－-] *1 *[—－-])"
+    # …请认真组织实施。德阳市人民政府2023年3月23日德阳市…: the notice's last sentence, its issuer and
+    # the signed date run together when a site flattens the notice into one line
+    r"|(?:实施|执行|落实|办理)[。.] *[\u4e00-\u9fff（）()]{2,30}?"
+    r"(?:政府|办公室|办公厅|委员会|科协|协会|局|纲要办)[）)]? *(?P<c>\d{4} *年 *\d{1,2} *月 *\d{1,2} *日)"
 )
 
 
@@ -49,7 +53,7 @@ def date_of(
         for text in texts[: max(body_start, 1) + 1]:
             match = _FLATTENED_DATE.search(text)
             if match:
-                date, date_rule, printed = parse_date(match["a"] or match["b"]), DATE_FLATTENED, ""
+                date, date_rule, printed = parse_date(match["a"] or match["b"] or match["c"]), DATE_FLATTENED, ""
                 break
     written, published = getattr(site, "date", None), getattr(site, "published", None)
     if date is None:

@@ -27,6 +27,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from kesu.plans.characters import to_simplified
+from kesu.plans.site_copy import is_site_prompt, undouble
 
 # Characters that count as Chinese text for the purpose of removing spaces next to them.
 _CJK = r"\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef\u2014\u2018-\u201d\u2026"
@@ -154,7 +155,7 @@ _GLUED_ITEM = re.compile(r"(?<=[）)])[ \t]*(?=(?:[1-9]\d?)[.．、](?=[\u4e00-\
 _GLUED_KEY = re.compile(r"(?<=[\u4e00-\u9fff）)。]) +(?=(?:" + CLAUSE_KEYS + r") *[:：])")
 # 一、主题 … 二、时间 … 四、主要活动内容 （一）主办…: headings flattened onto one long line, each after a
 # space (Chinese text has no spaces of its own)
-_GLUED_HEADING = re.compile(r"(?<=\S) +(?=(?:[一二三四五六七八九十]{1,3}、|[（(][一二三四五六七八九十]{1,3}[）)])[\u4e00-\u9fff])")
+_GLUED_HEADING = re.compile(r"(?<=\S) +(?=(?:[一二三四五六七八九十]{1,3}、[\u4e00-\u9fff]|[（(][一二三四五六七八九十]{1,3}[）)][\u4e00-\u9fff\d]))")  # （一）6月28日…: a date may open an item
 # [接上页] / （续上页）: a site's note that the text goes on from the previous page
 _CONTINUED = re.compile(r"^[ \t]*[\[【(（][ \t]*(?:接|续|承)上页[ \t]*[\]】)）][ \t]*", re.MULTILINE)
 # 2、、市教育局: a document site's page marker in front of a line that goes on mid-sentence
@@ -212,7 +213,11 @@ def _split_numbered_run(line: str) -> str:
 def _cn_value(text: str) -> int:
     """一 … 九十九; 0 for what is no such number (十十), which then starts or breaks no run."""
     digits = "一二三四五六七八九"
-    if text.count("十") > 1 or any(c not in digits + "十" for c in text) or (len(text) == 3 and text[1] != "十"):
+    if (
+        text.count("十") > 1
+        or any(c not in digits + "十" for c in text)
+        or (len(text) == 3 and text[1] != "十")
+    ):
         return 0
     if len(text) == 2 and "十" not in text:
         return 0
@@ -269,7 +274,11 @@ def _column_gap(line: str) -> re.Match[str] | None:
     """The gap of a flattened two-column line (see `_COLUMN_GAP`); a single space only between two
     runs of Chinese text."""
     match = _COLUMN_GAP.match(line) if (" " in line or "\t" in line) else None
-    if match is None or not _LEFT_END.search(match.group("left")) or not _RIGHT_START.match(match.group("right")):
+    if (
+        match is None
+        or not _LEFT_END.search(match.group("left"))
+        or not _RIGHT_START.match(match.group("right"))
+    ):
         return None
     return match
 
@@ -393,6 +402,7 @@ def clean_lines(text: str) -> list[Line]:
     Blank lines are not returned; `Line.blank_before` records them.
     """
     text = _split_glued(_unflatten_columns(_space_tables(text.replace("\r\n", "\n").replace("\r", "\n"))))
+    text = undouble(text)
     lines: list[Line] = []
     blank = False
     for raw in text.split("\n"):
@@ -443,7 +453,7 @@ def _clean_one(raw: str) -> Line | None:
             ),
             text,
         )
-    if _PAGE_NUMBER.match(text):
+    if _PAGE_NUMBER.match(text) or is_site_prompt(text):
         return None
     raw = _MULTI_SPACE.sub(" ", _OTHER_SPACES.sub(" ", _narrow(unbolded))).strip()
     return Line(text, md_level=md_level, bold=bold, bullet=bullet, raw=raw)
@@ -547,7 +557,12 @@ def join_paragraphs(lines: list[Line]) -> list[Paragraph]:
             value = _cn_value(cn.group(1))
             # 纪念 / 九、一八，欢度国庆: a number far past the last 一、 heading, after a sentence left
             # open, goes on with that sentence
-            if last_cn and value > last_cn + 2 and paragraphs and re.search("[\u4e00-\u9fff，、]$", paragraphs[-1].text):
+            if (
+                last_cn
+                and value > last_cn + 2
+                and paragraphs
+                and re.search("[\u4e00-\u9fff，、]$", paragraphs[-1].text)
+            ):
                 paragraphs[-1].text += line.text
                 continue
             last_cn = value

@@ -26,6 +26,7 @@ from kesu.plans.model import ParsedPlan, Section, Task, UnitEntry
 from kesu.plans.nodes import Node
 from kesu.plans.normalize import Line, clean_lines, join_paragraphs
 from kesu.plans.readers import read_plan_document
+from kesu.plans.roster import listed_units
 from kesu.plans.structure import build_tree
 from kesu.plans.targets import choose_headline, extract_judged_targets, find_headline_candidates
 from kesu.plans.tasks import TaskDraft, collect_tasks
@@ -132,11 +133,18 @@ def is_report_about_plan(plan: ParsedPlan, text: str = "") -> bool:
     first_line = next((line.strip() for line in text.splitlines() if line.strip()), "")
     if not plan.title and len(first_line) <= 40 and _REPORT_TITLE.search(to_simplified(first_line)):
         return True  # 2023年县科协科普工作总结: a title the metadata reader does not take for a plan's
+    opening = to_simplified(text.lstrip()[:300])
+    if _NEWS_SECTION.search(opening) and not _has_plan_title(plan.title):
+        return True  # filed by the site under its news: a 由X牵头… in it reports who did what
     return bool(
-        _NEWS_LEAD.search(to_simplified(text.lstrip()[:300]))
+        _NEWS_LEAD.search(opening)
         and not _has_plan_title(plan.title)
         and not any(task.lead_units or task.participating_units for task in plan.tasks)
     )
+
+
+# the site's own news category printed above the item (栏目：…部门新闻, 主题分类：…工作动态)
+_NEWS_SECTION = re.compile(r"工作动态|部门新闻|新闻动态|图片新闻|要闻动态")
 
 
 def _plan_evidence(plan: ParsedPlan) -> list[str]:
@@ -214,9 +222,19 @@ def _parse(text: str, name: str, aliases: AliasDictionary | None, notes: list[st
         )
 
     spellings = [unit for draft in drafts for unit in (*draft.leads, *draft.participants)]
-    catalogue = build_catalogue(spellings, meta.regions, aliases, extra_spellings=meta.issuer_names)
+    roster = listed_units(document)  # units named in a list of members, assigned to no task
+    catalogue = build_catalogue(
+        [*spellings, *roster], meta.regions, aliases, extra_spellings=meta.issuer_names
+    )
     tasks, target_rules = _tasks(drafts, catalogue.canonical, meta.period.start if meta.period else None)
     units = _units(tasks, catalogue.aliases, {d.id for d in drafts if d.part_of})
+    named = {unit.name for unit in units}
+    for spelling in roster:
+        name = catalogue.canonical.get(spelling, spelling)
+        if name not in named:
+            named.add(name)
+            entry_aliases = list(catalogue.aliases.get(name, [name]))
+            units.append(UnitEntry(name=name, aliases=entry_aliases, is_class=is_collective(name)))
 
     body_texts = [p.text for p in paragraphs]
     candidates = find_headline_candidates(body_texts)

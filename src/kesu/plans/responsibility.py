@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from kesu.plans.confidence import rule as declare_rule
 from kesu.plans.units import (
     UNIT_SUFFIX,
+    clean_unit_name,
     default_alias_dictionary,
     is_collective,
     is_generic_unit,
@@ -111,7 +112,7 @@ _SENTENCE_CLAUSE = re.compile(
 
 # The forms of clause, as confidence rules (kesu.plans.confidence); base confidences measured on
 # the corpus by bench/calibrate_parse.py.
-INLINE_BRACKET = declare_rule("assignment.inline_bracket", 0.97, "括注中的角色词：（由X牵头，Y参加）（X牵头，Y配合）")
+INLINE_BRACKET = declare_rule("assignment.inline_bracket", 0.98, "括注中的角色词：（由X牵头，Y参加）（X牵头，Y配合）")
 BRACKET_KEYED = declare_rule("assignment.bracket_keyed", 0.98, "括注中的键：（牵头单位：X；配合单位：Y）（责任单位：X（牵头）、Y）")
 KEY_LINE = declare_rule("assignment.key_line", 0.98, "单独成句或成行的键：牵头单位：X；配合单位：Y")
 SENTENCE_INTRO = declare_rule("assignment.sentence_intro", 0.8, "以“责任分工：/分工：”引出的句子：由X牵头，Y等参加")
@@ -449,9 +450,11 @@ def _sentence_clause_end(text: str, start: int) -> int:
 _ROLE_SENTENCE = re.compile(r"[^。！？!?]{2,300}(?:[。！？!?]|$)")
 # 举办科普巡回展由县科委、县环保局牵头，组织…: a 由X牵头[，Y配合] phrase inside a longer sentence;
 # the phrase must end at a comma or a full stop, so 由X负责组织… (X does it) is not read as one
+# 由X牵头组织各村农户代表…: 牵头 names the lead whatever follows it
 _EMBEDDED_ROLE = re.compile(
     r"由(?P<body>[^。；;！？!?，,（()）]{2,80}?(?:牵头|负责)(?:组织|实施|落实)?"
     r"(?:[，,][^。；;！？!?，,（()）]{2,160}?(?:配合|参加|参与|协助|协同))?)(?=[，,。；;]|$)"
+    r"|由(?P<lead>[^。；;！？!?，,（()）由]{2,40}?牵头)(?=组织|开展|举办|实施)"
 )
 EMBEDDED_ROLE = declare_rule("assignment.embedded_role", 0.93, "句中的角色短语：…由X牵头，Y配合，组织…")
 
@@ -459,7 +462,7 @@ EMBEDDED_ROLE = declare_rule("assignment.embedded_role", 0.93, "句中的角色�
 def _embedded_clauses(text: str) -> list[Clause]:
     clauses = []
     for match in _EMBEDDED_ROLE.finditer(text):
-        roles = _accept(match.group("body"), strict=True)
+        roles = _accept(match.group("body") or match.group("lead"), strict=True)
         if roles is None or not (roles[0] or roles[1]):
             continue
         clauses.append(Clause(match.group(0), match.start(), match.end(), roles[0], roles[1], rule=EMBEDDED_ROLE))
@@ -469,10 +472,12 @@ def _embedded_clauses(text: str) -> list[Clause]:
 # 市科协联合市教育局、科技局共同组织开展…; 此次活动由县教育局与科协联合举办: the units that run the
 # activity the document plans, all of them leading it
 _ORGANISERS = re.compile(
-    r"(?:^|(?<=[，,。；;：:]))(?:此次|本次)?(?:活动)?由?(?P<first>[^，,。；;：:（()）]{2,30}?)"
+    r"(?:^|(?<=[，,。；;：:\d]))(?:此次|本次)?(?:活动)?由?(?P<first>[^，,。；;：:（()）\d]{2,30}?)"
     r"(?:联合|会同|与|和)(?P<others>[^，,。；;：:（()）]{2,80}?)(?:共同|联合)+(?:组织|举办|主办|承办|开展)"
 )
-ORGANISERS = declare_rule("assignment.organisers", 0.2, "联合举办的单位：X联合Y共同组织开展… / 由X与Y联合举办")
+ORGANISERS = declare_rule(
+    "assignment.organisers", 0.12, "联合举办的单位：X联合Y共同组织开展… / 由X与Y联合举办"
+)
 
 
 # a name and nothing else: 区科协与_街道在_广场联合举办 names a place, not a second organiser
@@ -523,10 +528,10 @@ def _sentence_clauses(text: str) -> list[Clause]:
 # 1、区科协特邀请专家…；5、区教育局要组织…: an item whose subject is a unit (printed with its level,
 # or a class such as 各街道科协) followed by what it does; that unit leads the item
 _SUBJECT = re.compile(
-    r"由?(?P<unit>[\u4e00-\u9fff]{2,20}?)(?=要|将|应当|负责|牵头|特邀|联合|会同|组织|邀请|购买|在[^，,。]{1,12}(?:期间|开展|举办|安排))"
+    r"由?(?P<unit>[\u4e00-\u9fff]{2,20}?)(?=要|将|应当|负责|牵头|特邀|联合|会同|组织|邀请|购买|在[^，,。]{1,12}(?:期间|开展|举办|安排|结束后))"
 )
 _SUBJECT_START = re.compile(r"^(?:省|市|区|县|州|旗|镇|乡|街道|各|高新区|开发区|经开区|团)")
-SUBJECT_ACTOR = declare_rule("assignment.subject_actor", 0.8, "条目以单位作主语：区科协要…/区教育局组织…")
+SUBJECT_ACTOR = declare_rule("assignment.subject_actor", 0.83, "条目以单位作主语：区科协要…/区教育局组织…")
 
 
 def subject_clause(text: str, duty_only: bool = False) -> Clause | None:
@@ -545,11 +550,17 @@ def subject_clause(text: str, duty_only: bool = False) -> Clause | None:
         if not match:
             continue
         unit = match.group("unit")
+        start = match.start("unit")
+        cleaned = clean_unit_name(unit)
+        if cleaned != unit and unit.endswith(cleaned):
+            # 发挥好X牵头协调作用: the verb before the unit is not part of its name
+            start += len(unit) - len(cleaned)
+            unit = cleaned
         if duty_only and not text.startswith(("负责", "牵头"), match.end("unit")):
             continue
         known = _SUBJECT_START.match(unit) or _unprefixed_unit(unit)
         if known and not is_generic_unit(unit) and UNIT_SUFFIX.search(unit):
-            return Clause(unit, match.start("unit"), match.end("unit"), [unit], [], rule=SUBJECT_ACTOR)
+            return Clause(unit, start, match.end("unit"), [unit], [], rule=SUBJECT_ACTOR)
     return None
 
 

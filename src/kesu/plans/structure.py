@@ -229,9 +229,21 @@ def _note_unreadable(clauses: list[Clause], document: Document) -> None:
 def _add_body(node: Node, text: str, document: Document) -> None:
     clauses = document.clauses_of(text)
     _note_unreadable(clauses, document)
+    if not clauses and _activity_heading(node) and not node.own_clauses:
+        # 四、活动总结 / 粮油科协在活动结束后，将…: the unit a step's paragraph opens with does the step
+        subject = subject_clause(text, duty_only=False)
+        clauses = [subject] if subject and subject.start == 0 else []
     if not clauses and mentions_responsibility(text):
         document.unreadable_clauses.append(text[:60])
     node.segments.append(Segment(text, clauses))
+
+
+# 四、活动总结: a short heading naming a step of an activity plan (not its aims, time or means)
+_ACTIVITY_STEP = re.compile(r"^(?:活动)?(?:总结|宣传|评比|表彰|启动|开幕|闭幕|筹备|验收|考评)(?:阶段|工作|仪式)?$")
+
+
+def _activity_heading(node: Node) -> bool:
+    return node.parent is not None and not node.children and bool(_ACTIVITY_STEP.match(node.title or ""))
 
 
 # 主办、承办、协办单位： as a heading of its own: it names roles, nothing to do

@@ -29,7 +29,7 @@ import re
 from dataclasses import dataclass, field
 
 from kesu.plans.confidence import rule
-from kesu.plans.headings import split_title
+from kesu.plans.headings import schedule_title, split_title
 from kesu.plans.nodes import Document, Node
 from kesu.plans.responsibility import Clause
 
@@ -42,9 +42,9 @@ TABLE_ROW = rule("task.table_row", 0.97, "任务分工表（Word/PDF/文本表�
 DUTY_LINE = rule("task.duty_line", 0.86, "成员单位职责的一行（单位：职责）为该单位牵头的一项任务")
 INHERITED = rule("task.inherited", 0.97, "没有自己责任分工的条目，沿用其后段末或上级标题的分工，为一项任务")
 CLAUSE_SPAN = rule("task.clause_span", 0.5, "一段中有多处责任分工：每处分工及其前文为一项任务")
-PARAGRAPH = rule("task.paragraph", 0.2, "无编号的段落带责任分工，为一项任务")
+PARAGRAPH = rule("task.paragraph", 0.17, "无编号的段落带责任分工，为一项任务")
 ENUMERATED_PART = rule("task.enumerated_part", 0.86, "条目内的“一是…二是…三是…”每部分为一项子任务")
-UNASSIGNED = rule("task.unassigned", 0.33, "同级条目多为任务而本条目没有责任分工：按任务保留，单位待补")
+UNASSIGNED = rule("task.unassigned", 0.58, "同级条目多为任务而本条目没有责任分工：按任务保留，单位待补")
 # how a unit came to a task when no clause of the task's own named it
 SECTION_FINAL = rule("assignment.section_final", 0.98, "段末或组末的分工句（以上工作由X牵头…）覆盖其上各条目")
 INHERITED_HEADING = rule("assignment.inherited_heading", 0.92, "条目没有分工，沿用上级标题的责任分工")
@@ -203,17 +203,32 @@ def collect_tasks(document: Document) -> list[TaskDraft]:
             visit(child, inherited)
 
     visit(document.root, None)
+    only_opening = all(d.node.parent is None for d in drafts)
+    if not only_opening:
+        # the item cut off at the end counts among the tasks its siblings are measured against
+        _add_last_item(document.root, drafts)
     emitted = {id(d.node) for d in drafts}
     _add_unassigned(document.root, drafts, emitted, has_clause)
-    if not drafts:
+    _add_parallel_items(drafts, emitted, has_clause)
+    if only_opening:
+        # no clause, or only clauses of the opening (X联合Y共同组织开展…) that govern no item
         _add_leaf_items(document.root, drafts)
     else:
-        _add_last_item(document.root, drafts)
         _add_task_sections(document.root, drafts)
+    for draft in drafts:
+        _title_from_schedule(draft)
     drafts.extend(part for draft in list(drafts) for part in _enumerated_parts(draft))
     _add_listed_tasks(document.root, drafts, {id(d.node) for d in drafts})
     drafts.sort(key=lambda d: d.order)
     return drafts
+
+
+def _title_from_schedule(draft: TaskDraft) -> None:
+    printed = "\n".join(segment.text for segment in draft.node.segments)
+    title = schedule_title(draft.title, printed, draft.units_raw)
+    if title:
+        draft.title = title
+        draft.path = [*draft.path[:-1], title]
 
 
 _ENUMERATED = re.compile(r"(?:^|(?<=[。；;，,：:\s]))(?P<n>[一二三四五六七八九]|十[一二三四五六七八九]?)是")
@@ -385,15 +400,20 @@ def _add_last_item(root: Node, drafts: list[TaskDraft]) -> None:
     drafts.append(TaskDraft(last, last.id, last.path(), last.title, last.full_text(), [], [], "", (last.order, 0)))
 
 
-_TASK_SECTION = re.compile(r"(?:主要|重点|具体)?任务|活动(?:[内內]容|安排|方式)|主要活动|工作(?:安排|重点|进度)")
+_TASK_SECTION = re.compile(r"(?:主要|重点|具体)?任务|活动(?:[内內]容|安排|方式)|主要活动|工作(?:安排|重点|进度)|^(?:主要)?[内內]容$")
 
 
 def _add_task_sections(node: Node, drafts: list[TaskDraft]) -> None:
     """五、活动内容 / 1、… 2、… with no clause in a document that has clauses elsewhere: a section
     titled as the tasks' section lists tasks, without units."""
     emitted = {id(d.node) for d in drafts}
+
+    def covered(item: Node) -> bool:  # the item or an item below it is a task already
+        return id(item) in emitted or any(covered(c) for c in item.children)
+
     for child in node.children:
-        items = child.children
+        # an item whose sub-items are tasks already (a table's rows run into it) is left as it is
+        items = [c for c in child.children if not (c.children and covered(c))]
         if (
             _TASK_SECTION.search(child.title)
             and len(items) >= 2
@@ -403,7 +423,11 @@ def _add_task_sections(node: Node, drafts: list[TaskDraft]) -> None:
             )
             and not child.clauses
         ):
-            _add_leaf_items(child, drafts)
+            for item in items:
+                if item.full_text() and not item.is_table_group and item.style != "annex":
+                    drafts.append(
+                        TaskDraft(item, item.id, item.path(), item.title, item.full_text(), [], [], "", (item.order, 0))
+                    )
         elif child.children:
             _add_task_sections(child, drafts)
 
@@ -421,16 +445,16 @@ def _activity_with_parts(section: Node, item: Node) -> bool:
 
 def _add_leaf_items(node: Node, drafts: list[TaskDraft]) -> None:
     """A document with no clause at all (a 工作进度 list, an activity list): its items below the
-    top-level sections are tasks without units, for the reader to assign."""
+    top-level sections are tasks without units, for the reader to assign. An item below a top-level
+    section whose sub-items are all plain leaves ((一)科普阵地建设 / 1、… 2、…) is one task and the
+    sub-items its text: with no clause to tell the rows apart, the office's row is the item it
+    numbered as a heading, as for a heading whose clause covers its sub-items."""
     for child in node.children:
-        if child.children and not _activity_with_parts(node, child):
-            _add_leaf_items(child, drafts)
-        elif (
-            node.parent is not None
-            and not child.is_table_group
-            and child.style != "annex"
-            and child.full_text()
-        ):
+        # (一)(二) at the top of an excerpt with no 一、 above them are items, not sections
+        item_level = node.parent is not None or (
+            child.style not in _SECTION_STYLES and not _NOT_TASK_SECTION.search(child.title or "")
+        )
+        if child.children and item_level and child.style not in _SECTION_STYLES and _leaf_group(child):
             drafts.append(
                 TaskDraft(
                     child,
@@ -444,6 +468,98 @@ def _add_leaf_items(node: Node, drafts: list[TaskDraft]) -> None:
                     (child.order, 0),
                 )
             )
+        elif child.children and not _activity_with_parts(node, child):
+            _add_leaf_items(child, drafts)
+        elif item_level and not child.is_table_group and child.style != "annex" and child.full_text():
+            drafts.append(
+                TaskDraft(
+                    child,
+                    child.id,
+                    child.path(),
+                    child.title,
+                    child.full_text(),
+                    [],
+                    [],
+                    "",
+                    (child.order, 0),
+                )
+            )
+
+
+_SECTION_STYLES = ("chapter", "article", "cn", "bold", "md1", "md2", "annex", "para")
+
+
+# (一)近期工作计划 / (二)2011-2012年: a heading naming a phase groups the items by when, not what;
+# each item stays a task
+_PHASE_TITLE = re.compile(r"\d{2,4}\s*年|[近中远]期|阶段|[上下]半年|\d{1,2}\s*月|季度|年度")
+
+
+# sections that state aims and means, not work: their items are no tasks of the plan
+_NOT_TASK_SECTION = re.compile(
+    r"^[\u4e00-\u9fff]{0,6}(?:指导思想|原则|目标(?:任务)?|保障(?:措施)?|要求|组织领导|领导小组|背景|意义|形势|主题"
+    r"|时间|宗旨|附 *则|附件|说明)$"
+)
+
+
+def _add_parallel_items(drafts: list[TaskDraft], emitted: set[int], has_clause) -> None:
+    """一、… 1、2、 / 二、… 3、（X牵头） 4、: items numbered on in the same style under a sibling section
+    of the sections that hold tasks are tasks as well, without units (the numbering runs across the
+    sections, so they are rows of one list); sections of aims and means are left out."""
+    task_parents = {
+        id(d.node.parent): d.node.parent
+        for d in drafts
+        if d.node.parent is not None and d.node.parent.parent is not None and d.part_of is None
+    }
+    styles = {(d.node.style, id(d.node.parent)) for d in drafts if d.node.parent is not None}
+    for parent in list(task_parents.values()):
+        task_styles = {style for style, owner in styles if owner == id(parent)}
+        runs_on = _numbering_runs_on(parent.parent, task_styles)
+        for section in parent.parent.children:
+            if (id(section) in task_parents and not runs_on) or _NOT_TASK_SECTION.search(section.title or ""):
+                continue
+            for item in section.children:
+                if (
+                    item.style in task_styles
+                    and id(item) not in emitted
+                    and not has_clause(item)
+                    and not item.children
+                    and item.full_text()
+                ):
+                    drafts.append(
+                        TaskDraft(
+                            item,
+                            item.id,
+                            item.path(),
+                            item.title,
+                            item.full_text(),
+                            [],
+                            [],
+                            "",
+                            (item.order, 0),
+                        )
+                    )
+                    emitted.add(id(item))
+
+
+def _numbering_runs_on(node: Node, styles: set[str]) -> bool:
+    """1、2、 under 一、, 3、4、 under 二、: the items are numbered as one list across the sections."""
+    firsts = [
+        next((c.ordinal for c in section.children if c.style in styles), None) for section in node.children
+    ]
+    firsts = [n for n in firsts if n is not None]
+    return len(firsts) >= 2 and firsts[0] == 1 and all(n > 1 for n in firsts[1:])
+
+
+def _leaf_group(item: Node) -> bool:
+    if _PHASE_TITLE.search(item.title or ""):
+        return False
+    return all(
+        not part.children
+        and not part.clauses
+        and not part.is_table_group
+        and part.style not in ("annex", "para")
+        for part in item.children
+    )
 
 
 def _add_unassigned(node: Node, drafts: list[TaskDraft], emitted: set[int], has_clause) -> None:

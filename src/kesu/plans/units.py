@@ -56,7 +56,10 @@ _TRAILING_ETC = re.compile(
     r"(?:等)?(?:有关|相关|其他)?(?:成员)?(?:单位|部门)?$|等$|等[一二三四五六七八九十\d]{1,3}个?(?:单位|部门)$"
 )
 _LEADING_NOISE = re.compile(
-    r"^(?:(?:以上|上述)(?:各项)?(?:工作|任务|内容)?均?由?|由|以及|及|和|与|并|请|会同)"
+    r"^(?:(?:以上|上述)(?:各项)?(?:工作|任务|内容)?均?由?|由|以及|及|和|与|并|请|会同"
+    # 发挥好X牵头协调作用: the verb before the unit; …活动方案中国科协联合…: a title run into the
+    # sentence without a stop (no unit name holds these genre words)
+    r"|(?:充分)?发挥好?|[^、，；]*?(?:方案|通知|工作要点|意见)(?=[\u4e00-\u9fff]{3}))"
 )
 _TRAILING_NOISE = re.compile(r"(?:分别|共同|按职责|按照职责|根据职责|各自|作为(?:成员|参与|配合|责任)?单位)$")
 # 主办、承办、协办单位：: role words listed before a key are no units
@@ -269,7 +272,9 @@ def clean_unit_name(name: str) -> str:
 # 市委组织部、宣传部，市发展改革委、科技局、总工会: a list printing the level once, on the first
 # name of a run; the names after it that carry no level (and no place of their own) share it.
 _SHARED_LEVEL = re.compile(r"^(省委|市委|区委|县委|州委|旗委|省|市|区|县|州|旗)(?=[\u4e00-\u9fff]{2})")
-_OWN_PLACE = re.compile(r"[省市区县州旗乡镇村]|街道|社区|全国|中国|中央|国家|^各|^团|^共青团|学校|中学|小学|公司|医院")
+_OWN_PLACE = re.compile(
+    r"[省市区县州旗乡镇村]|街道|社区|全国|中国|中央|国家|^各|^团|^共青团|学校|中学|小学|公司|医院"
+)
 _PARTY_DEPARTMENT = re.compile(r"(?:组织部|宣传部|统战部|政法委|编办|网信办|文明办|党校|党史研究室)$")
 
 
@@ -417,6 +422,9 @@ def build_catalogue(
             canonical[member] = best
             if keys[member].rank == RANK_TYPO and member != best:
                 repairs.append((member, best))
+        short = _NATIONAL_PREFIX.sub("", best) if best.startswith(("中共", "中国共产党")) else best
+        if short != best and short not in ordered and looks_like_unit(short):
+            ordered.append(short)  # 中共区委宣传部 is written 区委宣传部 as often
         aliases[best] = ordered
         if not keys[best].known:
             unknown.append(best)
@@ -501,7 +509,12 @@ def _merge_dropped_character(
         if short not in groups or len(core) < 4:
             continue
         for full in list(groups):
-            if full[0] != level or len(full[1]) != len(core) + 1 or len(full[1]) < 5 or uses(full) < uses(short):
+            if (
+                full[0] != level
+                or len(full[1]) != len(core) + 1
+                or len(full[1]) < 5
+                or uses(full) < uses(short)
+            ):
                 continue
             if not any(full[1][:i] + full[1][i + 1 :] == core for i in range(len(full[1]))):
                 continue
