@@ -32,7 +32,7 @@ REPO = BENCH_DIR.parent
 DOC = REPO / "docs" / "benchmarks.md"
 RESULT_MARKER = "@@kesu-bench-result@@"
 # Not bench_*.py because they measure quality, not speed; listed here so `make bench` runs them too.
-EVALUATIONS = ("eval_parse.py", "calibrate_parse.py")
+EVALUATIONS = ("eval_parse.py", "calibrate_parse.py", "eval_align.py")
 DOC_HEADER = (
     "# Benchmarks\n\n"
     "Figures written by `.venv/bin/python bench/run.py --write` (`make bench` prints them). Each section\n"

@@ -118,6 +118,13 @@ EXPECTATIONS: dict[str, Access] = {
                                                 office=302)),
     "supervision:succession": Access(OFFICE_UNIT_ADMIN.get, post=_get(agri=403, edu=403, leader=403,
                                                                       statistician=403, other_office=404, office=200)),
+    # 上下联动: read like the dashboard; every write is the plan region's office's (another region's: 404).
+    "cascade:plan_links": OFFICE_PLAN_READ,
+    "cascade:set_parent": OFFICE_PLAN_WRITE,
+    "cascade:propose": OFFICE_PLAN_WRITE,
+    "cascade:confirm": OFFICE_PLAN_WRITE,
+    "cascade:correct": OFFICE_PLAN_WRITE,
+    "cascade:remove": OFFICE_PLAN_WRITE,
     "progress:report_edit": OWN_UNIT_EDIT,
     "progress:report_detail": UNIT_OBJECT_READ,
     "progress:report_review": OFFICE_ONLY_POST,
@@ -332,11 +339,22 @@ def objects(world, settings, tmp_path):
         "token": "no-such-import", "index": 0,
         "code": world.county.code, "year": 2024, "fmt": "xlsx", "chart_id": "group_status",
         "submission_id": submission.pk, "target_id": world.tasks[1].targets.get().pk, "wave_id": wave.pk,
+        "link_id": _cascade_link(world),
         "indicator_code": indicator.code, "local_indicator_code": local_indicator.code,
         "local_element_code": local_element.code,
         **resource_api_objects(world),
         **resource_page_objects(world),
     }
+
+
+def _cascade_link(world) -> int:
+    """A confirmed link of edu's task to a national heading, the plan's parent being the national 纲要
+    (confirmed, so that the sweep's own POST to 生成对应建议 leaves it in place for the later URLs)."""
+    from kesu.cascade.models import PlanParent, TaskLink
+
+    PlanParent.objects.create(plan=world.plan, national_version="1")
+    return TaskLink.objects.create(task=world.tasks[1], national_code="A1", score=0.5,
+                                   state="confirmed").pk
 
 
 def resource_page_objects(world) -> dict:

@@ -25,7 +25,7 @@ def _root() -> None:
 def _register() -> None:
     from kesu.cli import parse as _parse  # noqa: F401  (registers `kesu parse`)
 
-    for module in ("survey", "survey_rake", "web", "demo", "plans_import", "report", "tokens", "indicators", "resources"):
+    for module in ("survey", "survey_rake", "web", "demo", "plans_import", "plans_align", "report", "tokens", "indicators", "resources"):
         try:
             __import__(f"kesu.cli.{module}")
         except ModuleNotFoundError as exc:

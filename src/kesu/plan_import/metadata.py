@@ -15,10 +15,10 @@ from typing import Any
 from kesu.plan_import.errors import PlanImportError
 from kesu.plan_import.models import ImportDraft
 from kesu.plan_import.review import METADATA_LABELS, mark_checked
+from kesu.plans.targets import INDICATOR as HEADLINE_INDICATOR
 
 # The lengths of the Plan columns these fields are written to.
 MAX_LENGTHS = {"title": 255, "doc_number": 64, "issuer": 255, "region": 64}
-HEADLINE_INDICATOR = "公民具备科学素质的比例"
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 # A plan's years: the national 纲要 began in 2006; nothing is planned beyond 2100.
 FIRST_YEAR, LAST_YEAR = 1990, 2100

@@ -397,7 +397,7 @@ def _add_last_item(root: Node, drafts: list[TaskDraft]) -> None:
         return
     if re.search(r"[。！？!?；;）)”\]】：:]$", last.full_text().rstrip()):
         return  # the item is whole: it has no clause because it is no task
-    drafts.append(TaskDraft(last, last.id, last.path(), last.title, last.full_text(), [], [], "", (last.order, 0)))
+    drafts.append(_whole_item(last))
 
 
 _TASK_SECTION = re.compile(r"(?:主要|重点|具体)?任务|活动(?:[内內]容|安排|方式)|主要活动|工作(?:安排|重点|进度)|^(?:主要)?[内內]容$")
@@ -425,9 +425,7 @@ def _add_task_sections(node: Node, drafts: list[TaskDraft]) -> None:
         ):
             for item in items:
                 if item.full_text() and not item.is_table_group and item.style != "annex":
-                    drafts.append(
-                        TaskDraft(item, item.id, item.path(), item.title, item.full_text(), [], [], "", (item.order, 0))
-                    )
+                    drafts.append(_whole_item(item))
         elif child.children:
             _add_task_sections(child, drafts)
 
@@ -455,35 +453,16 @@ def _add_leaf_items(node: Node, drafts: list[TaskDraft]) -> None:
             child.style not in _SECTION_STYLES and not _NOT_TASK_SECTION.search(child.title or "")
         )
         if child.children and item_level and child.style not in _SECTION_STYLES and _leaf_group(child):
-            drafts.append(
-                TaskDraft(
-                    child,
-                    child.id,
-                    child.path(),
-                    child.title,
-                    child.full_text(),
-                    [],
-                    [],
-                    "",
-                    (child.order, 0),
-                )
-            )
+            drafts.append(_whole_item(child))
         elif child.children and not _activity_with_parts(node, child):
             _add_leaf_items(child, drafts)
         elif item_level and not child.is_table_group and child.style != "annex" and child.full_text():
-            drafts.append(
-                TaskDraft(
-                    child,
-                    child.id,
-                    child.path(),
-                    child.title,
-                    child.full_text(),
-                    [],
-                    [],
-                    "",
-                    (child.order, 0),
-                )
-            )
+            drafts.append(_whole_item(child))
+
+
+def _whole_item(node: Node) -> TaskDraft:
+    """An item with no clause, its sub-items included, as one task."""
+    return TaskDraft(node, node.id, node.path(), node.title, node.full_text(), [], [], "", (node.order, 0))
 
 
 _SECTION_STYLES = ("chapter", "article", "cn", "bold", "md1", "md2", "annex", "para")

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "kesu.literacy",
     "kesu.resources",
     "kesu.evaluation",
+    "kesu.cascade",
     # ninja is listed so that /api/docs serves its bundled Swagger UI instead of a CDN copy.
     "ninja",
     "kesu.api",

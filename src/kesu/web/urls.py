@@ -23,6 +23,7 @@ urlpatterns = [
     path("", include("kesu.progress.urls")),
     path("", include("kesu.supervision.urls")),
     path("", include("kesu.evaluation.urls")),
+    path("", include("kesu.cascade.urls")),
 ]
 
 # Error pages in Chinese with a way back (kesu.web.errors); used when DEBUG is off.
