@@ -364,6 +364,41 @@ def test_audit_entries_carry_the_dates_of_the_reports(built):
                            )[0][0][:10] < f"{TODAY.year}-03-01"
 
 
+def test_plans_are_linked_to_their_parents(built):
+    data_dir, first = built
+    plans = _plans(data_dir)
+    parents = {plan: (parent, national) for plan, parent, national in _rows(
+        data_dir, "select plan_id, parent_plan_id, national_version from cascade_planparent")}
+    # 乳山市's plan answers to 威海市's document of the same years; every other demo plan to the 纲要.
+    county, city = plans[next(key for key in plans if key[0] == "371083")][0], plans[("371000", 2024)][0]
+    assert parents.pop(county) == (city, "")
+    assert set(parents) == {v[0] for v in plans.values()} - {county}
+    assert all(parent is None and national for parent, national in parents.values())
+    for pk, _, _, _, _ in plans.values():
+        tasks, linked, confirmed = _rows(data_dir, "select count(distinct t.id), count(distinct l.task_id), "
+                                                   "sum(l.state = 'confirmed') from planning_task t left join "
+                                                   "cascade_tasklink l on l.task_id = t.id where t.plan_id = ?", pk)[0]
+        assert tasks and linked == tasks and 0.8 * tasks <= confirmed <= tasks
+    # The county's links point at the city's tasks, the others' at national headings.
+    assert {p for (p,) in _rows(data_dir, "select distinct k.plan_id from cascade_tasklink l join planning_task t on "
+                                          "t.id = l.task_id join planning_task k on k.id = l.parent_task_id")} == {city}
+    assert _rows(data_dir, "select count(*) from cascade_tasklink l join planning_task t on t.id = l.task_id "
+                           "where t.plan_id != ? and l.national_code = ''", county)[0][0] == 0
+    # Confirmed by each region's office, on the demo's dates: the audit log says when, as the link does.
+    confirmations = _rows(data_dir, "select l.decided_at, e.at, u.username, r.code from cascade_tasklink l "
+                                    "join audit_auditentry e on e.model = 'cascade.TaskLink' and e.object_id = l.id "
+                                    "and e.reason = '确认任务对应' join org_user u on u.id = l.decided_by_id "
+                                    "join planning_task t on t.id = l.task_id join planning_plan p on p.id = t.plan_id "
+                                    "join org_region r on r.id = p.region_id")
+    assert len(confirmations) > 100
+    assert all(decided == at and user == f"office-{code}" for decided, at, user, code in confirmations)
+    seeds = [v[0] for (code, start), v in plans.items() if start != 2026]
+    assert _rows(data_dir, "select max(e.at) from audit_auditentry e join cascade_tasklink l on e.model = "
+                           f"'cascade.TaskLink' and e.object_id = l.id join planning_task t on t.id = l.task_id "
+                           f"where t.plan_id in ({','.join('?' * len(seeds))})", *seeds)[0][0][:4] <= "2025"
+    assert "上下联动" in first.stdout
+
+
 def test_annual_report_of_this_year_reads_the_successor_plan(built, tmp_path):
     data_dir, _ = built
     env = {k: v for k, v in os.environ.items() if k not in ("KESU_DATABASE_URL", "DJANGO_SETTINGS_MODULE")}

@@ -125,6 +125,10 @@ EXPECTATIONS: dict[str, Access] = {
     "cascade:confirm": OFFICE_PLAN_WRITE,
     "cascade:correct": OFFICE_PLAN_WRITE,
     "cascade:remove": OFFICE_PLAN_WRITE,
+    # Coverage, target consistency and their workbook: read like the link page.
+    "cascade:coverage": OFFICE_PLAN_READ,
+    "cascade:consistency": OFFICE_PLAN_READ,
+    "cascade:export": OFFICE_PLAN_READ,
     "progress:report_edit": OWN_UNIT_EDIT,
     "progress:report_detail": UNIT_OBJECT_READ,
     "progress:report_review": OFFICE_ONLY_POST,
@@ -621,3 +625,25 @@ def test_api_operations_per_role(world, objects, role):
         if role in ("agri", "other_office") and "{report_id}" in path and status != 404:
             wrong.append(f"POST {url}: out-of-scope report answered {status}, expected 404")
     assert not wrong, "\n".join(wrong)
+
+
+# Roll-up and county 考核 of a city plan (kesu.cascade.views_overview): read like the link page; the 考核
+# weights are the plan region's office's.
+EXPECTATIONS.update({
+    "cascade:rollup": OFFICE_PLAN_READ,
+    "cascade:assessment": OFFICE_PLAN_READ,
+    "cascade:assessment_export": OFFICE_PLAN_READ,
+    "cascade:assessment_weights": OFFICE_PLAN_WRITE,
+})
+
+
+# 上下联动 through the API (kesu.api.cascade_endpoints, cascade_reports): read by the cascade page's
+# readers (a unit reporter's role is refused before the scope is looked at), written by the office.
+API_CASCADE_READ = {"agri": 403, "edu": 403, "leader": 200, "statistician": 200, "other_office": 404, "office": 200}
+API_EXPECTATIONS.update({
+    **{("get", f"/api/plans/{{plan_id}}/{tail}"): API_CASCADE_READ
+       for tail in ("parent", "links", "coverage", "coverage/national", "consistency")},
+    **{("post", path): None for path in (
+        "/api/plans/{plan_id}/parent", "/api/plans/{plan_id}/links/propose", "/api/links/{link_id}/confirm",
+        "/api/tasks/{task_id}/links", "/api/links/{link_id}/remove")},
+})

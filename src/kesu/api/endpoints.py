@@ -14,7 +14,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.pagination import LimitOffsetPagination, paginate
 from ninja.security import HttpBearer
 
-from kesu.api import resources_endpoints, selectors
+from kesu.api import cascade_endpoints, resources_endpoints, selectors
 from kesu.api.schemas import (
     ErrorOut,
     PlanDetailOut,
@@ -132,6 +132,8 @@ def _http_error(request, exc):
 
 # 科普资源 (/api/resources/...) and its refusals' statuses live in their own module.
 resources_endpoints.install(api)
+# 上下联动 (/api/plans/{id}/links, /api/links/...): a plan's parent and its tasks' links.
+cascade_endpoints.install(api)
 
 
 # --- plans ---------------------------------------------------------------------------------------

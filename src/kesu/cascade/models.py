@@ -80,3 +80,20 @@ class TaskLink(models.Model):
 
     def __str__(self) -> str:
         return f"{self.task_id} → {self.national_code or self.parent_task_id}（{self.get_state_display()}）"
+
+
+@audited
+class CountyScoreWeights(models.Model):
+    """Weights of the county 考核 a city's plan sets for the offices of its child plans (see
+    kesu.cascade.assessment); they sum to 100 points."""
+
+    plan = models.OneToOneField(Plan, on_delete=models.CASCADE, related_name="county_score_weights")
+    on_time_reporting = models.FloatField("按时报送", default=30)
+    target_completion = models.FloatField("目标完成", default=40)
+    survey_rate = models.FloatField("科学素质比例", default=30)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "县级考核权重"
+
+    def __str__(self) -> str:
+        return f"{self.plan} 县级考核权重"

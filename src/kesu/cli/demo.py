@@ -231,13 +231,16 @@ def demo_plans() -> list:
 
 
 def build_module_data(console) -> dict[str, int]:
-    """Registries of outreach resources, capacity indicators and survey waves of the demo regions
-    (each step skips what exists). The registries come before the typed indicator values because
+    """上下联动 links, registries of outreach resources, capacity indicators and survey waves of the demo
+    regions (each step skips what exists). The registries come before the typed indicator values because
     submitting a year's statistics freezes it, registry counts included."""
+    from kesu.cli.demo_cascade import link_demo_plans
     from kesu.cli.demo_data import demo_indicators, demo_surveys, seed_indicator_set
     from kesu.cli.demo_resources import demo_resources, link_base_targets
 
     plans = demo_plans()
+    # 上下联动: each plan's parent (the plan of the region above, else the national 纲要) and its links.
+    cascade = link_demo_plans(plans, console)
     # One plan per region for the registries: the latest, whose open reports take activities as evidence.
     latest = list({plan.region_id: (plan, office) for plan, office in plans}.values())
     seed_indicator_set()
@@ -249,7 +252,8 @@ def build_module_data(console) -> dict[str, int]:
     with console.status("抽样调查 / survey waves …"):
         surveys = demo_surveys(latest, console)
     # Recounting is no addition: a reused database recounts its registries every time.
-    return {**indicators, **surveys, **{f"resources_{k}": v for k, v in resources.items() if k != "synced"}}
+    return {**indicators, **surveys, **{f"resources_{k}": v for k, v in resources.items() if k != "synced"},
+            "cascade_links": sum(linked.confirmed for linked in cascade)}
 
 
 def demo_totals() -> dict[str, int]:
