@@ -109,6 +109,7 @@ EXPECTATIONS: dict[str, Access] = {
     "plan_import:edit_metadata": OFFICE_ONLY_POST,
     "plan_import:check_item": OFFICE_ONLY_POST,
     "plan_import:remap_columns": OFFICE_ONLY_POST,
+    "plan_import:save_links": OFFICE_ONLY_POST,
     "plan_import:confirm": OFFICE_ONLY_POST,
     "plan_import:discard": OFFICE_ONLY_POST,
     "progress:my_tasks": REPORTER_ONLY,

@@ -467,3 +467,92 @@ def validate_draft(draft: ImportDraft) -> list[str]:
         if draft.mapping.get(name) is None:
             problems.append(f"单位“{name}”尚未对应")
     return problems
+
+
+# --- 上级方案与对应: the office's choice of parent and links, kept in the draft until confirmation ------
+PARENT_NATIONAL = "national"
+PARENT_NONE = "none"
+NO_LINK = "none"
+
+
+def nearest_parent_plan(region: Region) -> Plan | None:
+    """The current plan of the nearest region above that has one."""
+    codes = [code for code in region.path.strip("/").split("/") if code][:-1]
+    for code in reversed(codes):
+        plan = Plan.objects.filter(region__code=code, is_current=True).defer("parsed").order_by("-pk").first()
+        if plan is not None:
+            return plan
+    return None
+
+
+def draft_parent(draft: ImportDraft) -> str:
+    """The chosen parent ("plan:<pk>", "national" or "none"); until the office chooses, the nearest
+    region above's current plan, else the national outline."""
+    chosen = draft.plan.get("parent")
+    if chosen:
+        return chosen
+    above = nearest_parent_plan(draft.region)
+    return f"plan:{above.pk}" if above is not None else PARENT_NATIONAL
+
+
+def parent_choices(draft: ImportDraft) -> list[tuple[str, str]]:
+    above = nearest_parent_plan(draft.region)
+    choices = [(f"plan:{above.pk}", f"{above.region.name}：{above.title}")] if above is not None else []
+    return [*choices, (PARENT_NATIONAL, "国家纲要"), (PARENT_NONE, "暂不设定")]
+
+
+def _parent_items(draft: ImportDraft, parent: str):
+    from kesu.plans.alignment import AlignItem, national_parents
+
+    if parent == PARENT_NATIONAL:
+        return national_parents()
+    if parent.startswith("plan:"):
+        above = nearest_parent_plan(draft.region)
+        if above is not None and parent == f"plan:{above.pk}":
+            return [AlignItem(id=t.code, title=t.title, text=t.text, path=tuple(t.path or ()))
+                    for t in above.tasks.order_by("order", "pk")]
+    return []
+
+
+def link_rows(draft: ImportDraft, *, top: int = 3) -> list[dict[str, Any]]:
+    """Per task of the draft: its best proposals (computed now, not stored) and the office's choice."""
+    from kesu.plans.alignment import AlignItem, align
+
+    tasks = draft.plan.get("tasks", [])
+    parents = _parent_items(draft, draft_parent(draft))
+    children = [AlignItem(id=t["id"], title=t["title"], text=t.get("text", ""), path=tuple(t.get("path", [])))
+                for t in tasks]
+    found = align(children, parents, top=top) if parents else {}
+    chosen = draft.plan.get("links", {})
+    titles = {item.id: item.title for item in parents}
+    rows = []
+    for task in tasks:
+        pick = (chosen.get(task["id"]) or {}).get("parent", "")
+        proposals = [{"parent": link.parent, "title": link.title, "percent": round(link.score * 100)}
+                     for link in found.get(task["id"], [])]
+        # A pick the proposals no longer include (the task was edited since) is still shown as chosen.
+        if pick and pick in titles and all(p["parent"] != pick for p in proposals):
+            proposals.append({"parent": pick, "title": titles[pick], "percent": None})
+        rows.append({"id": task["id"], "title": task["title"], "chosen": pick, "proposals": proposals})
+    return rows
+
+
+def draft_set_links(draft: ImportDraft, parent: str, choices: dict[str, str]) -> None:
+    """Store the parent and the office's pick per task ("" leaves it open, "none" is 无对应). A changed
+    parent drops the picks: they named the old parent's tasks or headings."""
+    if parent not in dict(parent_choices(draft)):
+        raise PlanImportError("所选上级方案无效，请重新选择")
+    if parent != draft_parent(draft) or parent == PARENT_NONE:
+        draft.plan["parent"], draft.plan["links"] = parent, {}
+        return
+    draft.plan["parent"] = parent
+    valid = {item.id for item in _parent_items(draft, parent)}
+    task_ids = {t["id"] for t in draft.plan.get("tasks", [])}
+    links: dict[str, dict[str, Any]] = {}
+    for task_id, choice in choices.items():
+        if task_id not in task_ids or not choice:
+            continue
+        if choice != NO_LINK and choice not in valid:
+            raise PlanImportError(f"任务 {task_id} 所选的上级条目无效")
+        links[task_id] = {"parent": None if choice == NO_LINK else choice, "confirmed": True}
+    draft.plan["links"] = links

@@ -21,6 +21,7 @@ from kesu.plan_import.diff import diff_against_previous, normal_title
 from kesu.plan_import.drafts import (
     NEW_UNIT,
     Reread,
+    draft_parent,
     draft_replace_parsed,
     plan_unit_names,
     start_draft,
@@ -30,6 +31,7 @@ from kesu.plan_import.errors import PlanImportError
 from kesu.plan_import.metadata import MetadataEdit, draft_edit_metadata
 from kesu.plan_import.models import DraftState, ImportDraft
 from kesu.plan_import.reading import reread_workbook
+from kesu.plan_import.signals import plan_imported
 from kesu.planning.models import Plan, Section, SectionKind, Target, Task, TaskUnit, UnitRole
 from kesu.plans.model import ParsedPlan
 from kesu.progress.models import PeriodKind
@@ -222,11 +224,21 @@ def confirm_import(
         by_path = _save_sections(plan, data.get("sections", []))
         _save_tasks(plan, draft, units, by_path, diff.matches if diff else {})
         create_reporting_periods(plan, period_kind, start_from=_continue_after(previous), before_issue=before_issue)
+        _announce(plan, draft, actor, stored=stored is not None)
         if stored is not None:
             before = _draft_header(stored)
             _close(stored, actor, DraftState.IMPORTED, plan)
             record(AuditAction.UPDATE, stored, before, _draft_header(stored), reason="确认导入")
     return plan
+
+
+def _announce(plan: Plan, draft: ImportDraft, actor: User | None, *, stored: bool) -> None:
+    """Hand the office's parent and link choices to the apps listening (kesu.cascade). A draft confirmed
+    through the preview without a choice gets the parent the preview showed; the CLI and the demo
+    (no stored draft) choose nothing."""
+    parent = draft.plan.get("parent") or (draft_parent(draft) if stored else None)
+    plan_imported.send(sender=ImportDraft, plan=plan, actor=actor, parent=parent,
+                       links=dict(draft.plan.get("links") or {}))
 
 
 def _parse_date(value: str | None) -> datetime.date | None:

@@ -19,6 +19,7 @@ urlpatterns = [
     path("<str:token>/tasks/<str:task_id>/targets/add/", views.add_target, name="add_target"),
     path("<str:token>/tasks/<str:task_id>/targets/<int:index>/", views.edit_target, name="edit_target"),
     path("<str:token>/tasks/<str:task_id>/targets/<int:index>/kind/", views.target_kind, name="target_kind"),
+    path("<str:token>/links/", views.save_links, name="save_links"),
     path("<str:token>/confirm/", views.confirm, name="confirm"),
     path("<str:token>/discard/", views.discard, name="discard"),
 ]

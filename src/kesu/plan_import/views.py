@@ -122,6 +122,8 @@ def _render_preview(request, draft: ImportDraft, *, add_form: TaskAddForm | None
     context = preview.context() | {
         "token": draft.token, "confirm_form": ConfirmForm(), "add_form": add_form,
         "draft_days": services.draft_lifetime().days,
+        "link_parent": drafts.draft_parent(draft), "link_parent_choices": drafts.parent_choices(draft),
+        "link_rows": drafts.link_rows(draft),
     }
     return render(request, "plan_import/import_preview.html", context, status=status)
 
@@ -343,6 +345,17 @@ def target_kind(request, draft: ImportDraft, task_id: str, index: int):
         _edit(request, draft, lambda d: drafts.draft_set_target_kind(d, task_id, index, kind, by=who),
               f"任务 {task_id} 第{index + 1}个目标的类型已改为“{dict(form.fields['kind'].choices)[kind]}”")
     return redirect(_preview_url(draft, task_id))
+
+
+@_open_draft
+@require_POST
+def save_links(request, draft: ImportDraft):
+    """The parent plan and the office's pick of a parent item per task (上级方案与对应)."""
+    parent = (request.POST.get("parent") or "").strip()
+    choices = {task["id"]: (request.POST.get(f"link-{index}") or "").strip()
+               for index, task in enumerate(draft.plan.get("tasks", []))}
+    _edit(request, draft, lambda d: drafts.draft_set_links(d, parent, choices), "上级方案与对应已保存")
+    return redirect(_preview_url(draft) + "#links")
 
 
 @_open_draft
