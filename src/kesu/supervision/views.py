@@ -31,7 +31,7 @@ from kesu.org.permissions import (
 from kesu.planning.models import Task
 from kesu.planning.selectors import carried_from, carried_into, plan_standing, visible_plans, visible_tasks
 from kesu.progress import task_page as progress_task_page
-from kesu.supervision import exports
+from kesu.supervision import exports, panels
 from kesu.supervision.board_cache import PLAN_LIST
 from kesu.supervision.page_cache import plan_status_key, render_body
 from kesu.supervision.scorecards import (
@@ -67,31 +67,37 @@ def _plan_for(request, plan_id: int):
     return get_visible_or_404(visible_plans(request.user).select_related("region").defer("parsed"), pk=plan_id)
 
 
-def _plan_header(request, plan, page: str) -> SafeString:
-    """Title, plan switcher and tabs. The switcher lists the current plans of the viewer's region and
+def _plan_header(request, plan, page: str) -> tuple[SafeString, dict[str, bool]]:
+    """Title, plan switcher and tabs, with the flags of the tabs higher apps show only for some plans
+    (kesu.supervision.panels). The switcher lists the current plans of the viewer's region and
     the regions under it (every role with these pages sees that subtree): cached under the tokens of
     the plan list and of the org tree (region names), the viewer's region and the plan shown."""
     region = home_region(request.user)
-    plan_list, org = versions.tokens(PLAN_LIST, versions.REGIONS)
+    scopes = panels.tab_scopes()
+    plan_list, org, *scope_tokens = versions.tokens(PLAN_LIST, versions.REGIONS, *scopes)
+    tabs = panels.tab_flags(plan, dict(zip(scopes, scope_tokens, strict=True)), plan_list)
     # The year decides whether the 总结评估 tab shows (from the plan's last year on).
     this_year = timezone.localdate().year
     # The plans before and after this one (succession) come with the plan list's token; only the
     # region's office is offered to link them.
     administers = can_administer(request.user, plan.region)
     key = ("progress:plan_header", page, plan.pk, plan.data_version, plan_list, org,
-           region and (region.pk, region.path), this_year, administers)
+           region and (region.pk, region.path), this_year, administers, tuple(sorted(tabs.items())))
     return render_body(key, "supervision/plan_header.html", lambda: {
         "plan": plan, "page": page, "plan_options": plan_switcher_options(request.user, plan),
         "succession": succession_links(plan), "can_administer": administers,
         "final_available": bool(plan.period_start and plan.period_end and plan.period_end <= this_year),
-    })
+        "tabs": tabs,
+    }), tabs
 
 
 def _plan_page_context(request, plan, page: str) -> dict:
+    header, tabs = _plan_header(request, plan, page)
     return {
         "plan": plan,
         "page": page,
-        "plan_header": _plan_header(request, plan, page),
+        "plan_header": header,
+        "tabs": tabs,
         "can_administer": can_administer(request.user, plan.region),
     }
 
@@ -129,7 +135,10 @@ def dashboard(request, plan_id: int):
     # is in the shell around it.
     body = render_body(("supervision:dashboard", *plan_status_key(plan, today)), "supervision/dashboard_body.html",
                        lambda: {"plan": plan} | dashboard_context(plan, today))
-    return render(request, "supervision/dashboard.html", _plan_page_context(request, plan, "dashboard") | {"body": body})
+    # Panels of higher apps (kesu.supervision.panels) depend on the viewer: outside the cached body.
+    context = _plan_page_context(request, plan, "dashboard")
+    return render(request, "supervision/dashboard.html",
+                  context | {"body": body, "panels": panels.render_panels(plan, request.user, context["tabs"])})
 
 
 MATRIX_FILTERS = ("group", "unit", "status")
