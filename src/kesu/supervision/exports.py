@@ -31,9 +31,13 @@ BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 WRAP = Alignment(wrap_text=True, vertical="top")
 
 
-def _sheet(workbook: Workbook, title: str, heading: str, columns: list[tuple[str, int]]) -> Worksheet:
+def titled_sheet(
+    workbook: Workbook, title: str, heading: str, columns: list[tuple[str, int]], *, freeze: str = "A3"
+) -> Worksheet:
+    """A sheet with a merged title row and a styled header row (name, width) — the look of every kesu
+    workbook; `freeze` keeps the header (and, e.g. "B3", a label column) in view."""
     sheet = workbook.create_sheet(title)
-    sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(columns))
+    sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=max(1, len(columns)))
     sheet.cell(1, 1, heading).font = Font(bold=True, size=14)
     sheet.cell(1, 1).alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
     sheet.row_dimensions[1].height = 30
@@ -44,20 +48,21 @@ def _sheet(workbook: Workbook, title: str, heading: str, columns: list[tuple[str
         cell.border = BORDER
         cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
         sheet.column_dimensions[get_column_letter(index)].width = width
-    sheet.freeze_panes = "A3"
+    sheet.freeze_panes = freeze
     sheet.print_title_rows = "2:2"
     return sheet
 
 
-def _append(sheet: Worksheet, values: list, status_column: int | None = None, colour: Colour | None = None):
+def append_row(sheet: Worksheet, values: list, fills: dict[int, PatternFill] | None = None) -> None:
+    """One bordered, wrapped row; `fills` colours cells by column number (a status column)."""
     sheet.append(values)
     row = sheet.max_row
     for index in range(1, len(values) + 1):
         cell = sheet.cell(row, index)
         cell.alignment = WRAP
         cell.border = BORDER
-    if status_column is not None and colour is not None:
-        sheet.cell(row, status_column).fill = STATUS_FILLS[colour]
+    for column, fill in (fills or {}).items():
+        sheet.cell(row, column).fill = fill
 
 
 def _save(workbook: Workbook) -> bytes:
@@ -81,13 +86,13 @@ def task_breakdown_workbook(plan: Plan) -> bytes:
     """任务分解表: one row per task with its group, lead and participating units and targets."""
     board = load_board(Task.objects.filter(plan=plan))
     workbook = _new_workbook()
-    sheet = _sheet(workbook, "任务分解表", _heading(plan, "任务分解表"), [
+    sheet = titled_sheet(workbook, "任务分解表", _heading(plan, "任务分解表"), [
         ("编号", 10), ("所属行动/工程", 22), ("任务", 30), ("任务内容", 50),
         ("牵头单位", 22), ("参与单位", 26), ("量化目标", 34), ("时限", 10),
     ])
     for row in board.rows:
         task = row.task
-        _append(sheet, [
+        append_row(sheet, [
             task.code,
             task.group.title if task.group else "",
             task.title,
@@ -104,7 +109,7 @@ def supervision_ledger_workbook(plan: Plan, today: datetime.date | None = None) 
     """督办台账: every task × responsible unit with the unit's latest report, status colour and reason."""
     board = load_board(Task.objects.filter(plan=plan), today)
     workbook = _new_workbook()
-    sheet = _sheet(workbook, "督办台账", _heading(plan, f"督办台账（截至{board.today:%Y年%m月%d日}）"), [
+    sheet = titled_sheet(workbook, "督办台账", _heading(plan, f"督办台账（截至{board.today:%Y年%m月%d日}）"), [
         ("编号", 10), ("任务", 30), ("任务状态", 10), ("预警原因", 36), ("责任单位", 20), ("职责", 8),
         ("单位状态", 10), ("最新报告期", 14), ("报告状态", 10), ("报送日期", 12), ("进展情况", 50),
     ])
@@ -113,7 +118,7 @@ def supervision_ledger_workbook(plan: Plan, today: datetime.date | None = None) 
             report = row.latest_report(unit.pk)
             unit_status = row.unit_status[unit.pk]
             submitted = local_date(report.submitted_at) if report else None
-            _append(sheet, [
+            append_row(sheet, [
                 row.task.code,
                 row.task.title,
                 row.status.colour.lamp,
@@ -125,7 +130,7 @@ def supervision_ledger_workbook(plan: Plan, today: datetime.date | None = None) 
                 report.get_status_display() if report else "未填报",
                 submitted.isoformat() if submitted else "",
                 report.narrative if report else "",
-            ], status_column=3, colour=row.status.colour)
+            ], {3: STATUS_FILLS[row.status.colour]})
             sheet.cell(sheet.max_row, 7).fill = STATUS_FILLS[unit_status.colour]
     return _save(workbook)
 
@@ -136,13 +141,13 @@ def scorecard_workbook(plan: Plan, year: int | None = None, today: datetime.date
     weights = data["weights"]
     workbook = _new_workbook()
     weight_text = "，".join(f"{WEIGHT_LABELS[k]}{weights[k]:g}分" for k in WEIGHT_LABELS)
-    sheet = _sheet(workbook, f"{data['year']}年度考核", _heading(plan, f"{data['year']}年度目标管理考核（{weight_text}）"), [
+    sheet = titled_sheet(workbook, f"{data['year']}年度考核", _heading(plan, f"{data['year']}年度目标管理考核（{weight_text}）"), [
         ("排名", 8), ("单位", 22), ("按时报送率", 12), ("目标完成率", 12), ("审核通过率", 12),
         ("按时报送得分", 12), ("目标完成得分", 12), ("审核通过得分", 12), ("加减分", 10), ("总分", 10),
         ("加减分理由", 40),
     ])
     for score in data["scores"]:
-        _append(sheet, [
+        append_row(sheet, [
             score.rank or "",
             score.unit.name,
             percent(score.rates["on_time_reporting"]),
