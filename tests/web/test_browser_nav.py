@@ -58,7 +58,7 @@ def test_desktop_menus_open_by_mouse_and_keyboard(live_server, crowded_world, br
     assert page.evaluate(NO_OVERFLOW)
     assert not page.locator(".nav-toggle").is_visible()  # the desktop shows the menus themselves
     summaries = page.locator("nav.mainnav summary")
-    assert summaries.all_inner_texts() == ["督办", "统计", "监测", "资源", "管理"]
+    assert summaries.all_inner_texts() == ["督办", "统计", "监测", "资源", "内容", "管理"]
     assert page.get_attribute('[data-menu="supervision"]', "class") == "nav-menu is-current"
     bar = page.locator(".topbar").bounding_box()
     assert bar["height"] < 60  # one line at 1280 px
@@ -80,7 +80,7 @@ def test_desktop_menus_open_by_mouse_and_keyboard(live_server, crowded_world, br
     assert page.get_attribute("nav.mainnav a[aria-current=page]", "href").endswith("/matrix/")
 
     # By keyboard: Tab to 管理, Enter opens it, Tab reaches its links, Escape closes it on its title.
-    page.locator("nav.mainnav summary >> text=资源").focus()
+    page.locator("nav.mainnav summary >> text=内容").focus()
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.textContent") == "管理"
     page.keyboard.press("Enter")
@@ -122,7 +122,7 @@ def test_phone_menu_folds_behind_its_button(live_server, crowded_world, chromium
 
         toggle.click()
         assert toggle.get_attribute("aria-expanded") == "true"
-        assert page.locator("nav.mainnav summary").all_inner_texts() == ["督办", "统计", "监测", "资源", "管理"]
+        assert page.locator("nav.mainnav summary").all_inner_texts() == ["督办", "统计", "监测", "资源", "内容", "管理"]
         page.click("nav.mainnav summary >> text=资源")
         assert page.evaluate(NO_OVERFLOW)
         screenshot(page, "nav-phone-open", full_page=False)

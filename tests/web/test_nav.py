@@ -53,6 +53,7 @@ def test_each_role_sees_its_links_grouped_into_menus(world):
         "统计": ["科普统计", "统计填报", "统计审核", "目标进度"],
         "监测": ["素质监测"],
         "资源": ["科普资源", "评审任务"],
+        "内容": ["内容库", "审查规则", "辟谣", "应急科普", "主题订阅"],
         "管理": ["方案导入", "单位管理", "用户管理"],
         "top": ["消息"],
     }
@@ -61,6 +62,7 @@ def test_each_role_sees_its_links_grouped_into_menus(world):
         "统计": ["科普统计", "目标进度"],
         "监测": ["素质监测"],
         "资源": ["科普资源"],
+        "内容": ["内容库", "辟谣", "应急科普"],
         "top": ["消息"],
     }
     assert _bar(world.users["statistician"])["统计"] == ["科普统计", "统计填报", "目标进度"]
@@ -68,10 +70,11 @@ def test_each_role_sees_its_links_grouped_into_menus(world):
         "督办": ["本单位", "我的任务"],
         "统计": ["科普统计", "统计填报"],
         "资源": ["科普资源"],
+        "内容": ["内容库", "收到的科普内容", "主题订阅"],
         "top": ["消息"],
     }
     expert = make_user("expert_wang", Role.EXPERT)
-    assert _bar(expert) == {"统计": ["科普统计", "目标进度"], "top": ["我的评审任务", "消息"]}
+    assert _bar(expert) == {"统计": ["科普统计", "目标进度"], "top": ["我的评审任务", "我的内容审查", "消息"]}
     # An office user without a region has nothing of a region to look at.
     regionless = make_user("regionless", Role.LEADER)
     assert "监测" not in _bar(regionless) and "地区仪表盘" not in _bar(regionless)["督办"]

@@ -14,7 +14,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.pagination import LimitOffsetPagination, paginate
 from ninja.security import HttpBearer
 
-from kesu.api import cascade_endpoints, resources_endpoints, selectors
+from kesu.api import cascade_endpoints, content_endpoints, resources_endpoints, selectors
 from kesu.api.schemas import (
     ErrorOut,
     PlanDetailOut,
@@ -134,6 +134,9 @@ def _http_error(request, exc):
 resources_endpoints.install(api)
 # 上下联动 (/api/plans/{id}/links, /api/links/...): a plan's parent and its tasks' links.
 cascade_endpoints.install(api)
+# 科普内容 (/api/content/..., /api/rumours/..., /api/emergencies/...): the library, its review and
+# distribution, rumours and emergency events.
+content_endpoints.install(api)
 
 
 # --- plans ---------------------------------------------------------------------------------------

@@ -235,6 +235,7 @@ def build_module_data(console) -> dict[str, int]:
     regions (each step skips what exists). The registries come before the typed indicator values because
     submitting a year's statistics freezes it, registry counts included."""
     from kesu.cli.demo_cascade import link_demo_plans
+    from kesu.cli.demo_content import demo_content
     from kesu.cli.demo_data import demo_indicators, demo_surveys, seed_indicator_set
     from kesu.cli.demo_resources import demo_resources, link_base_targets
 
@@ -246,6 +247,9 @@ def build_module_data(console) -> dict[str, int]:
     seed_indicator_set()
     with console.status("科普资源登记册 / outreach resources …"):
         resources = demo_resources(latest, console)
+    # Content after the registries: its reviewers are registry experts, its pushes reach their units.
+    with console.status("科普内容 / content library …"):
+        content = demo_content(latest, console)
     with console.status("科普统计指标 / capacity indicators …"):
         indicators = demo_indicators(plans, console)
         link_base_targets(plans)
@@ -253,6 +257,7 @@ def build_module_data(console) -> dict[str, int]:
         surveys = demo_surveys(latest, console)
     # Recounting is no addition: a reused database recounts its registries every time.
     return {**indicators, **surveys, **{f"resources_{k}": v for k, v in resources.items() if k != "synced"},
+            **{f"content_{k}": v for k, v in content.items()},
             "cascade_links": sum(linked.confirmed for linked in cascade)}
 
 
@@ -282,6 +287,20 @@ def demo_totals() -> dict[str, int]:
         "links": TargetLink.objects.filter(target__task__plan__is_demo=True, status=LinkStatus.CONFIRMED).count(),
         "waves": SurveyWave.objects.filter(region__is_demo=True, status=WaveStatus.ACTIVE).count(),
         "estimates": LiteracyEstimate.objects.filter(wave__region__is_demo=True).count(),
+        **content_totals(),
+    }
+
+
+def content_totals() -> dict[str, int]:
+    from kesu.content.models import ContentItem, EmergencyEvent, Publication, Push, Rumour
+
+    return {
+        "content_items": ContentItem.objects.filter(is_demo=True).count(),
+        "content_approved": ContentItem.objects.filter(is_demo=True, approved_version__isnull=False).count(),
+        "content_publications": Publication.objects.filter(item__is_demo=True).count(),
+        "content_pushes": Push.objects.filter(item__is_demo=True).count(),
+        "content_rumours": Rumour.objects.filter(region__is_demo=True).count(),
+        "content_events": EmergencyEvent.objects.filter(is_demo=True).count(),
     }
 
 
@@ -303,6 +322,11 @@ def _print_summary(console, added: dict[str, int]) -> None:
         f"科普资源 / outreach resources：科普教育基地 {totals['bases']} 个（在册 {totals['standing_bases']} 个），"
         f"科普专家 {totals['experts']} 人，志愿者 {totals['volunteers']} 人，科普活动 {totals['activities']} 场"
         f"（{totals['evidence']} 场作为进度报告佐证）"
+    )
+    console.print(
+        f"科普内容 / content：{totals['content_items']} 篇（{totals['content_approved']} 篇已通过审查），"
+        f"发布 {totals['content_publications']} 次，精准推送 {totals['content_pushes']} 次，"
+        f"谣言 {totals['content_rumours']} 条，往期应急事件 {totals['content_events']} 起"
     )
     if added.get("resources_frozen"):
         console.print(f"  [yellow]注意[/yellow]：{added['resources_frozen']} 个登记册汇总值所在年度的统计年报已报送，未更新")
@@ -348,6 +372,9 @@ def _create_reporters(plan) -> list:
 
 
 def demo_logins() -> list[Login]:
+    from django.db.models import Count
+
+    from kesu.content.models import ContentReview, RoundStatus, Verdict
     from kesu.org.models import Role, User
     from kesu.planning.models import Plan
     from kesu.resources.models import ReviewAssignment
@@ -364,6 +391,10 @@ def demo_logins() -> list[Login]:
         for a in ReviewAssignment.objects.filter(expert__user__isnull=False, submitted_at__isnull=True)
         .select_related("expert", "application__base").order_by("-pk")
     }
+    content_queue = dict(
+        ContentReview.objects.filter(verdict=Verdict.PENDING, round__status=RoundStatus.OPEN, expert__user__isnull=False)
+        .values_list("expert__user_id").annotate(n=Count("pk")).values_list("expert__user_id", "n")
+    )
     logins = []
     for user in users:
         match = DEMO_USERNAME.match(user.username)
@@ -379,6 +410,8 @@ def demo_logins() -> list[Login]:
                 scope += f"（{'、'.join(spans[user.region_id])}年方案）"
         if user.role == Role.EXPERT and user.pk in reviewing:
             scope += f"，评审“{reviewing[user.pk]}”"
+        if user.role == Role.EXPERT and content_queue.get(user.pk):
+            scope += f"，待审科普内容 {content_queue[user.pk]} 篇"
         logins.append(Login(user.username, user.get_role_display(), scope))
     order = {"纲要办管理员": 0, "领导": 1, "统计人员": 2, "单位填报员": 3, "评审专家": 4}
     return sorted(logins, key=lambda login: (order.get(login.role, 9), login.username))

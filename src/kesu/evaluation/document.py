@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from kesu.evaluation import narrative
+from kesu.evaluation import content_section, narrative
 from kesu.evaluation.charts import ChartSpec, report_charts
 from kesu.evaluation.figures import EvaluationFigures, rank_lower_regions
 from kesu.evaluation.narrative import (
@@ -39,6 +39,7 @@ SECTION_TITLES = (
     "七、公民科学素质监测",
     "八、存在问题与下一步工作",
 )
+NUMERALS = "一二三四五六七八九十"
 
 
 @dataclass
@@ -158,9 +159,11 @@ def build_document(data: EvaluationFigures) -> ReportDocument:
         _scores(data, charts, numbering),
         _indicators(data, numbering),
         _resources(data, charts, numbering),
+        *_content(data, numbering),
         _literacy(data, charts, numbering),
         _issues(*narrative.problems_and_next_steps(data)),
     ]
+    _renumber(sections)
     subtitle = f"依据《{plan.title}》{doc_number}，统计截至{data.as_of.year}年{data.as_of.month}月{data.as_of.day}日"
     return ReportDocument(narrative.title(data), narrative.issuer(data), narrative.date_text(data.generated_on),
                           subtitle, sections, data)
@@ -367,6 +370,45 @@ def _resources(data, charts, numbering) -> Section:
         section.blocks.extend(numbering.figure("activities_by_month", f"{data.year}年各月科普活动场次",
                                                charts.get("activities_by_month")))
     return section
+
+
+def _content(data, numbering) -> list[Section]:
+    """科普内容与应急科普, only where the subtree did content work in the year (content_section)."""
+    c = data.content
+    if c.is_empty:
+        return []
+    section = Section(f"{NUMERALS[0]}、{content_section.TITLE}")
+    section.blocks.append(Paragraph(content_section.review_text(c) + content_section.push_text(c)))
+    if c.publications:
+        section.blocks.append(numbering.table(
+            f"{c.year}年科普内容发布（按渠道）",
+            [Column("渠道", width=1.2), Column("发布次数", "int", 0.8), Column("内容条数", "int", 0.8),
+             Column("传播人次", "int", 1.0)],
+            content_section.channel_rows(c),
+        ))
+        section.blocks.append(Paragraph(content_section.CHANNEL_NOTE))
+    section.blocks.append(Subheading("科学辟谣与应急科普"))
+    section.blocks.append(Paragraph(content_section.rumour_text(c) + content_section.emergency_text(c)))
+    section.blocks.append(numbering.table(
+        f"{c.year}年科普内容工作主要数据",
+        [Column("项目", width=1.4), Column("数量", "num", 0.8), Column("计量单位", width=0.6), Column("说明", width=2.0)],
+        content_section.key_rows(c),
+    ))
+    if c.emergencies:
+        section.blocks.append(numbering.table(
+            f"{c.year}年应急科普响应",
+            [Column("事件", width=1.6), Column("类型", width=0.8), Column("启动区划", width=0.8),
+             Column("启动时间", width=0.9), Column("首条内容用时", width=0.9), Column("时限（小时）", "int", 0.7),
+             Column("发布次数", "int", 0.6)],
+            content_section.emergency_rows(c),
+        ))
+    return [section]
+
+
+def _renumber(sections: list[Section]) -> None:
+    """Number the titles by position: the optional content section moves the later ones up one."""
+    for index, section in enumerate(sections):
+        section.title = f"{NUMERALS[index]}、{section.title.split('、', 1)[-1]}"
 
 
 def _literacy(data, charts, numbering) -> Section:

@@ -4,8 +4,8 @@ Read only through the domain apps' typed selectors, which return frozen dataclas
 :func:`kesu.supervision.plan_year.plan_year` and :func:`~kesu.supervision.plan_year.lower_region_standings`
 (task lights, reports, scores, targets with their accepted figures),
 :func:`kesu.indicators.linked_targets.linked_targets` (indicator values of linked targets),
-:mod:`kesu.literacy.summaries` (shares, 0–1) and :mod:`kesu.resources.summaries` (the registries of
-outreach resources). Targets are judged by :mod:`kesu.plans.attainment`
+:mod:`kesu.literacy.summaries` (shares, 0–1), :mod:`kesu.resources.summaries` (the registries of
+outreach resources) and :mod:`kesu.content.summaries` (the content library). Targets are judged by :mod:`kesu.plans.attainment`
 alone: progress reports give figures to date (``Basis.TO_DATE``), indicators and surveys one figure a
 year (``Basis.PER_YEAR``), so the report says what the task page and the indicators page say.
 
@@ -25,6 +25,7 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
+from kesu.content.summaries import ContentYear, content_year
 from kesu.indicators.linked_targets import LinkedTarget, linked_targets
 from kesu.literacy.summaries import LiteracyShare, SharePoint, headline_target_share, share_trend, wave_shares
 from kesu.org.models import Region
@@ -134,6 +135,7 @@ class EvaluationFigures:
     lower_regions: tuple[RegionStanding, ...]
     trends: tuple[PeriodTally, ...]  # every period up to the year
     resources: ResourcesSummary  # bases, people and activities in the region's subtree
+    content: ContentYear  # the content library's year in the region's subtree
 
     @property
     def year_trends(self) -> tuple[PeriodTally, ...]:
@@ -188,7 +190,7 @@ def evaluation_figures(
         indicators=tuple(indicator_line(link) for link in linked_targets(region, plan, year)),
         literacy=literacy, literacy_trend=share_trend(region, until_year=year),
         lower_regions=lower_region_standings(region, year, as_of), trends=board.periods,
-        resources=resources_summary(region, year),
+        resources=resources_summary(region, year), content=content_year(region, year),
     )
 
 

@@ -148,6 +148,14 @@ def problems_and_next_steps(data: EvaluationFigures) -> tuple[list[str], list[st
         )
         steps.append("督促限期整改的科普教育基地按期完成整改，加强对基地开放和科普活动开展情况的日常监管。")
 
+    if not data.content.is_empty:
+        # Imported here: content_section builds its sentences with this module's number helpers.
+        from kesu.evaluation.content_section import issues_and_steps
+
+        content_issues, content_steps = issues_and_steps(data.content)
+        issues.extend(content_issues)
+        steps.extend(content_steps)
+
     lagging_regions = [r for r in data.lower_regions if r.has_plan and r.red]
     if lagging_regions:
         worst = sorted(lagging_regions, key=lambda r: -r.red)[:3]

@@ -89,6 +89,19 @@ MENUS: tuple[Menu, ...] = (
             user.role == Role.UNIT_REPORTER and bool(user.unit_id))),
         Link("评审任务", "resources:my_reviews", _office_admin, also=("resources:review",)),
     ), namespaces=("resources",)),
+    Menu("content", "内容", (
+        Link("内容库", "content:library", lambda user: _region_viewer_with_region(user) or (
+            user.role == Role.UNIT_REPORTER and bool(user.unit_id)),
+             also=("content:item_new", "content:item", "content:item_edit", "content:version")),
+        Link("审查规则", "content:review_policy", _office_admin),
+        Link("辟谣", "content:rumour_list", _region_viewer_with_region,
+             also=("content:rumour_new", "content:rumour_detail", "content:rumour_edit", "content:rumour_rebuttal")),
+        Link("应急科普", "content:emergency_list", _region_viewer_with_region,
+             also=("content:emergency_new", "content:emergency_detail", "content:package_list",
+                   "content:package_detail")),
+        Link("收到的科普内容", "content:inbox", _unit_reporter),
+        Link("主题订阅", "content:subscriptions", lambda user: _unit_reporter(user) or _office_admin(user)),
+    ), namespaces=("content",)),
     Menu("admin", "管理", (
         Link("方案导入", "plan_import:upload", _office_admin),
         Link("单位管理", "org:unit_list", _office_admin),
@@ -100,6 +113,7 @@ MENUS: tuple[Menu, ...] = (
 # closed menu.
 TOP_LINKS: tuple[Link, ...] = (
     Link("我的评审任务", "resources:my_reviews", lambda user: user.role == Role.EXPERT, also=("resources:review",)),
+    Link("我的内容审查", "content:review_queue", lambda user: user.role == Role.EXPERT, also=("content:review",)),
     Link("消息", "progress:inbox", _anyone, css="nav-inbox"),
 )
 

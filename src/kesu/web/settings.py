@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "kesu.resources",
     "kesu.evaluation",
     "kesu.cascade",
+    "kesu.content",
     # ninja is listed so that /api/docs serves its bundled Swagger UI instead of a CDN copy.
     "ninja",
     "kesu.api",
@@ -142,6 +143,11 @@ WHITENOISE_USE_FINDERS = True
 # permission check.
 MEDIA_ROOT = DATA_DIR / "private"
 EVIDENCE_MAX_BYTES = int(os.environ.get("KESU_EVIDENCE_MAX_BYTES", 20 * 1024 * 1024))
+# 科普内容 uploads, per kind (kesu.content.files); KESU_CONTENT_MAX_MB_<KIND> overrides, in MB.
+KESU_CONTENT_MAX_BYTES = {
+    kind: int(os.environ.get(f"KESU_CONTENT_MAX_MB_{kind.upper()}", megabytes)) * 1024 * 1024
+    for kind, megabytes in {"image": 10, "poster": 30, "audio": 100, "video": 500, "article": 20}.items()
+}
 DATA_UPLOAD_MAX_MEMORY_SIZE = 30 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

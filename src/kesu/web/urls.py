@@ -24,6 +24,8 @@ urlpatterns = [
     path("", include("kesu.supervision.urls")),
     path("", include("kesu.evaluation.urls")),
     path("", include("kesu.cascade.urls")),
+    # 科普内容: the library, review, distribution, rumours and emergencies; public pages under /public/.
+    path("", include("kesu.content.urls")),
 ]
 
 # Error pages in Chinese with a way back (kesu.web.errors); used when DEBUG is off.
