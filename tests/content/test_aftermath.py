@@ -89,7 +89,25 @@ def test_report_figures(event, county, county_office, approved_item, experts):
     timeline = next(t for t in tables if t[0][0] == "时间")
     kinds = [row[1] for row in timeline[1:]]
     assert kinds[0] == TimelineKind.STARTED.label and kinds[-1] == TimelineKind.CLOSED.label
-    assert len(timeline) - 1 == event.timeline.count()
+    assert len(timeline) - 1 == event.timeline.count() + 1
+    summary = next(row for row in timeline[1:] if row[1] == "签收与反馈")
+    assert summary[2] == f"《洪水来了怎么办》：已签收 2/{len(recipients)}，反馈传播 150 人次"
+    # The summary follows its push's own line.
+    assert timeline[timeline.index(summary) - 1][1] == TimelineKind.PUSHED.label
+
+
+def test_acknowledgements_fold_into_one_line_per_push(event):
+    from kesu.content import timeline as lines
+
+    push = event.pushes.get()
+    for recipient in push.recipients.all():
+        lines.note(event, TimelineKind.ACKNOWLEDGED, f"{recipient}签收《洪水来了怎么办》", item=push.item)
+        lines.note(event, TimelineKind.REACH, f"{recipient}反馈传播1人次", item=push.item)
+    _, tables = _read(aftermath.after_action_docx(event))
+    timeline = next(t for t in tables if t[0][0] == "时间")
+    kinds = [row[1] for row in timeline[1:]]
+    assert TimelineKind.ACKNOWLEDGED.label not in kinds and TimelineKind.REACH.label not in kinds
+    assert kinds.count("签收与反馈") == 1
 
 
 def test_fast_track_review_through_authoring_and_reviewing(event, county_office, experts):

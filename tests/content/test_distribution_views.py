@@ -67,7 +67,7 @@ def test_push_form_preview_and_confirm(item, client_for, world, audience, messen
     youth = audience(code="youth").pk
     preview = office.post(f"/content/{item.pk}/push/preview/", {"regions": [world.county.pk], "audiences": [youth]},
                           HTTP_HX_REQUEST="true").content.decode()
-    assert "团市委" in preview and "青少年科学素质提升行动的责任单位" in preview
+    assert "团市委" in preview and "青少年科学素质提升行动（责任单位）" in preview
     unit = world.units["团市委"]
     response = office.post(f"/content/{item.pk}/push/", {
         "regions": [world.county.pk], "audiences": [youth], "previewed": "1", "units": [unit.pk],

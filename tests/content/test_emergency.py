@@ -107,10 +107,17 @@ def test_on_call_falls_back_to_any_emergency_expert(city, county, city_office, e
     assert list(emergency.on_call_experts(event)) == [experts["quake"]]
 
 
-def test_county_event_does_not_call_city_experts(county, county_office, experts):
+def test_county_event_calls_the_city_team_but_not_a_neighbouring_county(county, county2, county_office,
+                                                                         city_office, experts):
+    # A county's own event draws on the emergency team above it, as its packages come from above.
     event = _start(county_office, county, [county])
-    assert emergency.on_call_experts(event) == []
-    assert "暂无" in event.timeline.get(kind=TimelineKind.EXPERTS).text
+    assert emergency.on_call_experts(event) == [experts["quake"]]
+    assert "赵工" in event.timeline.get(kind=TimelineKind.EXPERTS).text
+    experts["quake"].region = county2
+    experts["quake"].save()
+    elsewhere = _start(county_office, county, [county], title="另一场洪涝")
+    assert emergency.on_call_experts(elsewhere) == []
+    assert "暂无" in elsewhere.timeline.get(kind=TimelineKind.EXPERTS).text
 
 
 def test_package_accepts_only_approved_items(county, county_office, approved_item, world):

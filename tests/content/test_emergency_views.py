@@ -55,7 +55,7 @@ def test_event_page(client_for, event, approved_item):
     total = push.recipients.count()
     assert f"1/{total}" in page
     late = push.recipients.exclude(pk=first.pk).select_related("unit").first()
-    assert f'<span class="error">{late.unit.name}</span>' in page
+    assert f'<summary class="error">{total - 1} 个</summary>' in page and late.unit.name in page
     assert "应急快审" in page and "暴雨后防疫要点" in page
     assert f"{reverse('content:item_new')}?emergency={event.pk}" in page
     assert page.index("启动应急") < page.index("推送内容")

@@ -4,15 +4,19 @@ tests/content/year_of_content.py at each region and the totals up the tree."""
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
+from django.db import transaction
+from django.utils import timezone
 from tests.content.year_of_content import YEAR, at, build_year
 
-from kesu.content import feeds
-from kesu.content.models import Publication
+from kesu.content import debunking, distributing, emergency, feeds
+from kesu.content.models import Channel, ContentStatus, Publication
 from kesu.content.summaries import content_year
 from kesu.indicators import feeds as indicator_feeds
 from kesu.indicators.feed_sync import sync_feeds
-from kesu.indicators.models import DataElement, DataValue, ValueSource
+from kesu.indicators.models import DataElement, DataSet, DataValue, Submission, ValueSource, ValueStatus
 
 pytestmark = pytest.mark.django_db
 
@@ -104,3 +108,91 @@ def test_sync_after_commit_recounts_once_the_write_commits(year, django_capture_
         feeds.sync_after_commit(YEAR)
         assert stored("content_reach", year.county) == {None}
     assert stored("content_reach", year.county) == {17_750}
+
+
+# --- Recounts triggered by the services ------------------------------------------------------------
+
+
+def _recounts(callbacks) -> list:
+    return [callback for callback in callbacks if isinstance(callback, feeds._Recount)]
+
+
+def _now_stored(code, region):
+    return stored(code, region, year=timezone.localdate().year)
+
+
+def test_a_transaction_of_acts_recounts_once_when_it_commits(world, approved_item, county_office, reporter, messengers,
+                                                             national, django_capture_on_commit_callbacks):
+    item = approved_item()
+    with django_capture_on_commit_callbacks(execute=True) as callbacks, transaction.atomic():
+        distributing.publish(actor=county_office, item=item, channel=Channel.PUBLIC, region=world.county, reach=120)
+        push = distributing.push_item(actor=county_office, item=item, regions=[world.county], units=[reporter.unit],
+                                      messengers=[messengers[0]])
+        distributing.report_reach(actor=reporter, recipient=push.recipients.get(unit=reporter.unit), reach=300)
+        distributing.report_reach_by_token(push.recipients.get(messenger=messengers[0]).token, 45, "村群")
+        # Nothing is recounted before the commit.
+        assert _now_stored("content_reach", world.county) == {None}
+    assert len(_recounts(callbacks)) == 1
+    assert _now_stored("content_items_published", world.county) == {1}  # one item, two channels
+    assert _now_stored("content_reach", world.county) == {465}
+    assert _now_stored("content_reach", world.city) == {465}
+
+
+def test_a_rolled_back_act_asks_for_nothing_and_the_next_commit_still_recounts(
+        world, approved_item, county_office, national, django_capture_on_commit_callbacks):
+    item = approved_item()
+    with django_capture_on_commit_callbacks(execute=True) as callbacks, transaction.atomic():
+        try:
+            with transaction.atomic():
+                distributing.publish(actor=county_office, item=item, channel=Channel.WECHAT, region=world.county)
+                raise RuntimeError("rolled back")
+        except RuntimeError:
+            pass
+        distributing.publish(actor=county_office, item=item, channel=Channel.PUBLIC, region=world.county, reach=80)
+    assert len(_recounts(callbacks)) == 1
+    assert _now_stored("content_reach", world.county) == {80}
+
+
+def test_rebuttals_and_emergencies_recount_their_year(world, county_office, topic, national,
+                                                      django_capture_on_commit_callbacks):
+    last_year = timezone.localdate().year - 1
+    started = timezone.make_aware(datetime.datetime(last_year, 8, 1, 9, 0))
+    with django_capture_on_commit_callbacks(execute=True):
+        emergency.start_emergency(actor=county_office, region=world.county, event_type="flood", title="8·1暴雨",
+                                  level="3", affected_regions=[world.county], started_at=started)
+    assert stored("emergency_outreach_responses", world.county, year=last_year) == {1}
+
+    rumour = debunking.record_rumour(actor=county_office, region=world.county, claim="喝醋能软化血管",
+                                     topic=topic(code="health"), first_seen=timezone.localdate())
+    item = debunking.draft_rebuttal(actor=county_office, rumour=rumour, title="喝醋不能软化血管",
+                                    body_html="<p>醋进入胃里就被中和。</p>")
+    item.approved_version, item.status = item.current_version, ContentStatus.APPROVED
+    item.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        debunking.rebuttal_approved(item)
+    assert _now_stored("rumours_rebutted", world.county) == {1}
+
+
+def test_a_submitted_year_is_left_as_it_was(world, approved_item, county_office, national,
+                                            django_capture_on_commit_callbacks):
+    this_year = timezone.localdate().year
+    Submission.objects.create(data_set=DataSet.objects.get(code="annual_statistics"), region=world.county,
+                              year=this_year, status=ValueStatus.SUBMITTED)
+    with django_capture_on_commit_callbacks(execute=True):
+        distributing.publish(actor=county_office, item=approved_item(), channel=Channel.PUBLIC,
+                             region=world.county, reach=50)
+    assert _now_stored("content_reach", world.county) == {None}  # frozen
+    assert _now_stored("content_reach", world.city) == {50}  # the city's own period is open
+
+
+def test_deferred_holds_the_recounts_until_the_block_ends(world, approved_item, county_office, national,
+                                                          django_capture_on_commit_callbacks):
+    item = approved_item()
+    with django_capture_on_commit_callbacks(execute=True) as callbacks, feeds.deferred():
+        for channel in (Channel.PUBLIC, Channel.WECHAT, Channel.POSTER):
+            with transaction.atomic():
+                distributing.publish(actor=county_office, item=item, channel=channel, region=world.county,
+                                     reach=10)
+        assert not _recounts(callbacks) and _now_stored("content_reach", world.county) == {None}
+    assert len(_recounts(callbacks)) == 1
+    assert _now_stored("content_reach", world.county) == {30}

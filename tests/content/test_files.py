@@ -130,3 +130,12 @@ def test_article_markup_survives():
                  "<figcaption>", "<th>项</th>", "<hr>", 'href="https://www.example.cn/a" rel="noopener noreferrer"',
                  'href="mailto:kx@example.cn"'):
         assert part in result
+
+
+def test_browser_bold_and_italic_are_kept_as_strong_and_em():
+
+    assert clean_html('<p><b class="x">勤洗手</b><I>戴口罩</I></p>') == "<p><strong>勤洗手</strong><em>戴口罩</em></p>"
+    # <br>, <blockquote> and <img> are not mistaken for <b> or <i>.
+    assert clean_html("<blockquote>引</blockquote><br><img src=\"/a.png\">") == (
+        '<blockquote>引</blockquote><br><img src="/a.png">'
+    )

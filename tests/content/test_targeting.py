@@ -21,8 +21,8 @@ def test_youth_reaches_the_units_of_the_youth_action(world, audience, topic):
     found = by_name(recipients_for(region_list=[world.county], audiences=[audience(code="youth")],
                                    topics=[topic(code="health")]))
     assert set(found) == {"市教育和体育局", "市科协", "团市委"}
-    assert "青少年科学素质提升行动的责任单位" in found["团市委"]
-    assert found["团市委"].startswith("方案《乳山市全民科学素质行动规划纲要实施方案")
+    assert found["团市委"].startswith("《乳山市全民科学素质行动规划纲要实施方案")
+    assert "青少年科学素质提升行动" in found["团市委"] and found["团市委"].count("（责任单位）") == 1
     assert "本区划纲要办所在单位" in found["市科协"]
 
 
@@ -62,3 +62,13 @@ def test_a_city_push_reaches_the_county_office_to_relay(world, audience, messeng
 
 def test_other_regions_are_not_proposed(world, audience):
     assert recipients_for(region_list=[world.other_city], audiences=[audience(code="youth")]) == []
+
+
+def test_a_unit_of_many_sections_gets_one_compact_clause_per_plan(world, audience):
+    proposals = recipients_for(region_list=[world.county], audiences=[audience(code="youth"), audience(code="farmers"),
+                                                                     audience(code="public")])
+    reason = {p.name: p for p in proposals}["市科协"]
+    # Every section it answers for sits in one clause of the plan, named once.
+    assert reason.full_reason.count("《") == 1
+    assert "（责任单位）；本区划纲要办所在单位" in reason.full_reason
+    assert len(reason.reason) <= 120

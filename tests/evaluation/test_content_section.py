@@ -3,7 +3,7 @@
 to 4 recipients of whom 3 acknowledged, 2 rumours recorded and 2 rebutted, 2 emergencies of which
 the 台风 had content out in 2.5 hours and the 疫情 none): the figures read back from the docx, the
 pdf and the xlsx equal those hand counts and the values the content feeds store in 科普统计; a
-region without content work gets the report as before, sections numbered as before."""
+region without content work gets the same nine sections, this one saying so in a sentence."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from tests.content.year_of_content import YEAR, build_year
 from tests.evaluation.conftest import TODAY
 
 from kesu.content import feeds
-from kesu.evaluation import narrative
+from kesu.evaluation import content_section, narrative
 from kesu.evaluation.document import SECTION_TITLES, Table, build_document
 from kesu.evaluation.figures import evaluation_figures
 from kesu.evaluation.services import generate_annual_report
@@ -109,14 +109,82 @@ def test_xlsx_and_pdf_carry_the_section(content, annual_world, tmp_path):
     assert SECTION in flat and "登记传播17,750人次" in flat and "九、存在问题与下一步工作" in flat
 
 
-def test_a_region_without_content_work_keeps_the_report_as_it_was(annual_world):
+def test_a_region_without_content_work_gets_the_section_saying_so_in_every_format(annual_world, tmp_path):
     document = _document(annual_world)
-    assert [s.title for s in document.sections] == list(SECTION_TITLES)
-    report = generate_annual_report(annual_world.county, YEAR, "docx", today=TODAY)
-    text = "".join(p.text for p in Document(io.BytesIO(report.content)).paragraphs)
-    assert "科普内容与应急科普" not in text and "八、存在问题与下一步工作" in text
+    assert [s.title for s in document.sections] == TITLES == list(SECTION_TITLES)
+    section = document.sections[6]
+    assert [type(b).__name__ for b in section.blocks] == ["NoData"]
+    assert section.blocks[0].text == content_section.NOTHING_TEXT
+
+    word = Document(io.BytesIO(generate_annual_report(annual_world.county, YEAR, "docx", today=TODAY).content))
+    paragraphs = [p.text for p in word.paragraphs]
+    headings = [p.text for p in word.paragraphs if p.style.name == "Heading 1"]
+    assert headings == TITLES
+    # The sentence straight under the heading, and no content table anywhere.
+    at = paragraphs.index(SECTION)
+    assert content_section.NOTHING_TEXT in paragraphs[at + 1:paragraphs.index("八、公民科学素质监测")]
+    rows = [[cell.text for cell in row.cells] for table in word.tables for row in table.rows]
+    assert not any(row and row[0] in ("审查通过内容", "应急科普响应") for row in rows)
+
+    workbook = load_workbook(io.BytesIO(generate_annual_report(annual_world.county, YEAR, "xlsx",
+                                                               today=TODAY).content))
+    assert workbook.sheetnames == ["封面", *(t.split("、", 1)[1] for t in TITLES)]
+    cells = [v for row in workbook["科普内容与应急科普"].iter_rows(values_only=True) for v in row if v]
+    assert content_section.NOTHING_TEXT in cells and "合计" not in cells
+
+    pdf = tmp_path / "empty.pdf"
+    pdf.write_bytes(generate_annual_report(annual_world.county, YEAR, "pdf", today=TODAY).content)
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    flat = "".join(text.split())
+    assert flat.index(SECTION) < flat.index(content_section.NOTHING_TEXT) < flat.index("八、公民科学素质监测")
+    assert "九、存在问题与下一步工作" in flat
 
 
-def test_content_of_another_year_does_not_bring_the_section(content, annual_world):
+def test_content_of_another_year_counts_as_none(content, annual_world):
     data = evaluation_figures(annual_world.county, 2022, today=TODAY)
     assert data.content.is_empty
+
+
+def test_the_final_evaluation_sums_the_period_once_per_item(world, approved_item):  # noqa: F811
+    from tests.evaluation.final_world import TODAY as FINAL_TODAY
+    from tests.evaluation.final_world import build_final_world
+
+    from kesu.content.summaries import content_year
+    from kesu.evaluation.final_document import SECTION_TITLES as FINAL_TITLES
+    from kesu.evaluation.final_document import build_final_document
+    from kesu.evaluation.final_figures import final_figures
+
+    final = build_final_world(world)
+    build_year(world, approved_item)
+    data = final_figures(final.plan, today=FINAL_TODAY)
+    p = data.content
+    years = [content_year(world.county, y) for y in range(final.plan.period_start, final.plan.period_end + 1)]
+    assert (p.first_year, p.last_year) == (2021, 2025)
+    assert p.publications == sum(y.publications for y in years) == 7 + 1  # the 2023 broadcast
+    assert p.reach == sum(y.reach for y in years) == 17_750 + 99
+    assert p.pushes == 1 and p.rumours_rebutted == 2 and len(p.emergencies) == 2
+    # 夏季防溺水 went out in 2023 and 2024: once in the period, once in each year.
+    assert p.items_published == 4 and sum(y.items_published for y in years) == 5
+    assert p.items_approved == sum(y.items_approved for y in years) == 4  # 台风 approved on 31 December 2023
+    assert p.emergencies_within_deadline == 1
+    document = build_final_document(data)
+    assert [s.title for s in document.sections] == list(FINAL_TITLES)
+    blocks = document.sections[3].blocks
+    at = next(i for i, b in enumerate(blocks) if getattr(b, "text", "") == content_section.TITLE)
+    text = blocks[at + 1].text
+    assert text.startswith("实施期内（2021—2025年），乳山市经科学性审查通过科普内容4条，发布内容4条、8次，")
+    assert "登记传播17,849人次；开展精准推送1次；发布经专家审查的辟谣内容2条；启动应急科普响应2次，其中1次" in text
+
+
+def test_the_final_evaluation_without_content_says_so(world):
+    from tests.evaluation.final_world import TODAY as FINAL_TODAY
+    from tests.evaluation.final_world import build_final_world
+
+    from kesu.evaluation.document import NoData
+    from kesu.evaluation.final_document import build_final_document
+    from kesu.evaluation.final_figures import final_figures
+
+    final = build_final_world(world)
+    document = build_final_document(final_figures(final.plan, today=FINAL_TODAY))
+    texts = [b.text for b in document.sections[3].blocks if isinstance(b, NoData)]
+    assert "实施期内（2021—2025年）未登记科普内容发布、辟谣和应急科普工作。" in texts

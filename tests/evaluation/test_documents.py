@@ -78,7 +78,7 @@ def test_pdf_embeds_cjk_fonts_and_renders_chinese(annual_world, tmp_path):
                           check=True).stdout
     flat = "".join(text.split())
     assert TITLE in flat
-    assert "市农业农村局" in flat and "八、存在问题与下一步工作" in flat
+    assert "市农业农村局" in flat and "九、存在问题与下一步工作" in flat
     assert "—2—" in flat  # page number in the footer
 
     subprocess.run([_tool("pdftoppm"), "-r", "50", "-png", "-f", "1", "-l", "1", str(pdf), str(tmp_path / "page")],

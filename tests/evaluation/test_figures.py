@@ -104,7 +104,8 @@ def test_sections_without_data_say_so(annual_world):
     no_data = {s.title: [b.text for b in s.blocks if isinstance(b, NoData)] for s in document.sections}
     assert no_data["五、科普能力指标"] == ["本年度无科普能力指标数据。"]
     assert no_data["六、科普资源与活动"] == ["科普资源登记册中本地区尚无科普教育基地、科普人才和科普活动的记录。"]
-    assert no_data["七、公民科学素质监测"] == ["本年度无抽样调查数据。"]
+    assert no_data["七、科普内容与应急科普"] == ["本年度未登记科普内容发布、辟谣和应急科普工作。"]
+    assert no_data["八、公民科学素质监测"] == ["本年度无抽样调查数据。"]
     assert any("本年度无抽样调查数据" in text for text in no_data["一、总体情况"])
 
 

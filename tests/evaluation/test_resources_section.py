@@ -316,7 +316,7 @@ def test_html_and_pdf_show_the_section_and_its_charts(registries, tmp_path):
     pdf.write_bytes(report.content)
     text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     flat = "".join(text.split())
-    assert SECTION in flat and "各级科普教育基地数量" in flat and "八、存在问题与下一步工作" in flat
+    assert SECTION in flat and "各级科普教育基地数量" in flat and "九、存在问题与下一步工作" in flat
 
 
 def test_dashboard_shows_the_resources_card(registries, client_for):

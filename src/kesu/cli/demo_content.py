@@ -48,10 +48,12 @@ def demo_content(plans, console) -> dict[str, int]:
     from django.db import transaction
 
     from kesu.audit.context import acting_as
+    from kesu.content import feeds
     from kesu.content.models import ContentItem
 
     counts: dict[str, int] = defaultdict(int)
-    with acting_as(None, reason="kesu demo：科普内容"):
+    # One recount into 科普统计 for all regions at the end rather than one per region.
+    with acting_as(None, reason="kesu demo：科普内容"), feeds.deferred():
         for plan, office in plans:
             region = plan.region
             if ContentItem.objects.filter(region=region, is_demo=True).exists():

@@ -24,6 +24,7 @@ from kesu.content.models import (
     PushRecipient,
     Verdict,
 )
+from kesu.content.selectors import main_timeline
 from kesu.typesetting.fonts import BODY_FAMILIES, HEADING_FAMILIES, TITLE_FAMILIES, pick_family
 from kesu.typesetting.word import set_font
 
@@ -182,8 +183,10 @@ def after_action_docx(event: EmergencyEvent) -> bytes:
         [row["item"], row["expert"], row["verdict"], row["taken"]] for row in fast_track_reviews(event)
     ])
     writer.heading("八、处置时间线")
+    # Acknowledgements and reach reports appear once per push as a summary (the recipients are in 三、六).
     writer.table(["时间", "事项", "内容", "操作人"], [
-        [_local(entry.at), entry.get_kind_display(), entry.text, entry.actor_name]
-        for entry in event.timeline.order_by("at", "pk")
+        [_local(row.at), "签收与反馈", row.text, ""] if getattr(row, "is_summary", False)
+        else [_local(row.at), row.get_kind_display(), row.text, row.actor_name]
+        for row in main_timeline(event)
     ])
     return writer.bytes()

@@ -13,7 +13,7 @@ import datetime
 
 from django.core.exceptions import PermissionDenied
 
-from kesu.content import clock
+from kesu.content import clock, feeds
 from kesu.content.errors import ContentError, service
 from kesu.content.models import ContentItem, ContentStatus, Rumour, RumourStatus, Spread, Topic
 from kesu.content.permissions import require_manage
@@ -66,7 +66,7 @@ def _clean_where(where_seen) -> str:
 
 
 def _lock(rumour: Rumour) -> Rumour:
-    return Rumour.objects.select_for_update().select_related("region", "topic", "rebuttal").get(pk=rumour.pk)
+    return Rumour.objects.select_for_update(of=("self",)).select_related("region", "topic", "rebuttal").get(pk=rumour.pk)
 
 
 @service
@@ -127,6 +127,7 @@ def rebuttal_approved(item: ContentItem) -> Rumour | None:
     rumour.status = RumourStatus.REBUTTED
     rumour.rebutted_at = clock.now()
     rumour.save(update_fields=["status", "rebutted_at"])
+    feeds.sync_after_commit(feeds.year_of(rumour.rebutted_at))
     return rumour
 
 

@@ -14,7 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
 from kesu.audit.context import acting_as
-from kesu.content import clock, timeline
+from kesu.content import clock, feeds, timeline
 from kesu.content.errors import ContentError, service
 from kesu.content.models import (
     Channel,
@@ -109,6 +109,7 @@ def publish(*, actor, item, channel, region, reach=None, note="", emergency=None
         reach=clean_reach(reach), note=(note or "")[:200], emergency=emergency or item.emergency,
     )
     _mark_published(item, now)
+    feeds.sync_after_commit(feeds.year_of(now))
     timeline.note(
         publication.emergency, TimelineKind.PUBLISHED,
         f"在{region.name}通过{publication.get_channel_display()}发布《{item.title}》", item=item, region=region,
@@ -175,6 +176,7 @@ def push_item(
            for m in dict.fromkeys(chosen_messengers)]
     )
     _mark_published(item, now)
+    feeds.sync_after_commit(feeds.year_of(now))
     count = len(set(chosen_units)) + len(set(chosen_messengers))
     names = "、".join(region.name for region in regions)
     timeline.note(emergency, TimelineKind.PUSHED, f"向{names}推送《{item.title}》，共{count}个对象",
@@ -183,7 +185,7 @@ def push_item(
 
 
 def _lock_recipient(recipient: PushRecipient) -> PushRecipient:
-    return PushRecipient.objects.select_for_update().select_related("push__item", "push__emergency", "unit",
+    return PushRecipient.objects.select_for_update(of=("self",)).select_related("push__item", "push__emergency", "unit",
                                                                      "messenger").get(pk=recipient.pk)
 
 
@@ -213,6 +215,8 @@ def _report(recipient: PushRecipient, reach, note: str) -> PushRecipient:
     recipient.reported_at = clock.now()
     recipient.acknowledged_at = recipient.acknowledged_at or recipient.reported_at
     recipient.save(update_fields=["reach", "reach_note", "reported_at", "acknowledged_at"])
+    # Reach counts in the year the push went out, which a late report may no longer be.
+    feeds.sync_after_commit(feeds.year_of(recipient.push.sent_at))
     timeline.note(recipient.push.emergency, TimelineKind.REACH,
                   f"{recipient}反馈《{recipient.push.item.title}》传播{recipient.reach}人次", item=recipient.push.item)
     return recipient

@@ -14,7 +14,7 @@ import datetime
 
 from django.db.models import Q
 
-from kesu.content import clock, distributing, timeline
+from kesu.content import clock, distributing, feeds, timeline
 from kesu.content.errors import ContentError, service
 from kesu.content.models import (
     Audience,
@@ -70,16 +70,20 @@ def _clean_started_at(started_at) -> datetime.datetime:
 
 
 def _lock(event: EmergencyEvent) -> EmergencyEvent:
-    return EmergencyEvent.objects.select_for_update().select_related("region").get(pk=event.pk)
+    return EmergencyEvent.objects.select_for_update(of=("self",)).select_related("region").get(pk=event.pk)
 
 
 def on_call_experts(event: EmergencyEvent) -> list[Expert]:
-    """The active emergency experts of the affected regions and the regions above them up to the
-    office's own, whose tags fit the event type; every such emergency expert when none fit."""
+    """The active emergency experts of the affected regions (townships included) and of every region
+    above them — a county's event calls on its city's and province's emergency team too, as its
+    packages come from above — whose tags fit the event type; every such expert when none fit."""
     paths: set[str] = set()
+    within = Q()
     for region in event.affected_regions.all():
-        paths.update(path for path in _ancestor_paths(region) if path.startswith(event.region.path))
-    pool = Expert.objects.filter(is_active=True, is_emergency=True, region__path__in=paths).select_related("region")
+        paths.update(_ancestor_paths(region))
+        within |= Q(region__path__startswith=region.path)
+    pool = (Expert.objects.filter(is_active=True, is_emergency=True)
+            .filter(Q(region__path__in=paths) | within).select_related("region"))
     fitting = list(pool.filter(tags__code__in=EVENT_EXPERTISE.get(event.event_type, ())).distinct())
     return fitting or list(pool)
 
@@ -148,6 +152,7 @@ def start_emergency(
         started_by=actor,
     )
     event.affected_regions.set(affected)
+    feeds.sync_after_commit(feeds.year_of(event.started_at))
     names = "、".join(r.name for r in affected)
     timeline.note(event, TimelineKind.STARTED,
                   f"启动{event.get_level_display()}应急科普响应：{title}（{event.get_event_type_display()}，影响{names}）",
@@ -210,7 +215,7 @@ def create_package(*, actor, region, event_type, name) -> EmergencyPackage:
 @service
 def set_package_items(*, actor, package, items) -> EmergencyPackage:
     """Set the package's content: approved items of the package's region or the regions above it."""
-    package = EmergencyPackage.objects.select_for_update().select_related("region").get(pk=package.pk)
+    package = EmergencyPackage.objects.select_for_update(of=("self",)).select_related("region").get(pk=package.pk)
     require_manage(actor, package.region)
     items = list(dict.fromkeys(items))
     paths = set(_ancestor_paths(package.region))

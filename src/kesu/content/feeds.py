@@ -30,14 +30,18 @@ All times are read in the project's time zone (Django's __year lookups), so a pu
 
 from __future__ import annotations
 
+import datetime
 import logging
 from collections import defaultdict
 from collections.abc import Iterable
+from contextlib import contextmanager
+from contextvars import ContextVar
 from urllib.parse import urlencode
 
 from django.db import transaction
 from django.db.models import Count, Sum
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from kesu.content import clock
 from kesu.content.models import EmergencyEvent, Publication, PushRecipient, Rumour
@@ -144,18 +148,71 @@ def sync(*, actor, year: int, element_codes: Iterable[str] | None = None):
     return sync_feeds(actor=actor, year=year, element_codes=codes)
 
 
-def sync_after_commit(*years: int, element_codes: Iterable[str] | None = None) -> None:
-    """For the services: after the caller's transaction commits, recount the content elements for
-    the current year and for `years` (a late reach report on last year's push changes last year). A
-    failed recount leaves the write standing; the next write, or `sync()`, repairs it."""
-    wanted = {clock.today().year, *years}
-    codes = tuple(element_codes or ELEMENTS)
+# Years asked for inside `deferred()`; None outside it.
+_deferred: ContextVar[set[int] | None] = ContextVar("kesu_content_feed_deferred", default=None)
 
-    def run():
-        for year in sorted(wanted):
+
+@contextmanager
+def deferred():
+    """Hold the recounts the writes inside the block ask for and ask once at its end, so that a demo
+    or an import of hundreds of acts recounts once. Nothing is asked for if the block raises (its
+    writes are being rolled back)."""
+    if _deferred.get() is not None:  # an outer block asks for these
+        yield
+        return
+    pending: set[int] = set()
+    token = _deferred.set(pending)
+    try:
+        yield
+    finally:
+        _deferred.reset(token)
+    if pending:
+        sync_after_commit(*pending)
+
+
+class _Recount:
+    """The one recount queued on a transaction: later writes in the same transaction add their years
+    to it instead of queueing another, so a transaction recounts once however many acts it holds."""
+
+    def __init__(self, years: set[int]):
+        self.years = years
+        self.ran = False
+
+    def __call__(self) -> None:
+        self.ran = True
+        for year in sorted(self.years):
             try:
-                sync(actor=None, year=year, element_codes=codes)
+                sync(actor=None, year=year)
             except Exception:  # the content write has committed; report, never undo it
                 log.exception("科普内容同步到科普统计失败（%s年）", year)
 
-    transaction.on_commit(run)
+
+def _queued() -> _Recount | None:
+    # Django drops a callback whose savepoint rolls back; a recount still listed is still to run.
+    for entry in transaction.get_connection().run_on_commit:
+        if isinstance(entry[1], _Recount) and not entry[1].ran:
+            return entry[1]
+    return None
+
+
+def year_of(moment: datetime.datetime | None) -> int:
+    """The year `moment` falls in, in the project's time zone (as the feeds' __year lookups read it)."""
+    return timezone.localtime(moment).year if moment is not None else clock.today().year
+
+
+def sync_after_commit(*years: int) -> None:
+    """For the services: after the caller's transaction commits, recount the content elements for
+    the current year and for `years` (a late reach report on last year's push changes last year).
+    One recount per transaction. Cells of a region whose year is submitted or accepted stay as they
+    are (kesu.indicators.feed_sync counts them as frozen). A failed recount leaves the write
+    standing; the next write, or `sync()`, repairs it."""
+    wanted = {clock.today().year, *years}
+    pending = _deferred.get()
+    if pending is not None:
+        pending.update(wanted)
+        return
+    queued = _queued() if transaction.get_connection().in_atomic_block else None
+    if queued is not None:
+        queued.years.update(wanted)
+        return
+    transaction.on_commit(_Recount(wanted))

@@ -14,6 +14,8 @@ from django.views.decorators.http import require_GET
 
 from kesu.content.channels import IMAGE_TYPES
 from kesu.content.models import Audience, ContentItem, ContentStatus, Topic
+from kesu.content.selectors import region_by_code, subtree_and_above
+from kesu.org.models import Region
 from kesu.resources.views import paged
 
 
@@ -35,7 +37,11 @@ def current_items(on: datetime.date) -> QuerySet[ContentItem]:
 @require_GET
 def content_list(request):
     items = current_items(timezone.localdate())
+    regions = Region.objects.filter(pk__in=items.values("region")).order_by("path")
     topic_code, audience_code = request.GET.get("topic", ""), request.GET.get("audience", "")
+    region = region_by_code(request.GET.get("region", ""))
+    if region is not None:
+        items = items.filter(subtree_and_above(region))
     if topic_code:
         items = items.filter(topics__code=topic_code)
     if audience_code:
@@ -45,7 +51,8 @@ def content_list(request):
     page = paged(items, request.GET)
     return render(request, "content/public_list.html", {
         "page": page, "rows": page.rows, "topics": Topic.objects.all(), "audiences": Audience.objects.all(),
-        "filters": {"topic": topic_code, "audience": audience_code},
+        "regions": regions, "region": region,
+        "filters": {"topic": topic_code, "audience": audience_code, "region": region.code if region else ""},
     })
 
 

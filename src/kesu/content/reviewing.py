@@ -122,7 +122,7 @@ def is_overdue(round_: ReviewRound, now: datetime.datetime | None = None) -> boo
 
 @service
 def assign_reviewers(*, actor, round, experts) -> list[ContentReview]:
-    round_ = ReviewRound.objects.select_for_update().select_related("item").get(pk=round.pk)
+    round_ = ReviewRound.objects.select_for_update(of=("self",)).select_related("item").get(pk=round.pk)
     item = ContentItem.objects.select_for_update().get(pk=round_.item_id)
     permissions.require_manage(actor, item.region)
     if round_.status != RoundStatus.OPEN:
@@ -169,7 +169,7 @@ ITEM_STATUS = {
 
 @service
 def give_verdict(*, actor, review, verdict, comments="") -> ContentReview:
-    review = ContentReview.objects.select_for_update().select_related("expert").get(pk=review.pk)
+    review = ContentReview.objects.select_for_update(of=("self",)).select_related("expert").get(pk=review.pk)
     round_ = ReviewRound.objects.select_for_update().get(pk=review.round_id)
     item = ContentItem.objects.select_for_update().get(pk=round_.item_id)
     expert = getattr(actor, "expert_profile", None) if actor.is_authenticated else None

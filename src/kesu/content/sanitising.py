@@ -3,6 +3,8 @@ body goes through one allow-list before it is stored: what a 科普 article need
 
 from __future__ import annotations
 
+import re
+
 import nh3
 
 TAGS = {
@@ -26,11 +28,19 @@ def _filter_attribute(tag: str, name: str, value: str) -> str | None:
     return value
 
 
+# Browsers' bold and italic commands write <b> and <i>; articles say <strong> and <em>, so the editor's
+# formatting survives the allow-list instead of being stripped with the tags.
+_PRESENTATIONAL = ((re.compile(r"<(/?)b(?:\s[^>]*)?>", re.IGNORECASE), r"<\1strong>"),
+                   (re.compile(r"<(/?)i(?:\s[^>]*)?>", re.IGNORECASE), r"<\1em>"))
+
+
 def clean_html(html: str) -> str:
     """`html` with only the allowed tags and attributes; scripts, styles, event handlers and
     javascript: links are gone, links get rel="noopener noreferrer"."""
     if not html:
         return ""
+    for pattern, replacement in _PRESENTATIONAL:
+        html = pattern.sub(replacement, html)
     cleaned = nh3.clean(
         html,
         tags=TAGS,

@@ -1,5 +1,5 @@
-"""Typed figures of the content library for readers above it (the annual evaluation report): one
-region's subtree, one year, as frozen dataclasses.
+"""Typed figures of the content library for readers above it: one region's subtree, one year (the
+annual evaluation report) or a plan's period (the final evaluation), as frozen dataclasses.
 
 Reach is counted as kesu.content.feeds counts it for 科普统计 (a publication's own reach where it
 was published, a recipient's reach where the recipient works, in the year the push was sent), so the
@@ -124,25 +124,30 @@ def _within(region: Region, *fields: str) -> Q:
     return condition
 
 
-def _scalars(region: Region, year: int) -> dict:
-    publications = Publication.objects.filter(_within(region, "region"), published_at__year=year)
-    pushes = Push.objects.filter(_within(region, "publication__region"), sent_at__year=year)
+def _years(field: str, first: int, last: int) -> Q:
+    return Q(**{f"{field}__year__gte": first, f"{field}__year__lte": last})
+
+
+def _scalars(region: Region, first: int, last: int) -> dict:
+    publications = Publication.objects.filter(_within(region, "region"), _years("published_at", first, last))
+    pushes = Push.objects.filter(_within(region, "publication__region"), _years("sent_at", first, last))
     recipients = PushRecipient.objects.filter(push__in=pushes)
     reached = PushRecipient.objects.filter(_within(region, "unit__region", "messenger__region"),
-                                           push__sent_at__year=year)
-    approved = ReviewRound.objects.filter(_within(region, "item__region"), status=RoundStatus.APPROVED,
-                                          closed_at__year=year)
+                                           _years("push__sent_at", first, last))
+    approved = ReviewRound.objects.filter(_within(region, "item__region"), _years("closed_at", first, last),
+                                          status=RoundStatus.APPROVED)
     rumours = Rumour.objects.filter(_within(region, "region"))
     columns = {
         "items_approved": _aggregate(approved, "COUNT", "item_id", distinct=True),
         "items_published": _aggregate(publications, "COUNT", "item_id", distinct=True),
+        "publications": _aggregate(publications, "COUNT"),
         "publication_reach": _aggregate(publications, "SUM", "reach"),
         "push_reach": _aggregate(reached, "SUM", "reach"),
         "pushes": _aggregate(pushes, "COUNT"),
         "recipients": _aggregate(recipients, "COUNT"),
         "acknowledged": _aggregate(recipients.filter(acknowledged_at__isnull=False), "COUNT"),
-        "rumours_recorded": _aggregate(rumours.filter(first_seen__year=year), "COUNT"),
-        "rumours_rebutted": _aggregate(rumours.filter(rebutted_at__year=year), "COUNT"),
+        "rumours_recorded": _aggregate(rumours.filter(_years("first_seen", first, last)), "COUNT"),
+        "rumours_rebutted": _aggregate(rumours.filter(_years("rebutted_at", first, last)), "COUNT"),
     }
     return Region.objects.filter(pk=region.pk).annotate(**columns).values(*columns).get()
 
@@ -190,9 +195,9 @@ def _approval_hours(region: Region, year: int) -> list[float]:
     return hours
 
 
-def _emergency_lines(region: Region, year: int) -> tuple[EmergencyLine, ...]:
+def _emergency_lines(region: Region, first: int, last: int) -> tuple[EmergencyLine, ...]:
     events = (
-        EmergencyEvent.objects.filter(_within(region, "region"), started_at__year=year)
+        EmergencyEvent.objects.filter(_within(region, "region"), _years("started_at", first, last))
         .select_related("region")
         .annotate(first_published=Min("publications__published_at"),
                   publication_count=Count("publications", distinct=True))
@@ -210,7 +215,7 @@ def _emergency_lines(region: Region, year: int) -> tuple[EmergencyLine, ...]:
 
 
 def content_year(region: Region, year: int) -> ContentYear:
-    scalars = _scalars(region, year)
+    scalars = _scalars(region, year, year)
     by_channel = _channel_lines(region, year)
     hours = _approval_hours(region, year)
     return ContentYear(
@@ -221,5 +226,42 @@ def content_year(region: Region, year: int) -> ContentYear:
         pushes=scalars["pushes"], recipients=scalars["recipients"], acknowledged=scalars["acknowledged"],
         median_hours_to_approval=statistics.median(hours) if hours else None, approvals_timed=len(hours),
         rumours_recorded=scalars["rumours_recorded"], rumours_rebutted=scalars["rumours_rebutted"],
-        emergencies=_emergency_lines(region, year),
+        emergencies=_emergency_lines(region, year, year),
+    )
+
+
+@dataclass(frozen=True)
+class ContentPeriod:
+    """The content work of a region's subtree over the years of a plan (the final evaluation). An item
+    approved or published in several years counts once."""
+
+    region_name: str
+    first_year: int
+    last_year: int
+    items_approved: int
+    items_published: int
+    publications: int
+    reach: int  # publications' own reach and push recipients' reports, as ContentYear.reach
+    pushes: int
+    rumours_rebutted: int
+    emergencies: tuple[EmergencyLine, ...]
+
+    @property
+    def emergencies_within_deadline(self) -> int:
+        return sum(1 for e in self.emergencies if e.within_deadline)
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.items_approved or self.publications or self.pushes or self.rumours_rebutted
+                    or self.emergencies)
+
+
+def content_period(region: Region, first: int, last: int) -> ContentPeriod:
+    """Two queries, however many years: the scalars and the emergencies over `first`..`last`."""
+    scalars = _scalars(region, first, last)
+    return ContentPeriod(
+        region_name=region.name, first_year=first, last_year=last, items_approved=scalars["items_approved"],
+        items_published=scalars["items_published"], publications=scalars["publications"],
+        reach=scalars["publication_reach"] + scalars["push_reach"], pushes=scalars["pushes"],
+        rumours_rebutted=scalars["rumours_rebutted"], emergencies=_emergency_lines(region, first, last),
     )

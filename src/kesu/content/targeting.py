@@ -43,14 +43,24 @@ class Proposal:
     unit: Unit | None = None
     messenger: Messenger | None = None
     reasons: list[str] = field(default_factory=list)
+    # plan title -> the audiences' action sections the unit answers for, in the order first met
+    plan_sections: dict[str, list[str]] = field(default_factory=dict)
 
     @property
     def key(self) -> str:
         return f"unit:{self.unit.pk}" if self.unit else f"messenger:{self.messenger.pk}"
 
     @property
+    def full_reason(self) -> str:
+        """One clause per plan (its sections listed once) before the other reasons, joined by "；"."""
+        plans = [f"《{title}》：{'、'.join(sections)}（责任单位）" for title, sections in self.plan_sections.items()]
+        return "；".join(plans + self.reasons)
+
+    @property
     def reason(self) -> str:
-        return "；".join(self.reasons)[:REASON_MAX]
+        """The stored reason (PushRecipient.reason holds REASON_MAX characters): cut with an ellipsis."""
+        text = self.full_reason
+        return text if len(text) <= REASON_MAX else text[:REASON_MAX - 1] + "…"
 
     @property
     def name(self) -> str:
@@ -70,6 +80,13 @@ class _Collector:
         proposal = self.proposals.setdefault(proposal.key, proposal)
         if reason not in proposal.reasons:
             proposal.reasons.append(reason)
+
+    def add_plan(self, plan_title: str, section: str, *, unit: Unit) -> None:
+        proposal = Proposal(unit=unit)
+        proposal = self.proposals.setdefault(proposal.key, proposal)
+        sections = proposal.plan_sections.setdefault(plan_title, [])
+        if section not in sections:
+            sections.append(section)
 
 
 def _subtree(regions: Iterable[Region]) -> Q:
@@ -96,12 +113,12 @@ def _plan_units(collector: _Collector, region: Region, audiences: list[Audience]
     for audience in audiences:
         if audience.code == PUBLIC_AUDIENCE:
             for assignment in assignments.order_by("unit__name"):
-                collector.add(f"方案《{plan.title}》的责任单位（社会公众）", unit=assignment.unit)
+                collector.add_plan(plan.title, "全部任务（社会公众）", unit=assignment.unit)
             continue
         for section in _audience_sections(plan, audience):
             sub_ids = [s.pk for s in _audience_sections_under(plan, section)]
             for assignment in assignments.filter(Q(task__section_id__in=sub_ids) | Q(task__group_id=section.pk)):
-                collector.add(f"方案《{plan.title}》{section.title}的责任单位", unit=assignment.unit)
+                collector.add_plan(plan.title, section.title, unit=assignment.unit)
 
 
 def _audience_sections_under(plan, root: Section) -> list[Section]:

@@ -7,12 +7,13 @@ recipient is simply missing (404); the services check permission again."""
 from __future__ import annotations
 
 import datetime
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, F, Q, Sum
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -25,6 +26,7 @@ from kesu.content.targeting import recipients_for
 from kesu.org.models import Region, Role, Unit
 from kesu.org.permissions import can_administer
 from kesu.resources.models import Messenger
+from kesu.resources.views import paged
 
 PUBLISH_CHANNELS = [(value, label) for value, label in Channel.choices if value != Channel.PUSH]
 
@@ -234,9 +236,13 @@ def inbox(request):
         except ContentError as error:
             messages.error(request, error.message)
         return redirect("content:inbox")
-    rows = (mine.select_related("push__item", "push__version", "push__sent_by", "push__emergency")
-            .order_by(F("acknowledged_at").desc(nulls_first=True), "-push__sent_at")[:200])
-    return render(request, "content/inbox.html", {"rows": rows, "now": timezone.now()})
+    rows = list(mine.select_related("push__item", "push__version", "push__sent_by", "push__emergency")
+                .order_by(F("acknowledged_at").desc(nulls_first=True), "-push__sent_at")[:200])
+    now = timezone.now()
+    for row in rows:
+        row.reason_lines = [line for line in row.reason.split("；") if line]
+        row.overdue = bool(row.push.due_at and row.reported_at is None and now > row.push.due_at)
+    return render(request, "content/inbox.html", {"rows": rows, "now": now})
 
 
 @require_http_methods(["GET", "POST"])
@@ -262,12 +268,34 @@ def messenger_page(request, token):
 
 
 def _subscription_target(request):
-    kind, _, pk = request.POST.get("target", "").partition(":")
+    """(unit, messenger, topic, on) from the pressed button ("unit:3:7:1") or from separate fields."""
+    pressed = request.POST.get("toggle", "")
+    if pressed:
+        kind, pk, topic_pk, on = [*pressed.split(":"), "", "", "", ""][:4]
+    else:
+        (kind, _, pk), topic_pk, on = request.POST.get("target", "").partition(":"), request.POST.get("topic"), \
+            request.POST.get("on")
+    topic = get_object_or_404(Topic, pk=topic_pk if str(topic_pk).isdigit() else 0)
     if kind == "unit" and pk.isdigit():
-        return get_object_or_404(Unit, pk=pk), None
+        return get_object_or_404(Unit, pk=pk), None, topic, on == "1"
     if kind == "messenger" and pk.isdigit():
-        return None, get_object_or_404(Messenger, pk=pk)
+        return None, get_object_or_404(Messenger, pk=pk), topic, on == "1"
     raise Http404
+
+
+def _subscription_regions(user):
+    """The office's regions that have someone to subscribe (active units or messengers), its own first."""
+    subtree = Region.objects.filter(path__startswith=user.region.path)
+    holders = (Q(pk=user.region_id) | Q(pk__in=Unit.objects.filter(is_active=True).values("region"))
+               | Q(pk__in=Messenger.objects.filter(is_active=True).values("region")))
+    return list(subtree.filter(holders).order_by("path")[:300])
+
+
+def _back_to(request) -> str:
+    """The page (region and page number) the toggle was pressed on, rebuilt from its known keys only."""
+    sent = QueryDict(request.POST.get("back", ""))
+    kept = {key: sent[key] for key in ("region", "page", "n") if sent.get(key, "").isalnum()}
+    return f"{request.path}?{urlencode(kept)}" if kept else request.path
 
 
 @login_required
@@ -275,20 +303,25 @@ def _subscription_target(request):
 def subscriptions(request):
     user = request.user
     if request.method == "POST":
-        unit, messenger = _subscription_target(request)
-        topic = get_object_or_404(Topic, pk=request.POST.get("topic") or 0)
-        verb = distributing.subscribe if request.POST.get("on") == "1" else distributing.unsubscribe
+        unit, messenger, topic, on = _subscription_target(request)
+        verb = distributing.subscribe if on else distributing.unsubscribe
         try:
             verb(actor=user, topic=topic, unit=unit, messenger=messenger)
         except ContentError as error:
             messages.error(request, error.message)
-        return redirect("content:subscriptions")
+        return redirect(_back_to(request))
+    page, regions, region = None, [], None
     if user.role == Role.UNIT_REPORTER and user.unit_id:
         targets = [("unit", unit) for unit in Unit.objects.filter(pk=user.unit_id)]
     elif _is_office(user):
-        targets = [("unit", u) for u in Unit.objects.filter(region=user.region, is_active=True).order_by("name")]
-        targets += [("messenger", m) for m in Messenger.objects.filter(
-            region__path__startswith=user.region.path, is_active=True).select_related("region")[:200]]
+        regions = _subscription_regions(user)
+        code = request.GET.get("region", "")
+        region = next((r for r in regions if r.code == code), user.region)
+        targets = [("unit", u) for u in Unit.objects.filter(region=region, is_active=True).order_by("name")]
+        # A county may have thousands of messengers: one page at a time, the region's units on every page.
+        page = paged(Messenger.objects.filter(region__path__startswith=region.path, is_active=True)
+                     .select_related("region").order_by("region__path", "name", "pk"), request.GET, size=25)
+        targets += [("messenger", m) for m in page.rows]
     else:
         raise PermissionDenied("仅成员单位填报人和纲要办管理员可以管理订阅")
     topics = list(Topic.objects.all())
@@ -301,4 +334,7 @@ def subscriptions(request):
         "topics": [(topic, (target.pk if kind == "unit" else None, target.pk if kind == "messenger" else None,
                             topic.pk) in existing) for topic in topics],
     } for kind, target in targets]
-    return render(request, "content/subscriptions.html", {"rows": rows, "topics": topics})
+    return render(request, "content/subscriptions.html", {
+        "rows": rows, "topics": topics, "page": page, "regions": regions, "region": region,
+        "back": request.GET.urlencode(),
+    })

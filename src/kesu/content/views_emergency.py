@@ -16,12 +16,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from kesu.content import aftermath, emergency
+from kesu.content import aftermath, emergency, selectors
 from kesu.content.errors import ContentError
 from kesu.content.models import EmergencyLevel, EmergencyStatus, EventType, ReviewRound
 from kesu.content.permissions import READER_ROLES, visible_emergencies, visible_packages
 from kesu.org.models import Region, Role
 from kesu.org.permissions import can_administer
+from kesu.resources.masking import shown
+from kesu.resources.permissions import sees_personal_data
 
 
 def _new_item_url(event) -> str:
@@ -39,10 +41,18 @@ def _office_regions(user):
 @require_GET
 def event_list(request):
     events = visible_emergencies(request.user).select_related("region").prefetch_related("affected_regions")
+    region, year = selectors.region_by_code(request.GET.get("region", "")), selectors.year_of(request.GET.get("year"))
+    if request.GET.get("region") and region is None:
+        events = events.none()
+    elif region is not None:
+        events = events.filter(region__path__startswith=region.path)
+    if year:
+        events = events.filter(started_at__year=year)
     return render(request, "content/emergency_list.html", {
         "active": [e for e in events if e.status == EmergencyStatus.ACTIVE],
         "past": [e for e in events if e.status != EmergencyStatus.ACTIVE][:100],
         "may_start": request.user.role == Role.OFFICE_ADMIN,
+        "region": region, "year": year, "region_code": request.GET.get("region", "")[:12],
     })
 
 
@@ -119,10 +129,15 @@ def event_detail(request, pk):
     now = timezone.now()
     may_manage = can_administer(request.user, event.region)
     active = event.status == EmergencyStatus.ACTIVE
+    experts = list(emergency.on_call_experts(event))
+    whole = sees_personal_data(request.user)
+    for expert in experts:
+        expert.phone_shown = shown(expert.phone, whole=whole) if expert.phone else ""
     return render(request, "content/emergency_detail.html", {
         "event": event, "affected": event.affected_regions.order_by("path"), "now": now,
-        "experts": emergency.on_call_experts(event), "pushes": _pushes(event, now), "items": _items(event),
-        "timeline": event.timeline.order_by("at", "pk"), "may_manage": may_manage, "active": active,
+        "experts": experts, "pushes": _pushes(event, now), "items": _items(event),
+        "timeline": selectors.main_timeline(event), "folded": selectors.folded_count(event),
+        "may_manage": may_manage, "active": active,
         "new_item_url": _new_item_url(event) if may_manage and active else "",
     })
 

@@ -71,6 +71,7 @@ def library(request):
         "topics": Topic.objects.all(), "audiences": Audience.objects.all(), "kinds": ContentKind.choices,
         "may_create": user.role == Role.OFFICE_ADMIN or (user.role == Role.UNIT_REPORTER and user.unit_id),
         "total_all": sum(count for _, _, count in tabs),
+        "region": selectors.region_by_code(filters.region),
     })
 
 

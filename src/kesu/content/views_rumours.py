@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kesu.audit.models import AuditEntry
-from kesu.content import debunking
+from kesu.content import debunking, selectors
 from kesu.content.errors import ContentError
 from kesu.content.models import ContentStatus, Rumour, RumourStatus, Spread, Topic
 from kesu.content.permissions import READER_ROLES, visible_rumours
@@ -34,14 +34,25 @@ def _office_regions(user):
 def rumour_list(request):
     if request.user.role not in READER_ROLES:
         raise PermissionDenied("科学辟谣由纲要办管理，本账号无权查看")
-    rumours = visible_rumours(request.user).select_related("region", "topic", "rebuttal")
     status = request.GET.get("status", "")
-    if status in RumourStatus.values:
-        rumours = rumours.filter(status=status)
-    tabs = [(value, label, visible_rumours(request.user).filter(status=value).count())
-            for value, label in RumourStatus.choices]
+    if status not in RumourStatus.values:
+        status = ""
+    scoped = visible_rumours(request.user)
+    region, year = selectors.region_by_code(request.GET.get("region", "")), selectors.year_of(request.GET.get("year"))
+    if request.GET.get("region") and region is None:
+        scoped = scoped.none()
+    elif region is not None:
+        scoped = scoped.filter(region__path__startswith=region.path)
+    if year:
+        # A rebuttal counts in the year it was published (as the indicator counts it); others by first sighting.
+        rebutted = status in (RumourStatus.REBUTTED, RumourStatus.CLOSED)
+        scoped = scoped.filter(**{"rebutted_at__year" if rebutted else "first_seen__year": year})
+    # The indicator counts every rumour rebutted in the year, those since closed included.
+    wanted = [RumourStatus.REBUTTED, RumourStatus.CLOSED] if status == RumourStatus.REBUTTED and year else [status]
+    rumours = (scoped.filter(status__in=wanted) if status else scoped).select_related("region", "topic", "rebuttal")
+    tabs = [(value, label, scoped.filter(status=value).count()) for value, label in RumourStatus.choices]
     return render(request, "content/rumour_list.html", {
-        "rumours": rumours[:200], "status": status, "tabs": tabs,
+        "rumours": rumours[:200], "status": status, "tabs": tabs, "region": region, "year": year,
         "may_record": request.user.role == Role.OFFICE_ADMIN,
     })
 
@@ -172,7 +183,14 @@ def public_rumours() -> list[Rumour]:
 
 @require_GET
 def public_rumour_list(request):
-    return render(request, "content/public_rumour_list.html", {"rumours": public_rumours()})
+    rumours = public_rumours()
+    regions = sorted({rumour.region.pk: rumour.region for rumour in rumours}.values(), key=lambda r: r.path)
+    region = selectors.region_by_code(request.GET.get("region", ""))
+    if region is not None:
+        rumours = [rumour for rumour in rumours if selectors.in_subtree_or_above(rumour.region, region)]
+    return render(request, "content/public_rumour_list.html", {
+        "rumours": rumours, "regions": regions, "region": region,
+    })
 
 
 @require_GET

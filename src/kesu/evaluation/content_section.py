@@ -1,21 +1,20 @@
 """The report's section on 科普内容与应急科普, from kesu.content.summaries.ContentYear alone: a few
 sentences, the distribution by channel, the year's key figures and the emergencies.
 
-Unlike the other sections it is left out when the region's subtree had no content work in the year
-(nothing reviewed, published, pushed, debunked or responded to): the content library is new and most
-offices have not started using it, and a section saying so in every report would only add noise.
-`kesu.evaluation.document` lays the blocks out and numbers the sections after the fact, so the
-later ones move down by one when it is present.
+Like the other sections it is always present, so that a section has the same number in every
+region's report and every year's; when the region's subtree had no content work in the year (nothing
+reviewed, published, pushed, debunked or responded to), one sentence says so and there are no tables.
 """
 
 from __future__ import annotations
 
 from django.utils import timezone
 
-from kesu.content.summaries import ContentYear, EmergencyLine
+from kesu.content.summaries import ContentPeriod, ContentYear, EmergencyLine
 from kesu.evaluation.narrative import number_text, percent_text
 
 TITLE = "科普内容与应急科普"
+NOTHING_TEXT = "本年度未登记科普内容发布、辟谣和应急科普工作。"
 # Below this share of recipients acknowledging, pushes are not reaching the grass roots reliably.
 ACKNOWLEDGEMENT_FLOOR = 0.8
 
@@ -69,6 +68,23 @@ def emergency_text(c: ContentYear) -> str:
     silent = [e for e in c.emergencies if e.first_published_at is None]
     if silent:
         text += f"，{len(silent)}次未登记发布内容"
+    return text + "。"
+
+
+def period_text(p: ContentPeriod) -> str:
+    """The final evaluation's paragraph on the period's content work (one sentence when there was none)."""
+    span = f"{p.first_year}—{p.last_year}年"
+    if p.is_empty:
+        return f"实施期内（{span}）未登记科普内容发布、辟谣和应急科普工作。"
+    text = (f"实施期内（{span}），{p.region_name}经科学性审查通过科普内容{number_text(p.items_approved)}条，"
+            f"发布内容{number_text(p.items_published)}条、{number_text(p.publications)}次，"
+            f"登记传播{number_text(p.reach)}人次；开展精准推送{number_text(p.pushes)}次；"
+            f"发布经专家审查的辟谣内容{number_text(p.rumours_rebutted)}条")
+    if p.emergencies:
+        text += (f"；启动应急科普响应{len(p.emergencies)}次，其中{p.emergencies_within_deadline}次"
+                 "在规定时限内发出首条应急科普内容")
+    else:
+        text += "；未启动应急科普响应"
     return text + "。"
 
 

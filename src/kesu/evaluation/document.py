@@ -1,4 +1,4 @@
-"""The annual report as a format-neutral document: cover, eight numbered sections, each a list of blocks.
+"""The annual report as a format-neutral document: cover, nine numbered sections, each a list of blocks.
 
 The docx, pdf and xlsx writers only lay these blocks out, so the three files say the same thing. The
 blocks arrange the numbers of :class:`~kesu.evaluation.figures.EvaluationFigures` and the sentences
@@ -36,10 +36,10 @@ SECTION_TITLES = (
     "四、成员单位考核",
     "五、科普能力指标",
     "六、科普资源与活动",
-    "七、公民科学素质监测",
-    "八、存在问题与下一步工作",
+    f"七、{content_section.TITLE}",
+    "八、公民科学素质监测",
+    "九、存在问题与下一步工作",
 )
-NUMERALS = "一二三四五六七八九十"
 
 
 @dataclass
@@ -159,11 +159,10 @@ def build_document(data: EvaluationFigures) -> ReportDocument:
         _scores(data, charts, numbering),
         _indicators(data, numbering),
         _resources(data, charts, numbering),
-        *_content(data, numbering),
+        _content(data, numbering),
         _literacy(data, charts, numbering),
         _issues(*narrative.problems_and_next_steps(data)),
     ]
-    _renumber(sections)
     subtitle = f"依据《{plan.title}》{doc_number}，统计截至{data.as_of.year}年{data.as_of.month}月{data.as_of.day}日"
     return ReportDocument(narrative.title(data), narrative.issuer(data), narrative.date_text(data.generated_on),
                           subtitle, sections, data)
@@ -372,12 +371,12 @@ def _resources(data, charts, numbering) -> Section:
     return section
 
 
-def _content(data, numbering) -> list[Section]:
-    """科普内容与应急科普, only where the subtree did content work in the year (content_section)."""
+def _content(data, numbering) -> Section:
+    section = Section(SECTION_TITLES[6])
     c = data.content
     if c.is_empty:
-        return []
-    section = Section(f"{NUMERALS[0]}、{content_section.TITLE}")
+        section.blocks.append(NoData(content_section.NOTHING_TEXT))
+        return section
     section.blocks.append(Paragraph(content_section.review_text(c) + content_section.push_text(c)))
     if c.publications:
         section.blocks.append(numbering.table(
@@ -402,17 +401,11 @@ def _content(data, numbering) -> list[Section]:
              Column("发布次数", "int", 0.6)],
             content_section.emergency_rows(c),
         ))
-    return [section]
-
-
-def _renumber(sections: list[Section]) -> None:
-    """Number the titles by position: the optional content section moves the later ones up one."""
-    for index, section in enumerate(sections):
-        section.title = f"{NUMERALS[index]}、{section.title.split('、', 1)[-1]}"
+    return section
 
 
 def _literacy(data, charts, numbering) -> Section:
-    section = Section(SECTION_TITLES[6])
+    section = Section(SECTION_TITLES[7])
     if not data.literacy:
         section.blocks.append(NoData(NO_SURVEY_TEXT + "。"))
         return section
@@ -430,7 +423,7 @@ def _literacy(data, charts, numbering) -> Section:
 
 
 def _issues(issues: list[str], next_steps: list[str]) -> Section:
-    section = Section(SECTION_TITLES[7])
+    section = Section(SECTION_TITLES[8])
     section.blocks.append(Subheading("（一）存在问题"))
     if issues:
         section.blocks.append(Bullets(issues))

@@ -6,6 +6,7 @@ arranging the numbers of :class:`~kesu.evaluation.final_figures.FinalFigures` an
 
 from __future__ import annotations
 
+from kesu.evaluation import content_section
 from kesu.evaluation import final_narrative as narrative
 from kesu.evaluation.charts import STATUS_COLOURS, ChartSpec
 from kesu.evaluation.document import (
@@ -171,6 +172,9 @@ def _years(data: FinalFigures, numbering) -> Section:
         ))
     else:
         section.blocks.append(NoData("方案目标尚未与科普能力指标关联，或实施期内无指标数据。"))
+    section.blocks.append(Subheading(content_section.TITLE))
+    text = content_section.period_text(data.content)
+    section.blocks.append(NoData(text) if data.content.is_empty else Paragraph(text))
     return section
 
 

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
+from kesu.content.summaries import ContentPeriod, content_period
 from kesu.evaluation.figures import (
     HEADLINE_INDICATOR,
     EvaluationError,
@@ -138,6 +139,7 @@ class FinalFigures(YearTotals):
     unfinished: tuple[UnfinishedTask, ...]
     successors: tuple[Plan, ...]  # plans declared to follow this one
     carried: tuple[CarriedTask, ...]
+    content: ContentPeriod  # the content library over the period, in the region's subtree
 
     @property
     def year_range(self) -> list[int]:
@@ -223,7 +225,7 @@ def final_figures(plan: Plan, *, today: datetime.date | None = None) -> FinalFig
         ),
         literacy_trend=trend, units=unit_records(plan, as_of),
         unfinished=tuple(unfinished_work(plan, as_of)), successors=successors,
-        carried=carried_tasks(plan),
+        carried=carried_tasks(plan), content=content_period(region, first, last),
     )
 
 

@@ -13,6 +13,11 @@
   ];
 
   function build(textarea) {
+    // New lines become paragraphs and bold stays a tag (not a styled span) that the allow-list keeps.
+    try {
+      document.execCommand("defaultParagraphSeparator", false, "p");
+      document.execCommand("styleWithCSS", false, false);
+    } catch (ignored) { /* older browsers: their defaults still save */ }
     var wrapper = document.createElement("div");
     wrapper.className = "rich-editor";
     var toolbar = document.createElement("div");
